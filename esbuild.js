@@ -1,0 +1,67 @@
+// Builds every bundle: one esbuild context per entry. Types are checked by `tsc --noEmit`
+// (`npm run typecheck`), because esbuild only strips them.
+//   node esbuild.js               development build with source maps
+//   node esbuild.js --production  minified, what `npm run package` ships
+//   node esbuild.js --watch       rebuild on change
+const esbuild = require("esbuild");
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+// Never bundled: `vscode` is provided by the extension host; tfjs-node is a native addon found at run
+// time in the user's workspace; tfjs and its wasm backend load their own files from node_modules, and
+// every user of tfjs in a kernel must share one instance of it.
+const nodeExternals = ["vscode", "@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "esbuild"];
+
+/** Bundles: the extension host entry, the CLI, and (added by later work) the kernel and renderer. */
+const entries = [
+  { entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js", platform: "node", format: "cjs" },
+  { entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", platform: "node", format: "cjs", banner: { js: "#!/usr/bin/env node" } },
+];
+
+/** Prints errors as `✘ [ERROR] file:line:col` so VS Code's esbuild problem matcher picks them up. */
+const problemMatcher = {
+  name: "problem-matcher",
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log("[watch] build started");
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log("[watch] build finished");
+    });
+  },
+};
+
+async function main() {
+  const contexts = await Promise.all(
+    entries.map((entry) =>
+      esbuild.context({
+        bundle: true,
+        target: "node20",
+        external: entry.platform === "node" ? nodeExternals : [],
+        minify: production,
+        sourcemap: production ? false : "linked",
+        sourcesContent: false,
+        logLevel: "silent",
+        plugins: [problemMatcher],
+        ...entry,
+      }),
+    ),
+  );
+  if (watch) {
+    await Promise.all(contexts.map((context) => context.watch()));
+    return;
+  }
+  const results = await Promise.allSettled(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+  if (results.some((result) => result.status === "rejected")) process.exit(1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

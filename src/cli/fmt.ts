@@ -1,0 +1,34 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { parseNotebook, serializeNotebook } from "../core/format";
+import type { CliCommand } from "./main";
+import { errorLines } from "./validate";
+
+export const fmt: CliCommand = async (args, io) => {
+  const check = args.includes("--check");
+  const files = args.filter((arg) => arg !== "--check");
+  if (!files.length) {
+    io.err("falsify fmt: name at least one .falsify file");
+    return 2;
+  }
+  let failed = 0;
+  for (const file of files) {
+    const text = await readFile(file, "utf8");
+    const result = parseNotebook(text);
+    if (!result.ok) {
+      // Never rewrite what we could not read.
+      failed++;
+      for (const line of errorLines(file, result.error)) io.err(line);
+      continue;
+    }
+    const canonical = serializeNotebook(result.notebook);
+    if (canonical === text) continue;
+    if (check) {
+      failed++;
+      io.out(`${file}: not in canonical form (run: falsify fmt ${file})`);
+    } else {
+      await writeFile(file, canonical);
+      io.out(`${file}: formatted`);
+    }
+  }
+  return failed ? 1 : 0;
+};

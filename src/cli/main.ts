@@ -1,0 +1,39 @@
+// `falsify <command> ...`: the headless face of the same core the extension uses.
+import { fmt } from "./fmt";
+import { validate } from "./validate";
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** A command returns its exit code: 0 success, 1 a finding (invalid, not canonical...), 2 a usage error. */
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
+  validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
+  fmt: { run: fmt, usage: "falsify fmt <file...> [--check]       rewrite files in canonical form" },
+};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    if (name !== undefined && name !== "--help" && name !== "-h") io.err(`falsify: unknown command '${name}'`);
+    io.err(["Usage:", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n"));
+    return name === "--help" || name === "-h" ? 0 : 2;
+  }
+  return command.run(args, io);
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`falsify: ${(error as Error).stack ?? String(error)}`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,8 @@
+// Every JSON Schema published in `schemas/`, by file name, as the exact text to check in.
+import { notebookJsonSchema } from "./format/schema";
+
+export function generatedSchemas(): Record<string, string> {
+  return {
+    "falsify-notebook.schema.json": `${JSON.stringify(notebookJsonSchema(), null, 2)}\n`,
+  };
+}
