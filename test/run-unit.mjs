@@ -1,5 +1,5 @@
 // Runs every test/unit/**/*.test.ts with Node's own test runner (TypeScript through tsx).
-// Extra arguments are passed on, e.g. `npm run test:unit -- --test-name-pattern=cka`.
+// `npm run test:unit -- test/unit/stats` runs one folder; flags pass on, e.g. --test-name-pattern=cka.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -12,8 +12,12 @@ function testFiles(dir) {
   });
 }
 
-const files = testFiles("test/unit").sort();
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...process.argv.slice(2), ...files], {
+// Named test files (or folders) run alone; other arguments are flags for node --test.
+const args = process.argv.slice(2);
+const named = args.filter((arg) => !arg.startsWith("-"));
+const flags = args.filter((arg) => arg.startsWith("-"));
+const files = (named.length ? named.flatMap((p) => (p.endsWith(".ts") ? [p] : testFiles(p))) : testFiles("test/unit")).sort();
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...flags, ...files], {
   stdio: "inherit",
 });
 process.exit(result.status ?? 1);

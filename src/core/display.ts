@@ -1,0 +1,96 @@
+// What cells show, as data: the MIME types the kernel emits and the renderer draws, and the two
+// displayable objects of the toolkit (verdicts and Falsify charts) with their guards. The kernel's
+// `display()`, the renderer, the linter (which reads chart metadata in outputs to decide "baselined"
+// and "quantified") and the exporter all agree through this module.
+
+export const MIME = {
+  /** A plain Vega-Lite spec. */
+  vegaLite: "application/vnd.vegalite.v5+json",
+  /** A Vega-Lite spec built by a Falsify chart builder; its `usermeta.falsify` says what it shows. */
+  chart: "application/vnd.falsify.chart+json",
+  /** A `Verdict`, drawn as a card. */
+  verdict: "application/vnd.falsify.verdict+json",
+  /** A tensor summary: `TensorSummary`. */
+  tensor: "application/vnd.falsify.tensor+json",
+  text: "text/plain",
+  html: "text/html",
+  png: "image/png",
+  svg: "image/svg+xml",
+  stdout: "application/vnd.code.notebook.stdout",
+  stderr: "application/vnd.code.notebook.stderr",
+  error: "application/vnd.code.notebook.error",
+} as const;
+
+/** Output MIME types that count as "showing a visualisation" for the linter. */
+export const VISUAL_MIMES: readonly string[] = [MIME.vegaLite, MIME.chart, MIME.png, MIME.svg, "image/jpeg", "image/gif"];
+
+export type VerdictWord = "supported" | "falsified" | "inconclusive";
+
+/** The decision on one hypothesis: what `verdict(...)` returns and the kernel shows as a card. */
+export interface Verdict {
+  hypothesis: string;
+  /** The hypothesis' claim, when known, for the card. */
+  claim?: string;
+  verdict: VerdictWord;
+  /** The test used, e.g. "permutation", "welch-t". */
+  test: string;
+  alternative: "greater" | "less" | "two-sided";
+  alpha: number;
+  statistic: number;
+  p: number;
+  effect: {
+    /** What the effect measures, e.g. "mean difference" or "Cohen's d". */
+    name: string;
+    estimate: number;
+    /** Confidence interval at level 1 - alpha. */
+    ci: [number, number];
+    /** The declared minimum effect size, if any. */
+    threshold?: number;
+  };
+  n: { observed: number; baseline: number };
+  /** One sentence a reader can check against the numbers. */
+  reason: string;
+}
+
+export function isVerdict(value: unknown): value is Verdict {
+  const v = value as Partial<Verdict> | null;
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof v.hypothesis === "string" &&
+    (v.verdict === "supported" || v.verdict === "falsified" || v.verdict === "inconclusive") &&
+    typeof v.p === "number"
+  );
+}
+
+/** Metadata every Falsify chart carries in its Vega-Lite `usermeta.falsify`. */
+export interface ChartMeta {
+  /** Which builder made it, e.g. "attribution-grid", "ablation-curves". */
+  chart: string;
+  /** The hypothesis the chart is evidence for, when the caller said. */
+  hypothesis?: string;
+  /** Names of the baseline/control layers or panels the chart shows (empty: none). */
+  baselines: string[];
+  /** The statistic shown on the chart, if any (e.g. "spearman", "permutation p"). */
+  statistic?: string;
+  /** True when the chart places the shown example(s) within a distribution over the data set. */
+  distribution?: boolean;
+}
+
+/** A Vega-Lite spec (kept loose: the builders own the exact shape). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+export function chartMeta(spec: unknown): ChartMeta | undefined {
+  const meta = (spec as { usermeta?: { falsify?: ChartMeta } } | null)?.usermeta?.falsify;
+  return meta && typeof meta === "object" && typeof meta.chart === "string" && Array.isArray(meta.baselines) ? meta : undefined;
+}
+
+export interface TensorSummary {
+  shape: number[];
+  dtype: string;
+  size: number;
+  /** Summary statistics over all elements (numeric dtypes). */
+  stats?: { min: number; max: number; mean: number; std: number };
+  /** All values, nested as the shape, when the tensor is small. */
+  values?: unknown;
+}

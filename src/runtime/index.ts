@@ -1,0 +1,3 @@
+// The Falsify runtime library: what `import ... from "falsify"` gives a cell (and an exported
+// script). It re-exports the toolkit from src/core; each area adds one line here.
+export * from "../core/display";
