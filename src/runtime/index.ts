@@ -1,3 +1,4 @@
 // The Falsify runtime library: what `import ... from "falsify"` gives a cell (and an exported
 // script). It re-exports the toolkit from src/core; each area adds one line here.
 export * from "../core/display";
+export * from "../core/stats";
