@@ -1,8 +1,10 @@
 // Every JSON Schema published in `schemas/`, by file name, as the exact text to check in.
 import { notebookJsonSchema } from "./format/schema";
+import { hypothesisJsonSchema } from "./hypothesis/schema";
 
 export function generatedSchemas(): Record<string, string> {
   return {
     "falsify-notebook.schema.json": `${JSON.stringify(notebookJsonSchema(), null, 2)}\n`,
+    "hypothesis.schema.json": `${JSON.stringify(hypothesisJsonSchema(), null, 2)}\n`,
   };
 }

@@ -1,0 +1,3 @@
+export * from "./schema";
+export * from "./parse";
+export type { CellRange } from "./range";

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseHypothesis, rawHypothesisId, TEST_KINDS } from "../../../src/core/hypothesis";
+
+const VALID = `id: H1
+claim: Selective units are necessary.
+prediction: Ablating them drops accuracy more than random units.
+null: Same drop either way.
+intervention: ablation
+baselines:
+  - name: random-units
+    description: 100 random draws.
+metric: drop in test accuracy
+test:
+  kind: permutation
+  alternative: greater
+alternatives:
+  - id: H1b
+    claim: Distributed directions carry it.
+    prediction: Random rotations hurt as much.
+`;
+
+test("a valid hypothesis parses, with defaults filled in and the field named null kept", () => {
+  const parsed = parseHypothesis(VALID);
+  assert.deepEqual(parsed.errors, []);
+  assert.equal(parsed.hypothesis?.id, "H1");
+  assert.equal(parsed.hypothesis?.null, "Same drop either way.");
+  assert.deepEqual(parsed.hypothesis?.test, { kind: "permutation", alternative: "greater", alpha: 0.05 });
+  assert.equal(parsed.hypothesis?.baselines[0].name, "random-units");
+  assert.equal(parsed.hypothesis?.alternatives?.[0].id, "H1b");
+});
+
+test("prediction, null, metric and test are optional: their absence is a lint finding, not a schema error", () => {
+  const parsed = parseHypothesis("id: H2\nclaim: Layer 3 encodes shape.\n");
+  assert.deepEqual(parsed.errors, []);
+  assert.deepEqual(parsed.hypothesis?.baselines, []);
+});
+
+test("schema errors point at the offending field, with line and column inside the cell", () => {
+  const parsed = parseHypothesis("id: H1\nclaim: x\ntest:\n  kind: t-test\n  alpha: 2\n");
+  assert.equal(parsed.hypothesis, undefined);
+  const kind = parsed.errors.find((e) => e.path.join(".") === "test.kind");
+  assert.ok(kind, JSON.stringify(parsed.errors));
+  assert.deepEqual([kind.range.line, kind.range.column], [4, 3]);
+  for (const k of TEST_KINDS) assert.match(kind.message, new RegExp(k));
+  const alpha = parsed.errors.find((e) => e.path.join(".") === "test.alpha");
+  assert.equal(alpha?.range.line, 5);
+});
+
+test("an unknown field suggests the closest known one", () => {
+  const parsed = parseHypothesis("id: H1\nclaim: x\npredicton: y\n");
+  assert.equal(parsed.errors.length, 1);
+  assert.match(parsed.errors[0].message, /Unknown field `predicton`\. Did you mean `prediction`\?/);
+  assert.deepEqual([parsed.errors[0].range.line, parsed.errors[0].range.column], [3, 1]);
+});
+
+test("a missing required field says so", () => {
+  const parsed = parseHypothesis("id: H1\n");
+  assert.deepEqual(parsed.errors.map((e) => e.message), ["`claim` is required."]);
+});
+
+test("YAML syntax errors carry their position and the raw id survives for linking", () => {
+  const parsed = parseHypothesis("id: H7\nclaim: [unclosed\nprediction: y\n");
+  assert.ok(parsed.errors.length > 0);
+  assert.equal(parsed.errors[0].kind, "yaml");
+  assert.ok(parsed.errors[0].range.line >= 2);
+  const partial = parseHypothesis("id: H7\nclaim: 3\n");
+  assert.equal(partial.hypothesis, undefined);
+  assert.equal(rawHypothesisId(partial), "H7");
+});
+
+test("an empty cell asks for id and claim", () => {
+  assert.match(parseHypothesis("").errors[0].message, /Empty hypothesis/);
+  assert.match(parseHypothesis("# just a comment\n").errors[0].message, /Empty hypothesis/);
+});
+
+test("locate finds nested fields and falls back to the closest ancestor", () => {
+  const parsed = parseHypothesis(VALID);
+  assert.equal(parsed.locate(["test", "alternative"]).line, 12);
+  assert.equal(parsed.locate(["baselines", 0, "name"]).line, 7);
+  assert.equal(parsed.locate(["test", "minEffect"]).line, 10);
+});
