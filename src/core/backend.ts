@@ -1,0 +1,121 @@
+// Choosing the TensorFlow.js backend: the fastest that loads, and saying which and why.
+//
+//   tensorflow  @tensorflow/tfjs-node, resolved from the workspace first (a .vsix cannot carry its
+//               ~0.8 GB native library; `npm run setup:native` builds it offline), several times faster
+//   wasm        @tensorflow/tfjs + @tensorflow/tfjs-backend-wasm (bundled with the extension)
+//   cpu         plain JavaScript, always available
+//
+// Whatever loads becomes THE tfjs instance of the process: callers (the kernel, the CLI, tests) pass
+// `LoadedTf.tf` on and map every `@tensorflow/tfjs*` import to it, because two copies of
+// tfjs-core give tensors that do not interoperate.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type * as TfModule from "@tensorflow/tfjs";
+
+export type Tf = typeof TfModule;
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+export interface LoadedTf {
+  tf: Tf;
+  backend: BackendName;
+  tfjsVersion: string;
+  /** The tfjs-node package folder, when that backend is active. */
+  tfjsNodePath?: string;
+  /** Why faster backends were not used, for the UI ("tfjs-node not installed in the workspace"). */
+  notes: string[];
+}
+
+export interface LoadOptions {
+  /** Folders to resolve `@tensorflow/tfjs-node` from, best first (notebook folder, workspace, extension). */
+  searchFrom?: string[];
+  /** Use this backend or a slower one; `cpu` forces plain JS. Also read from $FALSIFY_BACKEND. */
+  prefer?: BackendName;
+  /**
+   * A bundle exporting the tfjs API plus `setWasmPaths` (the packaged extension ships one), and the
+   * folder of its `.wasm` files. Without it, `@tensorflow/tfjs` and the wasm backend come from node_modules.
+   */
+  bundled?: { module: string; wasmDir: string };
+}
+
+let loaded: Promise<LoadedTf> | undefined;
+
+/** Loads tfjs once per process with the best backend; later calls return the same instance. */
+export function loadTensorFlow(options: LoadOptions = {}): Promise<LoadedTf> {
+  loaded ??= load(options);
+  return loaded;
+}
+
+async function load(options: LoadOptions): Promise<LoadedTf> {
+  const prefer = options.prefer ?? parseBackend(process.env.FALSIFY_BACKEND);
+  const candidates = BACKENDS.slice(prefer ? BACKENDS.indexOf(prefer) : 0);
+  const notes: string[] = [];
+  if (candidates.includes("tensorflow")) {
+    const native = loadNative(options.searchFrom ?? [process.cwd()], notes);
+    if (native) return { ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes };
+  }
+  const { tf, setWasmPaths, wasmDir } = loadJs(options.bundled);
+  if (candidates.includes("wasm")) {
+    try {
+      setWasmPaths(wasmDir.endsWith("/") ? wasmDir : `${wasmDir}/`);
+      if (await tf.setBackend("wasm")) return { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes };
+      notes.push("the wasm backend did not initialise");
+    } catch (error) {
+      notes.push(`the wasm backend failed: ${(error as Error).message}`);
+    }
+  }
+  await tf.setBackend("cpu");
+  return { tf, backend: "cpu", tfjsVersion: tf.version.tfjs, notes };
+}
+
+function parseBackend(value: string | undefined): BackendName | undefined {
+  return BACKENDS.find((name) => name === value);
+}
+
+function loadNative(searchFrom: string[], notes: string[]): { tf: Tf; tfjsNodePath: string } | undefined {
+  for (const dir of searchFrom) {
+    let entry: string;
+    try {
+      entry = createRequire(join(dir, "package.json")).resolve("@tensorflow/tfjs-node");
+    } catch {
+      continue;
+    }
+    const packageDir = dirname(dirname(entry));
+    if (!existsSync(join(packageDir, "lib", "napi-v8", "tfjs_binding.node"))) {
+      notes.push(`@tensorflow/tfjs-node in ${packageDir} has no native addon (run: npm run setup:native)`);
+      continue;
+    }
+    try {
+      patchNodeUtilForTfjsNode();
+      const tf = require(entry) as Tf;
+      if (tf.getBackend() === "tensorflow") return { tf, tfjsNodePath: packageDir };
+      notes.push(`@tensorflow/tfjs-node in ${packageDir} loaded but its backend is ${tf.getBackend()}`);
+    } catch (error) {
+      notes.push(`@tensorflow/tfjs-node in ${packageDir} did not load: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  if (!notes.length) notes.push("@tensorflow/tfjs-node is not installed in the workspace (Falsify: Set Up Native Backend installs it)");
+  return undefined;
+}
+
+/**
+ * tfjs-node 4.22 calls `util.isNullOrUndefined` and `util.isArray`, which Node 23 removed (VS Code
+ * in code-server runs Node 24). Restoring the two trivial functions before it loads keeps it working.
+ */
+export function patchNodeUtilForTfjsNode(): void {
+  const util = require("node:util") as Record<string, unknown>;
+  util.isNullOrUndefined ??= (value: unknown) => value === null || value === undefined;
+  util.isArray ??= Array.isArray;
+}
+
+function loadJs(bundled: LoadOptions["bundled"]): { tf: Tf; setWasmPaths: (prefix: string) => void; wasmDir: string } {
+  if (bundled) {
+    const module = require(bundled.module) as Tf & { setWasmPaths: (prefix: string) => void };
+    return { tf: module, setWasmPaths: module.setWasmPaths, wasmDir: bundled.wasmDir };
+  }
+  const tf = require("@tensorflow/tfjs") as Tf;
+  const wasm = require("@tensorflow/tfjs-backend-wasm") as { setWasmPaths: (prefix: string) => void };
+  const wasmDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
+  return { tf, setWasmPaths: wasm.setWasmPaths, wasmDir };
+}
