@@ -107,7 +107,35 @@ def gen_rng():
     )
 
 
-SECTIONS = {"rng": gen_rng}
+# ---------------------------------------------------------------------------------------------
+# special functions
+
+
+def gen_special():
+    xs = [0.1, 0.5, 1.5, 2.5, 3.7, 10.0, 50.5, 171.3, 1234.5, 1e5]
+    gamma_pts = [(0.5, 0.01), (0.5, 0.7), (0.5, 3.0), (0.5, 40.0), (2.0, 1.0), (7.5, 3.0), (7.5, 12.0), (30.0, 25.0)]
+    beta_pts = [(0.3, 2.0, 3.0), (0.9, 2.0, 3.0), (0.5, 0.5, 0.5), (0.01, 5.0, 0.5), (0.999, 5.0, 0.5), (0.2, 50.0, 60.0), (0.7, 200.0, 0.5), (0.4, 0.7, 15.0)]
+    zs = [-37.0, -20.0, -8.5, -3.0, -1.0, -1e-8, 0.0, 0.3, 1.96, 5.0, 8.0]
+    ps = [1e-300, 1e-100, 1e-20, 1e-10, 1e-5, 0.001, 0.02, 0.02425, 0.1, 0.3, 0.5, 0.7, 0.975, 0.999999, 1 - 1e-12]
+    t_pts = [(t, df) for df in [1, 2, 3.5, 7.3, 30, 1000, 123456] for t in [-50.0, -4.0, -2.0, -0.5, 0.0, 0.1, 1.0, 2.5, 12.0]]
+    tq_pts = [(p, df) for df in [1, 2, 3.5, 7.3, 30, 1000] for p in [1e-12, 1e-6, 0.001, 0.025, 0.1, 0.4, 0.5, 0.6, 0.975, 0.999]]
+    write(
+        "special",
+        {
+            "logGamma": [[x, float(sp.gammaln(x))] for x in xs],
+            "gammaQ": [[a, x, float(sp.gammaincc(a, x))] for a, x in gamma_pts],
+            "gammaP": [[a, x, float(sp.gammainc(a, x))] for a, x in gamma_pts],
+            "incompleteBeta": [[x, a, b, float(sp.betainc(a, b, x))] for x, a, b in beta_pts],
+            "normalCdf": [[z, float(st.norm.cdf(z))] for z in zs],
+            "normalQuantile": [[p, float(st.norm.ppf(p))] for p in ps],
+            "studentTCdf": [[t, df, float(st.t.cdf(t, df))] for t, df in t_pts],
+            "studentTSf": [[t, df, float(st.t.sf(t, df))] for t, df in t_pts],
+            "studentTQuantile": [[p, df, float(st.t.ppf(p, df))] for p, df in tq_pts],
+        },
+    )
+
+
+SECTIONS = {"rng": gen_rng, "special": gen_special}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(SECTIONS)
