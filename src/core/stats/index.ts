@@ -1,2 +1,10 @@
+// The statistics of the falsification toolkit: seeded randomness, classical tests, resampling
+// tests and intervals, effect sizes and false-discovery-rate control.
 export * from "./rng";
 export * from "./special";
+export * from "./sample";
+export * from "./rank";
+export * from "./correlation";
+export * from "./t-test";
+export * from "./effect-size";
+export * from "./multiple-comparisons";

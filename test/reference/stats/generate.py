@@ -28,10 +28,21 @@ META = {
 }
 
 
+def jsonable(value):
+    """JSON has no infinities: write them as the strings "Infinity" / "-Infinity" (the TS loader revives them)."""
+    if isinstance(value, float) and math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
 def write(name, payload):
     path = os.path.join(HERE, f"{name}.json")
     with open(path, "w") as f:
-        json.dump({"meta": META, **payload}, f, indent=1, allow_nan=False)
+        json.dump(jsonable({"meta": META, **payload}), f, indent=1, allow_nan=False)
         f.write("\n")
     print("wrote", path)
 
@@ -135,7 +146,94 @@ def gen_special():
     )
 
 
-SECTIONS = {"rng": gen_rng, "special": gen_special}
+# ---------------------------------------------------------------------------------------------
+# ranks, correlations, t-tests, effect sizes, FDR
+
+
+def gen_classic():
+    rng = np.random.default_rng(20261123)
+    rank_cases = [
+        [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0],
+        [2.0, 2.0, 2.0],
+        [0.5],
+        floats(rng.integers(0, 5, 40)),
+    ]
+    corr_cases = []
+    for n, rho, ties in [(5, 0.9, False), (12, 0.3, True), (40, -0.5, False), (200, 0.05, True), (30, 0.999, False)]:
+        x = rng.normal(size=n)
+        y = rho * x + math.sqrt(1 - rho**2) * rng.normal(size=n)
+        if ties:
+            x, y = np.round(x * 2) / 2, np.round(y * 2) / 2
+        case = {"x": floats(x), "y": floats(y)}
+        for alt in ["two-sided", "greater", "less"]:
+            pr = st.pearsonr(x, y, alternative=alt)
+            ci = pr.confidence_interval(0.9)
+            sr = st.spearmanr(x, y, alternative=alt)
+            case[alt] = {
+                "pearson": [float(pr.statistic), float(pr.pvalue)],
+                "pearsonCi90": [float(ci.low), float(ci.high)],
+                "spearman": [float(sr.statistic), float(sr.pvalue)],
+            }
+        corr_cases.append(case)
+
+    t_cases = []
+    for n1, n2, shift, scale in [(5, 5, 0.8, 1.0), (12, 30, 0.3, 3.0), (40, 40, -0.2, 1.0), (3, 8, 2.0, 0.5), (100, 100, 0.0, 1.0)]:
+        x = rng.normal(loc=shift, size=n1)
+        y = rng.normal(scale=scale, size=n2)
+        case = {"x": floats(x), "y": floats(y)}
+        for alt in ["two-sided", "greater", "less"]:
+            res = {}
+            for name, r in [
+                ("student-t", st.ttest_ind(x, y, equal_var=True, alternative=alt)),
+                ("welch-t", st.ttest_ind(x, y, equal_var=False, alternative=alt)),
+            ] + ([("paired-t", st.ttest_rel(x, y, alternative=alt))] if n1 == n2 else []):
+                ci = r.confidence_interval(0.95)
+                res[name] = {"statistic": float(r.statistic), "df": float(r.df), "p": float(r.pvalue), "ci": [float(ci.low), float(ci.high)]}
+            case[alt] = res
+        # Cohen's d from its textbook definition (numpy), not from our code.
+        sp2 = ((n1 - 1) * x.var(ddof=1) + (n2 - 1) * y.var(ddof=1)) / (n1 + n2 - 2)
+        case["cohensD"] = float((x.mean() - y.mean()) / math.sqrt(sp2))
+        if n1 == n2:
+            d = x - y
+            case["cohensDz"] = float(d.mean() / d.std(ddof=1))
+        t_cases.append(case)
+    # statsmodels' independent implementation of the same tests as a second reference.
+    from statsmodels.stats.weightstats import ttest_ind as sm_ttest_ind
+
+    sm = []
+    for case in t_cases:
+        x, y = np.array(case["x"]), np.array(case["y"])
+        for usevar, name in [("pooled", "student-t"), ("unequal", "welch-t")]:
+            tstat, p, df = sm_ttest_ind(x, y, usevar=usevar, alternative="larger")
+            sm.append({"x": case["x"], "y": case["y"], "test": name, "statistic": float(tstat), "p": float(p), "df": float(df)})
+
+    fdr_cases = []
+    for p in [
+        [0.01, 0.04, 0.03, 0.005, 0.2, 0.9, 0.04],
+        floats(rng.uniform(size=25) ** 3),
+        [0.5],
+        [0.0, 1.0, 0.03, 0.03, 0.03],
+    ]:
+        fdr_cases.append(
+            {
+                "p": floats(p),
+                "bh": floats(multipletests(p, method="fdr_bh")[1]),
+                "by": floats(multipletests(p, method="fdr_by")[1]),
+            }
+        )
+    write(
+        "classic",
+        {
+            "rank": [{"x": floats(x), "ranks": floats(st.rankdata(x))} for x in rank_cases],
+            "correlation": corr_cases,
+            "ttest": t_cases,
+            "statsmodelsTtest": sm,
+            "fdr": fdr_cases,
+        },
+    )
+
+
+SECTIONS = {"rng": gen_rng, "special": gen_special, "classic": gen_classic}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(SECTIONS)

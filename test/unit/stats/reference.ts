@@ -3,7 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function reference<T = any>(name: string): T {
-  return JSON.parse(readFileSync(join(__dirname, "../../reference/stats", `${name}.json`), "utf8")) as T;
+  const text = readFileSync(join(__dirname, "../../reference/stats", `${name}.json`), "utf8");
+  // generate.py writes infinities as strings (JSON has none).
+  return JSON.parse(text, (_key, v) => (v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v)) as T;
 }
 
 /** |actual − expected| ≤ rel·|expected| + abs, with a message that shows both numbers. */
