@@ -8,3 +8,4 @@ export * from "./correlation";
 export * from "./t-test";
 export * from "./effect-size";
 export * from "./multiple-comparisons";
+export * from "./permutation";

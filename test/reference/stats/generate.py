@@ -233,7 +233,77 @@ def gen_classic():
     )
 
 
-SECTIONS = {"rng": gen_rng, "special": gen_special, "classic": gen_classic}
+# ---------------------------------------------------------------------------------------------
+# permutation tests (scipy.stats.permutation_test). Our two-sided p counts |T*| >= |T|; scipy's
+# "two-sided" doubles the smaller tail instead, so the two-sided reference is scipy run on |T| with
+# alternative="greater" (the same definition, computed by scipy).
+
+QUANTILES = [0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975]
+
+
+def perm_reference(kind, x, y, n_resamples, seed):
+    if kind == "permutation":
+        data, ptype = (x, y), "independent"
+        stat = lambda a, b, axis: np.mean(a, axis=axis) - np.mean(b, axis=axis)
+    elif kind == "paired-permutation":
+        data, ptype = (x, y), "samples"
+        stat = lambda a, b, axis: np.mean(a - b, axis=axis)
+    else:
+        zy = np.asarray(y)
+        data, ptype = (x,), "pairings"
+
+        def stat(a, axis):
+            a = a - a.mean(axis=axis, keepdims=True)
+            b = zy - zy.mean()
+            return np.sum(a * b, axis=axis) / np.sqrt(np.sum(a * a, axis=axis) * np.sum(b * b))
+
+    out = {}
+    for alt in ["greater", "less"]:
+        r = st.permutation_test(data, stat, permutation_type=ptype, alternative=alt, n_resamples=n_resamples, rng=np.random.default_rng(seed), vectorized=True)
+        out[alt] = float(r.pvalue)
+        out["statistic"] = float(r.statistic)
+        null = r.null_distribution
+    absstat = lambda *a, axis: np.abs(stat(*a, axis=axis))
+    r = st.permutation_test(data, absstat, permutation_type=ptype, alternative="greater", n_resamples=n_resamples, rng=np.random.default_rng(seed), vectorized=True)
+    out["two-sided"] = float(r.pvalue)
+    out["nullQuantiles"] = floats(np.quantile(null, QUANTILES))
+    out["nNull"] = int(len(null))
+    return out
+
+
+def gen_permutation():
+    rng = np.random.default_rng(7)
+    cases = []
+    # exact: arrangements <= 10,000 (2^10 sign flips, C(11,5) splits, 6! pairings)
+    specs = [
+        ("paired-permutation", 10, 10, 0.5, "exact"),
+        ("permutation", 5, 6, 1.0, "exact"),
+        ("correlation-permutation", 6, 6, 0.6, "exact"),
+        # Monte Carlo in our code (2^14 > 10,000) but exact in scipy: the ideal reference
+        ("paired-permutation", 14, 14, 0.4, "exact-reference"),
+        ("permutation", 9, 9, 0.7, "exact-reference"),
+        # large: scipy Monte Carlo with many resamples
+        ("paired-permutation", 60, 60, 0.3, "monte-carlo"),
+        ("permutation", 30, 45, 0.5, "monte-carlo"),
+        ("correlation-permutation", 40, 40, 0.3, "monte-carlo"),
+    ]
+    for kind, n1, n2, effect, mode in specs:
+        x = rng.normal(size=n1)
+        if kind == "correlation-permutation":
+            y = effect * x + rng.normal(size=n2)
+        elif kind == "paired-permutation":
+            y = x - effect + rng.normal(size=n2)
+        else:
+            x = x + effect
+            y = rng.normal(size=n2)
+        x = np.round(x, 2)  # some ties, like real metrics
+        y = np.round(y, 2)
+        n_resamples = 10_000 if mode == "exact" else (1_000_000 if mode == "exact-reference" else 200_000)
+        cases.append({"kind": kind, "mode": mode, "x": floats(x), "y": floats(y), **perm_reference(kind, x, y, n_resamples, 1)})
+    write("permutation", {"cases": cases})
+
+
+SECTIONS = {"rng": gen_rng, "special": gen_special, "classic": gen_classic, "permutation": gen_permutation}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(SECTIONS)
