@@ -1,0 +1,167 @@
+// Attribution maps drawn over their input image: one heatmap, and the sanity grid of Adebayo et al.
+// that puts the method's map beside the same map for cascading-randomised models, a label-randomised
+// model and an edge-detector control, each titled with its similarity to the method's map. A map
+// that survives randomisation of the model it explains is not evidence about that model.
+import type { VegaLiteSpec } from "../display";
+import { ChartError, type ChartOptions, falsifyChart, formatNumber, matrixShape } from "./spec";
+
+export interface AttributionHeatmapOptions extends ChartOptions {
+  /** The attribution method's name, for the title (e.g. "integrated gradients"). */
+  method?: string;
+  /** Keep the sign (diverging colours around 0) instead of showing |attribution|. Default: true when any value is negative. */
+  signed?: boolean;
+  /** Pixel size of the longer side. Default 240. */
+  size?: number;
+}
+
+/** One attribution map over its greyscale input image (both rows of columns, same shape). Zoomable. */
+export function attributionHeatmap(image: number[][], map: number[][], options: AttributionHeatmapOptions = {}): VegaLiteSpec {
+  const shape = checkSameShape(image, map, "map");
+  const signed = options.signed ?? map.some((row) => row.some((value) => value < 0));
+  const panel = heatmapPanel({ shape, size: options.size ?? 240, filter: undefined, zoom: "zoom", colour: signed ? SIGNED_COLOUR : MAGNITUDE_COLOUR });
+  const maps = cells(map).map(({ row, col, value }) => ({ row, col, attribution: value, shown: signed ? value : Math.abs(value) }));
+  return falsifyChart(
+    { datasets: { image: imageCells(image), maps }, ...panel },
+    { chart: "attribution-heatmap", baselines: [] },
+    `${options.method ?? "attribution"} over the input`,
+    options,
+  );
+}
+
+/** One panel of the sanity grid: a map, and how similar it is to the method's own map. */
+export interface ComparedMap {
+  map: number[][];
+  /** Spearman rank correlation of |map| with the method's |map|. */
+  spearman?: number;
+  /** Structural similarity (SSIM) with the method's map. */
+  ssim?: number;
+}
+
+export interface SanityGridInput {
+  /** The input image, greyscale, rows of columns. */
+  image: number[][];
+  /** The method's map on the trained model. */
+  method: { name: string; map: number[][] };
+  /** The same method on models randomised from the top layer down, in that order; `layer` names the last randomised layer. */
+  cascading?: (ComparedMap & { layer: string })[];
+  /** The same method on a model trained on randomly permuted labels. */
+  labelRandomised?: ComparedMap;
+  /** An edge detector applied to the image: a map that knows nothing of the model. */
+  edgeDetector?: ComparedMap;
+}
+
+export interface SanityGridOptions extends ChartOptions {
+  /** Panels per row. Default: all in one row up to 4, then rows of 4. */
+  columns?: number;
+  /** Pixel size of each panel's longer side. Default 140. */
+  size?: number;
+}
+
+/**
+ * The side-by-side sanity grid. Each map is shown as |attribution| scaled by its own maximum (as in
+ * Adebayo et al.), so panels compare in pattern, not in scale; the similarity numbers carry the rest.
+ */
+export function attributionGrid(input: SanityGridInput, options: SanityGridOptions = {}): VegaLiteSpec {
+  const shape = checkSameShape(input.image, input.method.map, `method map "${input.method.name}"`);
+  const panels: { id: string; title: string[]; baseline?: string; compared?: ComparedMap; map: number[][] }[] = [
+    { id: "method", title: [input.method.name, "trained model"], map: input.method.map },
+    ...(input.cascading ?? []).map((step, index) => ({ id: `cascading-${index}`, title: [`cascading: to ${step.layer}`, similarity(step)], baseline: `cascading randomisation: ${step.layer}`, compared: step, map: step.map })),
+    ...(input.labelRandomised ? [{ id: "label-randomised", title: ["label-randomised model", similarity(input.labelRandomised)], baseline: "label randomisation", compared: input.labelRandomised, map: input.labelRandomised.map }] : []),
+    ...(input.edgeDetector ? [{ id: "edge-detector", title: ["edge detector", similarity(input.edgeDetector)], baseline: "edge detector", compared: input.edgeDetector, map: input.edgeDetector.map }] : []),
+  ];
+  for (const panel of panels) checkSameShape(input.image, panel.map, `${panel.id} map`);
+  const maps = panels.flatMap((panel) => {
+    const max = Math.max(...panel.map.flat().map(Math.abs)) || 1;
+    return cells(panel.map).map(({ row, col, value }) => ({ panel: panel.id, row, col, attribution: value, shown: Math.abs(value) / max }));
+  });
+  const size = options.size ?? 140;
+  const compared = panels.flatMap((panel) => (panel.compared ? [panel.compared] : []));
+  const statistics = [compared.some((c) => c.spearman !== undefined) ? "spearman" : undefined, compared.some((c) => c.ssim !== undefined) ? "ssim" : undefined].filter(Boolean);
+  return falsifyChart(
+    {
+      datasets: { image: imageCells(input.image), maps },
+      columns: options.columns ?? (panels.length <= 4 ? panels.length : 4),
+      concat: panels.map((panel, index) => ({
+        title: { text: panel.title.filter(Boolean), fontSize: 11 },
+        ...heatmapPanel({ shape, size, filter: panel.id, zoom: `zoom_${index}`, colour: NORMALISED_COLOUR }),
+      })),
+      resolve: { scale: { color: "shared" } },
+    },
+    { chart: "attribution-grid", baselines: panels.flatMap((panel) => (panel.baseline ? [panel.baseline] : [])), statistic: statistics.length ? statistics.join(", ") : undefined },
+    `${input.method.name}: sanity checks (randomised models, edge detector)`,
+    options,
+  );
+}
+
+/** "ρ = 0.91 · SSIM = 0.80": the similarity to the method's map, as a panel subtitle line. */
+function similarity(compared: ComparedMap): string {
+  const parts = [compared.spearman === undefined ? undefined : `ρ = ${formatNumber(compared.spearman)}`, compared.ssim === undefined ? undefined : `SSIM = ${formatNumber(compared.ssim)}`];
+  return parts.filter(Boolean).join(" · ");
+}
+
+const MAGNITUDE_COLOUR = { field: "shown", type: "quantitative", title: "|attribution|", scale: { scheme: "inferno" } };
+const SIGNED_COLOUR = { field: "shown", type: "quantitative", title: "attribution", scale: { scheme: "redblue", reverse: true, domainMid: 0 } };
+const NORMALISED_COLOUR = { field: "shown", type: "quantitative", title: "|attribution| / max", scale: { scheme: "inferno", domain: [0, 1] } };
+
+/**
+ * The image in grey, the map over it half-transparent; x/y are quantitative cell edges so the
+ * interval selection bound to the scales zooms (band scales cannot be zoomed).
+ */
+function heatmapPanel(panel: { shape: [number, number]; size: number; filter: string | undefined; zoom: string; colour: Record<string, unknown> }): VegaLiteSpec {
+  const [rows, columns] = panel.shape;
+  const scale = panel.size / Math.max(rows, columns);
+  const position = {
+    x: { field: "col", type: "quantitative", scale: { domain: [0, columns], nice: false, zero: false }, axis: null },
+    x2: { field: "col_end" },
+    y: { field: "row", type: "quantitative", scale: { domain: [0, rows], nice: false, zero: false, reverse: true }, axis: null },
+    y2: { field: "row_end" },
+  };
+  const edges = [
+    { calculate: "datum.col + 1", as: "col_end" },
+    { calculate: "datum.row + 1", as: "row_end" },
+  ];
+  return {
+    width: Math.round(columns * scale),
+    height: Math.round(rows * scale),
+    layer: [
+      {
+        data: { name: "image" },
+        transform: edges,
+        mark: { type: "rect", tooltip: false },
+        encoding: { ...position, fill: { field: "pixel", type: "quantitative", scale: { scheme: "greys", reverse: true }, legend: null } },
+      },
+      {
+        data: { name: "maps" },
+        transform: [...(panel.filter ? [{ filter: { field: "panel", equal: panel.filter } }] : []), ...edges],
+        params: [{ name: panel.zoom, select: { type: "interval", encodings: ["x", "y"] }, bind: "scales" }],
+        mark: { type: "rect", opacity: 0.7 },
+        encoding: {
+          ...position,
+          color: panel.colour,
+          tooltip: [
+            { field: "row", type: "quantitative" },
+            { field: "col", type: "quantitative" },
+            { field: "attribution", type: "quantitative", format: ".3~g" },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+function checkSameShape(image: number[][], map: number[][], what: string): [number, number] {
+  const shape = matrixShape(image, "image");
+  const mapShape = matrixShape(map, what);
+  if (shape[0] !== mapShape[0] || shape[1] !== mapShape[1]) {
+    throw new ChartError("invalid-input", `${what} is ${mapShape.join("×")} but the image is ${shape.join("×")}: a map must have one value per pixel.`);
+  }
+  return shape;
+}
+
+function cells(matrix: number[][]): { row: number; col: number; value: number }[] {
+  return matrix.flatMap((values, row) => values.map((value, col) => ({ row, col, value })));
+}
+
+function imageCells(image: number[][]): { row: number; col: number; pixel: number }[] {
+  return cells(image).map(({ row, col, value }) => ({ row, col, pixel: value }));
+}

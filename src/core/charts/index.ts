@@ -1,0 +1,13 @@
+// Falsify's chart builders: plain JSON in, Vega-Lite specs out, each carrying `usermeta.falsify`
+// (ChartMeta) so the linter can tell a baselined, quantified chart from a lone picture. The
+// notebook renderer draws them; `renderSvg`/`renderPng` draw them outside VS Code.
+export * from "./spec";
+export * from "./attribution";
+export * from "./ablation";
+export * from "./distribution";
+export * from "./histogram";
+export * from "./selectivity";
+export * from "./cka";
+export * from "./probe";
+export * from "./verdict";
+export * from "./render-node";

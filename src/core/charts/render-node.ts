@@ -1,0 +1,82 @@
+// Charts outside VS Code: the same Vega-Lite specs rendered to SVG (and PNG, when the optional
+// rasteriser is installed) in plain Node, for exported scripts and reports. vega and vega-lite are
+// ES modules; they are loaded with a dynamic import so CommonJS callers (the kernel, the CLI, tsx)
+// can use this too, and only when a chart is actually rendered.
+import type { VegaLiteSpec } from "../display";
+import { ChartError } from "./spec";
+
+export interface RenderOptions {
+  /** Multiplies the chart's pixel size (PNG only). Default 2, sharp on high-density screens. */
+  scale?: number;
+}
+
+/** Compiles a Vega-Lite spec and renders it headlessly to an SVG document. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const view = await headlessView(spec);
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Renders to PNG through `@resvg/resvg-js` (an optional dependency). Without it this throws a
+ * ChartError of kind "rasteriser-unavailable" saying how to get it; `renderSvg` needs nothing extra.
+ */
+export async function renderPng(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<Uint8Array> {
+  const svg = await renderSvg(spec);
+  const resvg = await loadRasteriser();
+  const rendered = new resvg.Resvg(svg, { fitTo: { mode: "zoom", value: options.scale ?? 2 }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render();
+  return new Uint8Array(rendered.asPng());
+}
+
+/** True when PNG rendering is possible here (the optional rasteriser is installed). */
+export async function canRenderPng(): Promise<boolean> {
+  try {
+    await loadRasteriser();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Rasteriser {
+  Resvg: new (svg: string, options: unknown) => { render(): { asPng(): Uint8Array } };
+}
+
+const RASTERISER = "@resvg/resvg-js";
+
+async function loadRasteriser(): Promise<Rasteriser> {
+  try {
+    // A variable keeps bundlers from trying to inline the native addon.
+    const module = (await import(/* @vite-ignore */ RASTERISER)) as Rasteriser & { default?: Rasteriser };
+    return module.Resvg ? module : (module.default as Rasteriser);
+  } catch (error) {
+    throw new ChartError("rasteriser-unavailable", `PNG rendering needs the optional package ${RASTERISER} (npm install ${RASTERISER}); it could not be loaded: ${(error as Error).message}. SVG rendering (renderSvg) works without it.`);
+  }
+}
+
+interface HeadlessView {
+  toSVG(): Promise<string>;
+  finalize(): void;
+}
+
+async function headlessView(spec: VegaLiteSpec): Promise<HeadlessView> {
+  const [vegaLite, vega] = await Promise.all([import("vega-lite"), import("vega")]);
+  let runtime;
+  try {
+    const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
+    runtime = vega.parse(compiled);
+  } catch (error) {
+    throw new ChartError("invalid-spec", `The chart spec cannot be compiled: ${(error as Error).message}`);
+  }
+  const view = new vega.View(runtime, { renderer: "none" });
+  try {
+    await view.runAsync();
+  } catch (error) {
+    view.finalize();
+    throw new ChartError("invalid-spec", `The chart failed to render: ${(error as Error).message}`);
+  }
+  return view;
+}

@@ -1,0 +1,37 @@
+// The verdict as words and numbers: the plain-text fallback shown where the card cannot be drawn
+// (exported scripts, text-only outputs), and the phrases the renderer's card reuses so both agree.
+import type { Verdict } from "../display";
+import { formatNumber, formatP } from "./spec";
+
+/** "d = 0.42, 95% CI [0.30, 0.55], threshold 0.2: the interval lies above the threshold". */
+export function describeEffect(verdict: Verdict): string {
+  const { effect, alpha } = verdict;
+  const level = Math.round((1 - alpha) * 100);
+  const ci = `${level}% CI [${formatNumber(effect.ci[0])}, ${formatNumber(effect.ci[1])}]`;
+  const base = `${effect.name} = ${formatNumber(effect.estimate)}, ${ci}`;
+  return effect.threshold === undefined ? base : `${base}, threshold ${formatNumber(effect.threshold)}: ${thresholdRelation(verdict)}`;
+}
+
+/** Where the effect's interval lies against the declared threshold. */
+export function thresholdRelation(verdict: Verdict): string {
+  const { ci, threshold } = verdict.effect;
+  if (threshold === undefined) return "no threshold declared";
+  if (ci[0] > threshold) return "the interval lies above the threshold";
+  if (ci[1] < threshold) return "the interval lies below the threshold";
+  return "the interval contains the threshold";
+}
+
+/** "welch-t (greater): statistic 2.31, p = 0.012, α = 0.05, n = 40 vs 40". */
+export function describeTest(verdict: Verdict): string {
+  return `${verdict.test} (${verdict.alternative}): statistic ${formatNumber(verdict.statistic)}, ${formatP(verdict.p)}, α = ${formatNumber(verdict.alpha)}, n = ${verdict.n.observed} vs ${verdict.n.baseline}`;
+}
+
+/** The whole verdict as a few lines of text (the `text/plain` fallback of a verdict output). */
+export function verdictText(verdict: Verdict): string {
+  return [
+    `${verdict.hypothesis}: ${verdict.verdict.toUpperCase()}${verdict.claim ? ` — ${verdict.claim}` : ""}`,
+    `test: ${describeTest(verdict)}`,
+    `effect: ${describeEffect(verdict)}`,
+    verdict.reason,
+  ].join("\n");
+}

@@ -1,0 +1,126 @@
+// Every builder's spec as data: a golden snapshot (UPDATE_GOLDEN=1 rewrites them; review the diff),
+// the metadata the linter reads, and the input checks that turn bad data into a ChartError.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import * as charts from "../../../src/core/charts";
+import { chartMeta } from "../../../src/core/display";
+import { examples, image, map } from "./examples";
+
+const GOLDEN = join("test", "fixtures", "charts");
+
+describe("chart specs match their golden snapshots", () => {
+  for (const [name, build] of Object.entries(examples)) {
+    test(name, () => {
+      const file = join(GOLDEN, `${name}.vl.json`);
+      const actual = `${JSON.stringify(build(), null, 2)}\n`;
+      if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
+      assert.ok(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 to create it, then review it`);
+      assert.equal(actual, readFileSync(file, "utf8"), `${file} is stale: if the change is intended, rerun with UPDATE_GOLDEN=1 and review the diff`);
+    });
+  }
+});
+
+describe("chart metadata says what the chart shows", () => {
+  const metaOf = (name: string) => chartMeta(examples[name]());
+
+  test("a lone heatmap names its hypothesis and claims no baseline", () => {
+    assert.deepEqual(metaOf("attribution-heatmap"), { chart: "attribution-heatmap", hypothesis: "H1", baselines: [] });
+  });
+
+  test("the sanity grid lists every control panel and the similarity statistics it shows", () => {
+    assert.deepEqual(metaOf("attribution-grid"), {
+      chart: "attribution-grid",
+      hypothesis: "H2",
+      baselines: ["cascading randomisation: logits", "cascading randomisation: conv1", "label randomisation", "edge detector"],
+      statistic: "spearman, ssim",
+    });
+  });
+
+  test("a grid without similarity numbers claims no statistic", () => {
+    const meta = chartMeta(charts.attributionGrid({ image, method: { name: "saliency", map }, edgeDetector: { map } }));
+    assert.equal(meta?.statistic, undefined);
+    assert.deepEqual(meta?.baselines, ["edge detector"]);
+  });
+
+  test("ablation curves carry the random-order baseline and the test named by the caller", () => {
+    assert.deepEqual(metaOf("ablation-curves"), { chart: "ablation-curves", hypothesis: "H3", baselines: ["random orders"], statistic: "permutation" });
+    assert.deepEqual((examples["ablation-curves"]().title as { subtitle: string }).subtitle, "permutation: 0.21, p = 0.004");
+  });
+
+  test("the distribution view marks itself as a distribution", () => {
+    assert.deepEqual(metaOf("distribution"), { chart: "distribution", hypothesis: "H4", baselines: ["data set (n = 10)"], distribution: true });
+  });
+
+  test("selectivity, CKA and probe charts name their controls", () => {
+    assert.deepEqual(metaOf("selectivity-histograms")?.baselines, ["untrained network"]);
+    assert.deepEqual(metaOf("cka-matrix"), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear)" });
+    assert.deepEqual(metaOf("probe-accuracy")?.baselines, ["control task", "chance"]);
+  });
+
+  test("the hypothesis prefixes the default title; an explicit title wins", () => {
+    assert.equal(charts.attributionHeatmap(image, map, { hypothesis: "H9" }).title, "H9: attribution over the input");
+    assert.equal(charts.attributionHeatmap(image, map, { hypothesis: "H9", title: "mine" }).title, "mine");
+  });
+});
+
+describe("builders put the numbers where the reader looks", () => {
+  test("grid panel titles carry Spearman and SSIM", () => {
+    const spec = examples["attribution-grid"]() as { concat: { title: { text: string[] } }[] };
+    assert.deepEqual(
+      spec.concat.map((panel) => panel.title.text),
+      [["saliency", "trained model"], ["cascading: to logits", "ρ = 0.98 · SSIM = 0.95"], ["cascading: to conv1", "ρ = 0.1 · SSIM = 0.2"], ["label-randomised model", "ρ = 0.05"], ["edge detector", "ρ = 1 · SSIM = 1"]],
+    );
+  });
+
+  test("grid maps are |attribution| over each panel's own maximum", () => {
+    const spec = examples["attribution-grid"]() as { datasets: { maps: { panel: string; shown: number; attribution: number }[] } };
+    const method = spec.datasets.maps.filter((cell) => cell.panel === "method");
+    assert.equal(method.length, 12);
+    assert.deepEqual(method.map((cell) => cell.shown), map.flat().map((v) => Math.abs(v)));
+    const conv1 = spec.datasets.maps.filter((cell) => cell.panel === "cascading-1");
+    assert.equal(Math.max(...conv1.map((cell) => cell.shown)), 1);
+  });
+
+  test("a signed map gets a diverging scale centred on zero, a non-negative one a magnitude scale", () => {
+    const colour = (spec: Record<string, unknown>) => JSON.stringify(spec).match(/"scheme":"(redblue|inferno)"/)?.[1];
+    assert.equal(colour(charts.attributionHeatmap(image, map)), "redblue");
+    assert.equal(colour(charts.attributionHeatmap(image, image)), "inferno");
+  });
+
+  test("marked examples are labelled with their percentile in the data set", () => {
+    const spec = examples.distribution() as { layer: { data: { values: { label?: string }[] } }[] };
+    assert.deepEqual(spec.layer.at(-1)?.data.values.map((row) => row.label), ["the shown cat: 9 (100th percentile)"]);
+  });
+
+  test("the random band from raw orders is their mean and percentile interval", () => {
+    const band = charts.randomBand([[1, 10], [2, 20], [3, 30], [4, 40]], 0.5);
+    assert.deepEqual(band, { mean: [2.5, 25], lower: [1.75, 17.5], upper: [3.25, 32.5], level: 0.5, orders: 4 });
+  });
+});
+
+describe("bad input is a ChartError that says what to change", () => {
+  const rejects = (build: () => unknown, pattern: RegExp) =>
+    assert.throws(build, (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-input" && pattern.test(error.message));
+
+  test("shapes", () => {
+    rejects(() => charts.attributionHeatmap(image, [[1, 2]]), /map is 1×2 but the image is 3×4/);
+    rejects(() => charts.attributionHeatmap([[1, 2], [3]], [[1, 2], [3]]), /ragged: row 1 has 1 values/);
+    rejects(() => charts.attributionHeatmap([], []), /empty/);
+    rejects(() => charts.attributionGrid({ image, method: { name: "s", map }, edgeDetector: { map: [[1]] } }), /edge-detector map is 1×1/);
+    rejects(() => charts.ckaMatrix([[1, 2]], { rows: ["a"] }), /1×2 but there are 1 row and 1 column labels/);
+    rejects(() => charts.ckaMatrix([[1]], { rows: ["a"], controls: ["b"] }), /"b" are not row or column labels/);
+  });
+
+  test("values", () => {
+    rejects(() => charts.attributionHeatmap([[Number.NaN]], [[1]]), /image\[0\]\[0\] is NaN/);
+    rejects(() => charts.distributionView([1, 2], []), /at least one example/);
+    rejects(() => charts.histogram([]), /empty/);
+  });
+
+  test("series lengths", () => {
+    rejects(() => charts.ablationCurves({ unitsAblated: [0, 1], curves: [{ order: "o", accuracy: [1] }], random: { mean: [1, 1], lower: [1, 1], upper: [1, 1], level: 0.95 } }), /curve "o" has 1 values but there are 2/);
+    rejects(() => charts.probeAccuracy({ layers: ["a", "b"], accuracy: [1, 1], control: [1] }), /control has 1 values/);
+  });
+});

@@ -1,0 +1,81 @@
+// One small, fixed input per chart builder: the golden snapshots, the SVG tests and the renderer's
+// browser test all draw these, so a change to a builder shows up in every layer at once.
+import * as charts from "../../../src/core/charts";
+import type { VegaLiteSpec, Verdict } from "../../../src/core/display";
+
+/** A 3×4 image with a bright right half, and a signed map that picks out its edge. */
+export const image = [
+  [0, 0, 1, 1],
+  [0, 0, 1, 1],
+  [0, 0, 1, 1],
+];
+export const map = [
+  [0, -0.5, 0.5, 0],
+  [0, -1, 1, 0],
+  [0, -0.5, 0.5, 0],
+];
+
+const units = [0, 1, 2, 4, 8];
+/** Five random orders whose accuracy falls 1% per unit, spread ±0.4% per unit. */
+const draws = [-2, -1, 0, 1, 2].map((spread) => units.map((u) => 0.9 - u * (0.01 + spread * 0.002)));
+
+export const examples: Record<string, () => VegaLiteSpec> = {
+  "attribution-heatmap": () => charts.attributionHeatmap(image, map, { method: "saliency", hypothesis: "H1" }),
+  "attribution-grid": () =>
+    charts.attributionGrid(
+      {
+        image,
+        method: { name: "saliency", map },
+        cascading: [
+          { layer: "logits", map: map.map((row) => row.map((v) => v * 0.9)), spearman: 0.98, ssim: 0.95 },
+          { layer: "conv1", map: image, spearman: 0.1, ssim: 0.2 },
+        ],
+        labelRandomised: { map: image, spearman: 0.05 },
+        edgeDetector: { map: map.map((row) => row.map(Math.abs)), spearman: 1, ssim: 1 },
+      },
+      { hypothesis: "H2" },
+    ),
+  "ablation-curves": () =>
+    charts.ablationCurves(
+      { unitsAblated: units, curves: [{ order: "most selective first", accuracy: units.map((u) => 0.9 - u * 0.03) }], random: { draws } },
+      { hypothesis: "H3", statistic: { name: "permutation", value: 0.21, p: 0.004 } },
+    ),
+  distribution: () => charts.distributionView([1, 2, 2, 3, 3, 3, 4, 4, 5, 9], [{ value: 9, label: "the shown cat" }], { quantity: "max activation", bins: 4, hypothesis: "H4" }),
+  "distribution-density": () => charts.distributionView([1, 2, 2, 3, 3, 3, 4, 4, 5], [2, 4], { density: true, bins: 4 }),
+  "selectivity-histograms": () =>
+    charts.selectivityHistograms(
+      [
+        { layer: "conv1", values: [0.1, 0.2, 0.2, 0.8] },
+        { layer: "conv2", values: [0.5, 0.6, 0.9] },
+      ],
+      { bins: 4, control: { name: "untrained network", layers: [{ layer: "conv1", values: [0.1, 0.1, 0.15] }, { layer: "conv2", values: [0.2, 0.3] }] } },
+    ),
+  "cka-matrix": () =>
+    charts.ckaMatrix(
+      [
+        [1, 0.7, 0.1],
+        [0.6, 0.9, 0.15],
+      ],
+      { rows: ["A: conv1", "A: conv2"], columns: ["B: conv1", "B: conv2", "random init"], rowTitle: "model A", columnTitle: "model B", controls: ["random init"], hypothesis: "H5" },
+    ),
+  "probe-accuracy": () =>
+    charts.probeAccuracy(
+      { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },
+      { property: "part of speech" },
+    ),
+};
+
+/** A falsified hypothesis whose effect interval lies below its declared threshold. */
+export const verdict: Verdict = {
+  hypothesis: "H1",
+  claim: "Ablating the 10 most selective units hurts accuracy more than random units.",
+  verdict: "falsified",
+  test: "permutation",
+  alternative: "greater",
+  alpha: 0.05,
+  statistic: 0.0123,
+  p: 0.41,
+  effect: { name: "accuracy drop difference", estimate: 0.004, ci: [-0.01, 0.018], threshold: 0.02 },
+  n: { observed: 1, baseline: 1000 },
+  reason: "The drop is within the random-order band and its interval lies below the declared 0.02.",
+};
