@@ -2,3 +2,4 @@
 // script). It re-exports the toolkit from src/core; each area adds one line here.
 export * from "../core/display";
 export * from "../core/stats";
+export * from "../core/charts";
