@@ -1,0 +1,129 @@
+// The kernel protocol: every message between a client (the VS Code controller, `falsify run`) and
+// the kernel process. This zod schema is the single source of truth; the kernel validates what it
+// receives with it, the client's types are inferred from it, and
+// `schemas/kernel-protocol.schema.json` is generated from it.
+//
+// Transport: requests and events travel over the Node IPC channel of the kernel process. Interrupts
+// travel over a separate pipe (fd 3, one JSON `ControlMessage` per line) read by a worker thread, so
+// they arrive while the kernel's main thread is stuck in user code.
+import { z } from "zod";
+import { Execution, OutputItem } from "../format/schema";
+
+export const BackendName = z.enum(["tensorflow", "wasm", "cpu"]);
+
+/** Sent once, first: where the notebook lives and which backend to try. The kernel answers `ready`. */
+export const InitRequest = z.object({
+  type: z.literal("init"),
+  /** Folder of the notebook: the kernel's cwd, the base of relative imports and npm resolution. */
+  notebookDir: z.string(),
+  /** More folders to resolve `@tensorflow/tfjs-node` from (workspace, extension), after notebookDir. */
+  searchFrom: z.array(z.string()).default([]),
+  /** Use this backend or a slower one. */
+  prefer: BackendName.optional(),
+  /** A bundled tfjs (+ setWasmPaths) and its wasm folder, for the packaged extension. */
+  bundled: z.object({ module: z.string(), wasmDir: z.string() }).optional(),
+});
+
+/** Run one cell. `id` is chosen by the client and tags every event the run produces. */
+export const ExecuteRequest = z.object({
+  type: z.literal("execute"),
+  id: z.number().int().positive(),
+  /** `typescript` cells run as code; `hypothesis` cells are parsed and registered in `hypotheses`. */
+  language: z.enum(["typescript", "hypothesis"]).default("typescript"),
+  source: z.string(),
+  /** The notebook's cell id, when there is one (labels stack frames, keys `hypotheses`). */
+  cellId: z.string().optional(),
+});
+
+/** Seed `Math.random` (hence tfjs' unseeded random ops and initialisers) and the cells' `rng`. */
+export const SeedRequest = z.object({ type: z.literal("seed"), seed: z.number().finite() });
+
+export const ShutdownRequest = z.object({ type: z.literal("shutdown") });
+
+export const KernelRequest = z.discriminatedUnion("type", [InitRequest, ExecuteRequest, SeedRequest, ShutdownRequest]);
+export type KernelRequest = z.input<typeof KernelRequest>;
+export type InitRequest = z.input<typeof InitRequest>;
+export type ExecuteRequest = z.input<typeof ExecuteRequest>;
+
+/** On the control pipe: stop the run `id` (or whatever runs, when omitted); state is kept. */
+export const ControlMessage = z.object({ type: z.literal("interrupt"), id: z.number().int().positive().optional() });
+export type ControlMessage = z.infer<typeof ControlMessage>;
+
+export const Memory = z.object({ numTensors: z.number(), numBytes: z.number() });
+export type Memory = z.infer<typeof Memory>;
+
+export const ReadyEvent = z.object({
+  type: z.literal("ready"),
+  pid: z.number(),
+  backend: BackendName,
+  tfjsVersion: z.string(),
+  nodeVersion: z.string(),
+  /** Why faster backends were not used. */
+  notes: z.array(z.string()),
+  memory: Memory,
+});
+export type ReadyEvent = z.infer<typeof ReadyEvent>;
+
+/** console output of a run, as it happens. */
+export const StreamEvent = z.object({ type: z.literal("stream"), id: z.number(), name: z.enum(["stdout", "stderr"]), text: z.string() });
+export type StreamEvent = z.infer<typeof StreamEvent>;
+
+/** A `display(...)` call or the value of the cell's trailing expression: alternative renderings, best first. */
+export const DisplayEvent = z.object({ type: z.literal("display"), id: z.number(), items: z.array(OutputItem) });
+export type DisplayEvent = z.infer<typeof DisplayEvent>;
+
+/** A frame of a cell error's stack that points into a cell. */
+export const CellFrame = z.object({
+  /** Execution order of the cell run that defined the code (the `[n]` VS Code shows). */
+  order: z.number(),
+  cellId: z.string().optional(),
+  /** 1-based line and column in the cell's source. */
+  line: z.number(),
+  column: z.number(),
+});
+export type CellFrame = z.infer<typeof CellFrame>;
+
+export const KernelError = z.object({
+  name: z.string(),
+  message: z.string(),
+  /** `name: message` and the frames, mapped to cell line/column, kernel frames removed. */
+  stack: z.string(),
+  frames: z.array(CellFrame),
+});
+export type KernelError = z.infer<typeof KernelError>;
+
+export const ErrorEvent = z.object({ type: z.literal("error"), id: z.number(), error: KernelError });
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+
+export const RunStatus = z.enum(["ok", "error", "interrupted"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** The run ended; `execution` is what the notebook records about it. */
+export const DoneEvent = z.object({
+  type: z.literal("done"),
+  id: z.number(),
+  status: RunStatus,
+  execution: Execution,
+  memory: Memory,
+});
+export type DoneEvent = z.infer<typeof DoneEvent>;
+
+/** Answer to `seed`. */
+export const SeededEvent = z.object({ type: z.literal("seeded"), seed: z.number() });
+
+/** Something the kernel wants the client's log to have (uncaught errors between runs, warnings). */
+export const LogEvent = z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), text: z.string() });
+
+export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ErrorEvent, DoneEvent, SeededEvent, LogEvent]);
+export type KernelEvent = z.infer<typeof KernelEvent>;
+/** Events that belong to one run. */
+export type RunEvent = StreamEvent | DisplayEvent | ErrorEvent | DoneEvent;
+
+/** The JSON Schema published in `schemas/kernel-protocol.schema.json`. */
+export function kernelProtocolJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(z.object({ request: KernelRequest, control: ControlMessage, event: KernelEvent }).partial(), {
+    io: "input",
+    unrepresentable: "any",
+  });
+  return { ...schema, $id: "https://falsify.dev/schemas/kernel-protocol.schema.json", title: "Falsify kernel protocol" };
+}
