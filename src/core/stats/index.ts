@@ -9,3 +9,4 @@ export * from "./t-test";
 export * from "./effect-size";
 export * from "./multiple-comparisons";
 export * from "./permutation";
+export * from "./bootstrap";
