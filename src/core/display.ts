@@ -12,6 +12,8 @@ export const MIME = {
   verdict: "application/vnd.falsify.verdict+json",
   /** A tensor summary: `TensorSummary`. */
   tensor: "application/vnd.falsify.tensor+json",
+  /** A recorded metric `{name, value}`: what `record(name, value)` shows; results collect them. */
+  metric: "application/vnd.falsify.metric+json",
   text: "text/plain",
   html: "text/html",
   png: "image/png",

@@ -3,3 +3,5 @@
 export * from "../core/display";
 export * from "../core/stats";
 export * from "../core/charts";
+// The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
+export { record, shardOf, currentSession } from "./session";
