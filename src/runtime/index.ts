@@ -5,3 +5,4 @@ export * from "../core/stats";
 export * from "../core/charts";
 // The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
 export { record, shardOf, currentSession } from "./session";
+export * from "../core/hypothesis/baseline";

@@ -1,3 +1,4 @@
 export * from "./schema";
 export * from "./parse";
 export type { CellRange } from "./range";
+export * from "./baseline";

@@ -30,6 +30,11 @@ export class LineIndex {
     return { line: lo + 1, column: clamped - this.starts[lo] + 1 };
   }
 
+  /** Offset of a 1-based line/column (the inverse of `position`), e.g. for a stack frame. */
+  offset(line: number, column: number): number {
+    return this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))] + column - 1;
+  }
+
   range(start: number, end: number): CellRange {
     const a = this.position(start);
     const b = this.position(Math.max(start, end));

@@ -1,0 +1,77 @@
+// The one list of API names the linter understands, and what each one means for falsifiability.
+// A unit test checks that every runtime name here is really exported by src/runtime/index.ts, so a
+// rename in the toolkit breaks a test instead of silently blinding the linter.
+
+export type ApiRole =
+  /** Shows a picture. */
+  | "visual"
+  /** Shows a picture that places the example(s) within a distribution over the data set. */
+  | "distribution"
+  /** Computes a control/baseline the observation is compared with. */
+  | "baseline"
+  /** Quantifies: a statistical test or a verdict. */
+  | "test"
+  /** A multiple-comparison correction. */
+  | "correction";
+
+/** Exports of the Falsify runtime (`import { ... } from "falsify"`, or `fx.name` in a cell). */
+export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
+  // Charts (src/core/charts). Their run-time metadata says whether they carry baselines/statistics.
+  attributionHeatmap: "visual",
+  attributionGrid: "visual",
+  ablationCurves: "visual",
+  selectivityHistograms: "visual",
+  ckaMatrix: "visual",
+  probeAccuracy: "visual",
+  distributionView: "distribution",
+  // Controls.
+  baseline: "baseline",
+  randomBand: "baseline",
+  // Tests (src/core/stats).
+  permutationTest: "test",
+  pairedPermutationTest: "test",
+  correlationPermutationTest: "test",
+  studentTTest: "test",
+  welchTTest: "test",
+  pairedTTest: "test",
+  oneSampleTTest: "test",
+  pearson: "test",
+  spearman: "test",
+  adjustPValues: "correction",
+};
+
+/** Globals the kernel defines in every cell (not runtime exports). */
+export const KERNEL_GLOBAL_ROLES: Readonly<Record<string, ApiRole>> = {
+  display: "visual",
+};
+
+/** The kernel global holding the whole runtime library as a namespace (`fx.verdict(...)`). */
+export const RUNTIME_NAMESPACE = "fx";
+/** The module name cells import the runtime from. */
+export const RUNTIME_MODULE = "falsify";
+/** The kernel global that looks hypotheses up by id: `hypotheses.get("H1")` links the cell to H1. */
+export const HYPOTHESES_GLOBAL = "hypotheses";
+/** tfjs-vis draws charts through these sub-namespaces (`tfvis.render.barchart`, `tfvis.show.history`). */
+export const TFJS_VIS = { module: "@tensorflow/tfjs-vis", global: "tfvis", drawing: ["render", "show"] } as const;
+
+/**
+ * Random sources by dotted callee name, with the index of their seed argument (`null`: no way to
+ * seed it). tfjs random ops fall back to an unseeded generator when the seed is omitted.
+ */
+export const RANDOM_SOURCES: Readonly<Record<string, number | null>> = {
+  "Math.random": null,
+  "crypto.getRandomValues": null,
+  "tf.util.shuffle": null,
+  "tf.randomNormal": 4,
+  "tf.randomUniform": 4,
+  "tf.randomUniformInt": 3,
+  "tf.truncatedNormal": 4,
+  "tf.randomGamma": 4,
+  "tf.randomStandardNormal": 2,
+  "tf.multinomial": 2,
+};
+
+/** The role of a runtime or kernel-global name, if it has one. */
+export function roleOf(name: string): ApiRole | undefined {
+  return Object.hasOwn(RUNTIME_ROLES, name) ? RUNTIME_ROLES[name] : Object.hasOwn(KERNEL_GLOBAL_ROLES, name) ? KERNEL_GLOBAL_ROLES[name] : undefined;
+}

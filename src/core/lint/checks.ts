@@ -1,0 +1,29 @@
+// The three questions asked of every picture (the contract rules and the Falsifiability panel share
+// them): is it linked to a hypothesis, is it baselined, is it quantified?
+import type { CellInfo, HypothesisInfo, NotebookModel } from "./model";
+import { linkedHypotheses } from "./rule";
+
+export interface CellChecks {
+  hypothesis: boolean;
+  baseline: boolean;
+  quantified: boolean;
+}
+
+export function cellChecks(model: NotebookModel, info: CellInfo): CellChecks {
+  const hypotheses = linkedHypotheses(model, info);
+  return {
+    hypothesis: hypotheses.length > 0,
+    baseline: info.outputs.charts.some((chart) => chart.baselines.length > 0) || hypotheses.some(isBaselined),
+    quantified: info.outputs.charts.some((chart) => chart.statistic) || hypotheses.some(isQuantified),
+  };
+}
+
+/** The hypothesis declares a control and the notebook computes one (or a linked chart shows one). */
+export function isBaselined(h: HypothesisInfo): boolean {
+  return h.chartBaseline || ((h.hypothesis?.baselines.length ?? 0) > 0 && h.baselineSites.length > 0);
+}
+
+/** A test or verdict for the hypothesis is computed (statically) or present in the outputs. */
+export function isQuantified(h: HypothesisInfo): boolean {
+  return h.testSites.length > 0 || h.verdicts.length > 0 || h.chartStatistic;
+}

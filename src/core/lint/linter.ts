@@ -1,0 +1,129 @@
+// The linter: notebook (+ outputs, which carry the run-time facts) in, diagnostics and a
+// per-hypothesis summary out. Source analysis is cached per cell by (language, source hash), so
+// after one keystroke only the edited cell is parsed again; the notebook-wide pass is linear.
+// Never throws: a rule or an analysis that fails is reported in `internalErrors` and skipped.
+import type { Verdict } from "../display";
+import type { Cell, Notebook } from "../format";
+import { sourceHash } from "../hash";
+import { parseHypothesis } from "../hypothesis";
+import { cellChecks, type CellChecks } from "./checks";
+import { analyzeCode } from "./code-facts";
+import { severityOf, type LintSettings } from "./config";
+import type { Diagnostic } from "./diagnostic";
+import { buildModel, type NotebookModel, type SourceFacts } from "./model";
+import { analyzeOutputs } from "./output-facts";
+import type { Rule } from "./rule";
+import { RULES } from "./rules";
+import { gradeHypothesis, type Grade } from "./strength";
+
+export interface LintReport {
+  diagnostics: Diagnostic[];
+  hypotheses: HypothesisSummary[];
+  /** Failures inside the linter itself (a bug, not a finding), for the log. */
+  internalErrors: string[];
+}
+
+/** What the Falsifiability panel and the strength CodeLens show for one hypothesis. */
+export interface HypothesisSummary {
+  id: string;
+  claim?: string;
+  cellIndex: number;
+  cellId: string;
+  grade: Grade;
+  linkedCells: { cellIndex: number; cellId: string; visual: boolean; checks: CellChecks }[];
+  latestVerdict?: Verdict;
+}
+
+export class Linter {
+  private cache = new Map<string, SourceFacts>();
+
+  constructor(private readonly rules: readonly Rule[] = RULES) {}
+
+  lint(notebook: Notebook, settings?: LintSettings): LintReport {
+    const internalErrors: string[] = [];
+    const model = this.model(notebook, internalErrors);
+    const diagnostics: Diagnostic[] = [];
+    for (const rule of this.rules) {
+      const severity = severityOf(rule, settings, notebook.metadata);
+      if (severity === "off") continue;
+      try {
+        rule.check(model, (cellIndex, range, message, fixes) => {
+          const cellId = model.cells[cellIndex]?.cell.id ?? "";
+          diagnostics.push({ rule: rule.id, severity, message, cellId, cellIndex, range, ...(fixes?.length ? { fixes } : {}) });
+        });
+      } catch (error) {
+        internalErrors.push(`rule ${rule.id} failed: ${(error as Error)?.stack ?? String(error)}`);
+      }
+    }
+    diagnostics.sort((a, b) => a.cellIndex - b.cellIndex || a.range.line - b.range.line || a.range.column - b.range.column);
+    return { diagnostics, hypotheses: summarize(model), internalErrors };
+  }
+
+  private model(notebook: Notebook, internalErrors: string[]): NotebookModel {
+    const used = new Map<string, SourceFacts>();
+    const cells = (Array.isArray(notebook.cells) ? notebook.cells : []).map((raw, index) => {
+      const cell = normalize(raw, index);
+      const hash = sourceHash(cell.source);
+      const key = `${cell.language}\0${hash}`;
+      let facts = used.get(key) ?? this.cache.get(key);
+      if (!facts) facts = analyzeSource(cell, internalErrors);
+      used.set(key, facts);
+      return { index, cell, hash, facts, outputs: analyzeOutputs(cell.outputs) };
+    });
+    // Keep only what this notebook uses, so the cache never outgrows the notebook.
+    this.cache = used;
+    return buildModel(notebook, cells);
+  }
+}
+
+/** One-shot lint (the CLI); editors keep a `Linter` per notebook for incremental re-lints. */
+export function lintNotebook(notebook: Notebook, settings?: LintSettings): LintReport {
+  return new Linter().lint(notebook, settings);
+}
+
+function analyzeSource(cell: Cell, internalErrors: string[]): SourceFacts {
+  try {
+    if (cell.language === "hypothesis") return { kind: "hypothesis", parsed: parseHypothesis(cell.source) };
+    if (cell.kind === "code" && (cell.language === "typescript" || cell.language === "javascript")) return { kind: "code", code: analyzeCode(cell.source) };
+  } catch (error) {
+    internalErrors.push(`analysis of cell ${cell.id} failed: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  return { kind: "other" };
+}
+
+/** Cells from an editor or a hand-edited file may lack fields; read them defensively. */
+function normalize(raw: Cell, index: number): Cell {
+  const cell = (raw ?? {}) as Partial<Cell>;
+  return {
+    ...cell,
+    id: typeof cell.id === "string" ? cell.id : `#${index}`,
+    kind: cell.kind === "markdown" ? "markdown" : "code",
+    language: typeof cell.language === "string" ? cell.language : "",
+    source: typeof cell.source === "string" ? cell.source : Array.isArray(cell.source) ? (cell.source as unknown[]).join("") : "",
+    metadata: cell.metadata && typeof cell.metadata === "object" ? cell.metadata : {},
+    outputs: Array.isArray(cell.outputs) ? cell.outputs : [],
+  };
+}
+
+function summarize(model: NotebookModel): HypothesisSummary[] {
+  return [...model.hypotheses.values()].map((h) => {
+    const latest = h.verdicts.reduce<(typeof h.verdicts)[number] | undefined>((best, v) => {
+      if (!best) return v;
+      const a = model.cells[v.cellIndex].cell.execution?.startTime ?? v.cellIndex;
+      const b = model.cells[best.cellIndex].cell.execution?.startTime ?? best.cellIndex;
+      return a >= b ? v : best;
+    }, undefined);
+    return {
+      id: h.id,
+      claim: h.hypothesis?.claim,
+      cellIndex: h.cellIndex,
+      cellId: model.cells[h.cellIndex].cell.id,
+      grade: gradeHypothesis(h.hypothesis),
+      linkedCells: h.linkedCells.map((index) => {
+        const info = model.cells[index];
+        return { cellIndex: index, cellId: info.cell.id, visual: info.visual, checks: cellChecks(model, info) };
+      }),
+      ...(latest ? { latestVerdict: latest.site } : {}),
+    };
+  });
+}

@@ -1,0 +1,49 @@
+// A picture whose hypothesis declares no control, or whose control is never computed.
+import { baselineScaffold, baselinesField } from "../scaffolds";
+import { docsPath, linkedHypotheses, visualRange, type Rule } from "../rule";
+import type { Fix } from "../diagnostic";
+import { cellChecks } from "../checks";
+
+export const visualWithoutBaseline: Rule = {
+  id: "visual-without-baseline",
+  name: "Visualisation without a baseline",
+  severity: "warning",
+  fixable: true,
+  docs: docsPath("visual-without-baseline"),
+  check(model, report) {
+    for (const info of model.cells) {
+      if (!info.visual) continue;
+      const hypotheses = linkedHypotheses(model, info);
+      if (!hypotheses.length) continue; // visual-without-hypothesis says it
+      if (cellChecks(model, info).baseline) continue;
+      const h = hypotheses[0];
+      const declared = h.hypothesis?.baselines ?? [];
+      if (!declared.length) {
+        const cell = model.cells[h.cellIndex].cell.source;
+        const lines = cell.split("\n");
+        const endsWithNewline = cell.endsWith("\n") || cell === "";
+        const fix: Fix = {
+          title: `Declare a baseline in ${h.id}`,
+          edits: [
+            {
+              kind: "insert-text",
+              cellIndex: h.cellIndex,
+              line: lines.length,
+              column: lines[lines.length - 1].length + 1,
+              text: `${endsWithNewline ? "" : "\n"}${baselinesField()}`,
+            },
+          ],
+        };
+        report(info.index, visualRange(info), `${h.id} declares no baseline, so this picture has nothing to be compared with. Declare a control (random units, randomised model, chance level...).`, h.hypothesis ? [fix] : undefined);
+        continue;
+      }
+      const name = declared[0].name;
+      report(
+        info.index,
+        visualRange(info),
+        `${h.id} declares the baseline "${name}" but the notebook never computes it: show the picture beside its control (a toolkit control, \`baseline("${name}", ...)\`, or a chart with a baseline layer).`,
+        [{ title: `Add a "${name}" baseline cell for ${h.id}`, edits: [{ kind: "insert-cell", index: info.index + 1, language: "typescript", source: baselineScaffold(h.id, name) }] }],
+      );
+    }
+  },
+};

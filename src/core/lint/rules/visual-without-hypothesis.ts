@@ -1,0 +1,37 @@
+// A picture in a cell that belongs to no hypothesis: it cannot be evidence for anything.
+import { hypothesisTemplate, linkComment, nextHypothesisId } from "../scaffolds";
+import { docsPath, visualRange, type Rule } from "../rule";
+import type { Fix } from "../diagnostic";
+
+export const visualWithoutHypothesis: Rule = {
+  id: "visual-without-hypothesis",
+  name: "Visualisation without a hypothesis",
+  severity: "warning",
+  fixable: true,
+  docs: docsPath("visual-without-hypothesis"),
+  check(model, report) {
+    for (const info of model.cells) {
+      if (!info.visual) continue;
+      const ids = [...info.links.keys()];
+      if (ids.some((id) => model.hypotheses.has(id))) continue;
+      const id = nextHypothesisId(model.hypotheses.keys());
+      const fixes: Fix[] = [
+        {
+          title: `Insert hypothesis ${id} linked to this cell`,
+          edits: [
+            { kind: "insert-cell", index: info.index, language: "hypothesis", source: hypothesisTemplate(id) },
+            { kind: "insert-text", cellIndex: info.index, line: 1, column: 1, text: linkComment(id) },
+          ],
+        },
+        ...[...model.hypotheses.keys()].map((existing) => ({
+          title: `Link this cell to ${existing}`,
+          edits: [{ kind: "insert-text" as const, cellIndex: info.index, line: 1, column: 1, text: linkComment(existing) }],
+        })),
+      ];
+      const message = ids.length
+        ? `This cell shows a visualisation linked to ${ids.join(", ")}, but no hypothesis cell declares ${ids.length > 1 ? "them" : "it"}.`
+        : "This cell shows a visualisation that is not linked to a hypothesis: a picture is evidence only for a stated prediction. Link it (`// @hypothesis H1`) or write the hypothesis first.";
+      report(info.index, visualRange(info), message, fixes);
+    }
+  },
+};

@@ -1,0 +1,27 @@
+// A picture whose hypothesis is never decided by a test or a verdict.
+import { cellChecks } from "../checks";
+import { verdictScaffold } from "../scaffolds";
+import { docsPath, linkedHypotheses, visualRange, type Rule } from "../rule";
+
+export const visualWithoutQuantification: Rule = {
+  id: "visual-without-quantification",
+  name: "Visualisation without quantification",
+  severity: "warning",
+  fixable: true,
+  docs: docsPath("visual-without-quantification"),
+  check(model, report) {
+    for (const info of model.cells) {
+      if (!info.visual) continue;
+      const hypotheses = linkedHypotheses(model, info);
+      if (!hypotheses.length) continue;
+      if (cellChecks(model, info).quantified) continue;
+      const h = hypotheses[0];
+      report(
+        info.index,
+        visualRange(info),
+        `Nothing in the notebook quantifies ${h.id}: a picture can suggest, only a test can decide. Add a \`verdict("${h.id}", ...)\` or a statistical test.`,
+        [{ title: `Add a verdict cell for ${h.id}`, edits: [{ kind: "insert-cell", index: info.index + 1, language: "typescript", source: verdictScaffold(h.id) }] }],
+      );
+    }
+  },
+};
