@@ -1,0 +1,162 @@
+// Activations of one layer of a tfjs LayersModel over a data set, computed batch by batch so a
+// large data set never sits on the device at once: each batch runs through a sub-model that stops
+// at the layer, is optionally reduced (spatial mean/max per conv channel), and is copied into one
+// host-side Float32Array. Every interp method (selectivity, ablation, CKA, probes, TCAV) starts here.
+import * as tf from "@tensorflow/tfjs";
+
+/** A layer by name (`"dense_1"`) or by its index in `model.layers`. */
+export type LayerRef = string | number;
+
+/**
+ * What to keep per example. `none`: the full map. `spatial-mean` / `spatial-max`: one value per unit
+ * (the last axis, channels-last as in tfjs) averaged / maxed over every axis between batch and units;
+ * for a dense layer (rank 2) they change nothing.
+ */
+export type ActivationReduction = "none" | "spatial-mean" | "spatial-max";
+
+/** Activations as a host array: `shape[0]` examples, row-major, units on the last axis. */
+export interface Activations {
+  /** The layer's name. */
+  layer: string;
+  data: Float32Array;
+  shape: number[];
+  reduction: ActivationReduction;
+}
+
+/** The minimal shape-carrying array the interp functions accept (`Activations` is one). */
+export interface ArrayWithShape {
+  data: ArrayLike<number>;
+  shape: readonly number[];
+}
+
+export interface ActivationOptions {
+  layer: LayerRef;
+  /** Examples per forward pass. Default 256. */
+  batchSize?: number;
+  /** Default `none`. */
+  reduce?: ActivationReduction;
+}
+
+export type InterpErrorKind =
+  | "unknown-layer"
+  | "invalid-input"
+  | "shape-mismatch"
+  | "unsplittable-model"
+  | "negative-activations"
+  | "too-large";
+
+/** Bad input to an interpretability method, with a kind to branch on and a message saying what to change. */
+export class InterpError extends Error {
+  override readonly name = "InterpError";
+  constructor(
+    readonly kind: InterpErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `inputs` through `model` up to `options.layer`, in batches, and returns the layer's output on the host. */
+export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor, options: ActivationOptions): Promise<Activations> {
+  const layer = resolveLayer(model, options.layer);
+  const reduction = options.reduce ?? "none";
+  const upTo = activationModel(model, layer);
+  checkInputs(model, inputs);
+  const batchSize = checkBatchSize(options.batchSize ?? 256);
+  const n = inputs.shape[0];
+  let data: Float32Array | undefined;
+  let shape: number[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const batch = tf.tidy(() => reduceSpatial(upTo.predict(inputs.slice(start, size), { batchSize: size }) as tf.Tensor, reduction));
+    const values = (await batch.data()) as Float32Array;
+    if (!data) {
+      shape = [n, ...batch.shape.slice(1)];
+      data = new Float32Array(n * (values.length / size));
+    }
+    data.set(values, start * (values.length / size));
+    batch.dispose();
+  }
+  return { layer: layer.name, data: data ?? new Float32Array(0), shape, reduction };
+}
+
+/** The layer `ref` names, or an `unknown-layer` error listing the layers there are. */
+export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.Layer {
+  const layers = model.layers;
+  const found = typeof ref === "number" ? layers[ref < 0 ? layers.length + ref : ref] : layers.find((l) => l.name === ref);
+  if (!found) {
+    const names = layers.map((l, i) => `${i}: ${l.name}`).join(", ");
+    throw new InterpError("unknown-layer", `no layer ${JSON.stringify(ref)} in the model; its layers are ${names}`);
+  }
+  return found;
+}
+
+/** A model from the inputs of `model` to the output of `layer` (shares the weights; nothing to dispose). */
+export function activationModel(model: tf.LayersModel, layer: tf.layers.Layer): tf.LayersModel {
+  if (layer.inboundNodes.length !== 1) {
+    throw new InterpError("unsplittable-model", `layer ${layer.name} is used ${layer.inboundNodes.length} times in the graph; its activation is ambiguous`);
+  }
+  return tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+}
+
+/** Reduces [batch, ...spatial, units] to [batch, units]; rank-2 tensors and `none` pass through. */
+export function reduceSpatial(t: tf.Tensor, reduction: ActivationReduction): tf.Tensor {
+  if (reduction === "none" || t.rank <= 2) return t;
+  const axes = Array.from({ length: t.rank - 2 }, (_, i) => i + 1);
+  return reduction === "spatial-mean" ? tf.mean(t, axes) : tf.max(t, axes);
+}
+
+/** The number of units (the last axis) of an activation array. */
+export function unitCount(activations: ArrayWithShape): number {
+  return activations.shape[activations.shape.length - 1];
+}
+
+/** Per-example unit means over the spatial axes, on the host: [n, ...spatial, units] → [n × units] (float64). */
+export function spatialMeanOnHost(activations: ArrayWithShape): Float64Array {
+  const { data, shape } = activations;
+  const n = shape[0], units = unitCount(activations);
+  const positions = data.length / (n * units);
+  const out = new Float64Array(n * units);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < positions; p++) {
+      const offset = (i * positions + p) * units;
+      for (let u = 0; u < units; u++) out[i * units + u] += data[offset + u];
+    }
+  }
+  if (positions > 1) for (let k = 0; k < out.length; k++) out[k] /= positions;
+  return out;
+}
+
+/** Checks that `inputs` fits the model's input shape, with an actionable message when it does not. */
+export function checkInputs(model: tf.LayersModel, inputs: tf.Tensor): void {
+  const expected = model.inputs[0].shape;
+  const ok = expected.length === inputs.rank && expected.every((d, i) => i === 0 || d === null || d === inputs.shape[i]);
+  if (model.inputs.length !== 1 || !ok) {
+    throw new InterpError(
+      "shape-mismatch",
+      `the model expects inputs of shape [${expected.map((d) => d ?? "n").join(", ")}], got [${inputs.shape.join(", ")}]` +
+        (model.inputs.length !== 1 ? " (models with several inputs are not supported)" : ""),
+    );
+  }
+}
+
+/** Class labels as integers 0..k−1: a plain or typed array, or a rank-1 tensor (read once). */
+export type Labels = ArrayLike<number> | tf.Tensor;
+
+/** `labels` as an Int32Array of length `n`, or an `invalid-input` / `shape-mismatch` error. */
+export function labelArray(labels: Labels, n: number): Int32Array {
+  const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
+  if (values.length !== n) throw new InterpError("shape-mismatch", `${values.length} labels for ${n} examples`);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!(Number.isInteger(v) && v >= 0)) throw new InterpError("invalid-input", `labels must be integers ≥ 0 (class indices); label ${i} is ${v}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+export function checkBatchSize(batchSize: number): number {
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new InterpError("invalid-input", `batchSize must be a positive integer, got ${batchSize}`);
+  return batchSize;
+}

@@ -1,0 +1,126 @@
+// Class selectivity index (Morcos et al. 2018): how much a unit prefers one class over the rest.
+//
+//   SI = (μmax − μ−max) / (μmax + μ−max + ε)
+//
+// μmax is the unit's highest class-conditional mean activation, μ−max the mean of the other classes'
+// class-conditional means. It is defined on post-ReLU (non-negative) activations, where it lies in
+// [0, 1]: 1 for a unit that fires for one class only, 0 for equal class means or a dead unit. Conv
+// maps are averaged over space per channel first.
+import type * as tf from "@tensorflow/tfjs";
+import { quantileSorted } from "../stats/bootstrap";
+import {
+  type ActivationOptions, type ArrayWithShape, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount,
+} from "./activations";
+
+export interface SelectivityOptions {
+  /** Default 1e-7 (keeps a dead unit at 0 instead of 0/0). */
+  epsilon?: number;
+  /** Number of classes; default max(label) + 1. Every class must have at least one example. */
+  numClasses?: number;
+  /**
+   * Clamp negative activations to 0 first. Default false: negative values mean the layer is not
+   * post-ReLU, where the index is not bounded, so they are an error unless you ask for this.
+   */
+  rectify?: boolean;
+}
+
+export interface ClassSelectivity {
+  /** SI per unit. */
+  index: number[];
+  /** The class with the highest mean, per unit. */
+  preferredClass: number[];
+  /** classMeans[unit][class]: the class-conditional mean activation (spatial mean for conv maps). */
+  classMeans: number[][];
+  summary: SelectivitySummary;
+}
+
+/** The layer's distribution of SI. */
+export interface SelectivitySummary {
+  units: number;
+  mean: number;
+  median: number;
+  std: number;
+  min: number;
+  max: number;
+  /** 25th and 75th percentiles (numpy's linear interpolation). */
+  quartiles: [number, number];
+  /** Units whose activation is 0 on every example (SI 0 by definition, not by equal preference). */
+  deadUnits: number;
+  /** Counts of SI in 10 equal bins over [0, 1] (the last bin closed). */
+  histogram: { start: number; end: number; count: number }[];
+}
+
+/** SI per unit from activations ([n, units] or conv maps [n, ...spatial, units]) and class labels. */
+export function classSelectivity(activations: ArrayWithShape, labels: Labels, options: SelectivityOptions = {}): ClassSelectivity {
+  const epsilon = options.epsilon ?? 1e-7;
+  const n = activations.shape[0];
+  const units = unitCount(activations);
+  const y = labelArray(labels, n);
+  const classes = options.numClasses ?? Math.max(...y) + 1;
+  const perUnit = spatialMeanOnHost(activations);
+  const sums = new Float64Array(units * classes);
+  const counts = new Float64Array(classes);
+  const active = new Uint8Array(units);
+  for (let i = 0; i < n; i++) {
+    if (y[i] >= classes) throw new InterpError("invalid-input", `label ${y[i]} of example ${i} is not below numClasses = ${classes}`);
+    counts[y[i]]++;
+    for (let u = 0; u < units; u++) {
+      let a = perUnit[i * units + u];
+      if (a < 0) {
+        if (!options.rectify) {
+          throw new InterpError(
+            "negative-activations",
+            `unit ${u} has activation ${a} on example ${i}: class selectivity is defined on post-ReLU activations; pick a layer with a relu output or pass { rectify: true }`,
+          );
+        }
+        a = 0;
+      }
+      if (a !== 0) active[u] = 1;
+      sums[u * classes + y[i]] += a;
+    }
+  }
+  const empty = Array.from(counts.keys()).filter((c) => counts[c] === 0);
+  if (empty.length) throw new InterpError("invalid-input", `classes ${empty.join(", ")} have no examples; every class needs at least one (or set numClasses)`);
+  const index: number[] = [], preferredClass: number[] = [], classMeans: number[][] = [];
+  for (let u = 0; u < units; u++) {
+    const means = Array.from({ length: classes }, (_, c) => sums[u * classes + c] / counts[c]);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (means[c] > means[best]) best = c;
+    const rest = (means.reduce((s, m) => s + m, 0) - means[best]) / (classes - 1);
+    index.push((means[best] - rest) / (means[best] + rest + epsilon));
+    preferredClass.push(best);
+    classMeans.push(means);
+  }
+  return { index, preferredClass, classMeans, summary: summarise(index, units - active.reduce((s, a) => s + a, 0)) };
+}
+
+/** Activations of `options.layer` (spatially averaged) and their class selectivity, in one call. */
+export async function layerClassSelectivity(
+  model: tf.LayersModel,
+  inputs: tf.Tensor,
+  labels: Labels,
+  options: Omit<ActivationOptions, "reduce"> & SelectivityOptions,
+): Promise<ClassSelectivity & { layer: string }> {
+  const activations = await layerActivations(model, inputs, { ...options, reduce: "spatial-mean" });
+  return { layer: activations.layer, ...classSelectivity(activations, labels, options) };
+}
+
+function summarise(index: number[], deadUnits: number): SelectivitySummary {
+  const sorted = Float64Array.from(index).sort();
+  const units = index.length;
+  const mean = index.reduce((s, v) => s + v, 0) / units;
+  const std = Math.sqrt(index.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, units - 1));
+  const counts = new Array<number>(10).fill(0);
+  for (const v of index) counts[Math.min(9, Math.max(0, Math.floor(v * 10)))]++;
+  return {
+    units,
+    mean,
+    median: quantileSorted(sorted, 0.5),
+    std,
+    min: sorted[0],
+    max: sorted[units - 1],
+    quartiles: [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)],
+    deadUnits,
+    histogram: counts.map((count, i) => ({ start: i / 10, end: (i + 1) / 10, count })),
+  };
+}
