@@ -16,7 +16,7 @@ export type TestKind = (typeof TEST_KINDS)[number];
 export const INTERVENTIONS = ["ablation", "perturbation", "randomization", "training", "none"] as const;
 
 /** Multiple-comparison corrections, for hypotheses tested more than once. */
-export const CORRECTIONS = ["holm", "bonferroni", "benjamini-hochberg", "none"] as const;
+export const CORRECTIONS = ["holm", "bonferroni", "benjamini-hochberg", "benjamini-yekutieli", "none"] as const;
 
 export const ALTERNATIVES = ["greater", "less", "two-sided"] as const;
 

@@ -21,6 +21,8 @@ export interface LintReport {
   hypotheses: HypothesisSummary[];
   /** Failures inside the linter itself (a bug, not a finding), for the log. */
   internalErrors: string[];
+  /** How many cells had to be parsed (the rest came from the cache): 1 after a keystroke. */
+  analysed: number;
 }
 
 /** What the Falsifiability panel and the strength CodeLens show for one hypothesis. */
@@ -41,7 +43,7 @@ export class Linter {
 
   lint(notebook: Notebook, settings?: LintSettings): LintReport {
     const internalErrors: string[] = [];
-    const model = this.model(notebook, internalErrors);
+    const { model, analysed } = this.model(notebook, internalErrors);
     const diagnostics: Diagnostic[] = [];
     for (const rule of this.rules) {
       const severity = severityOf(rule, settings, notebook.metadata);
@@ -56,23 +58,27 @@ export class Linter {
       }
     }
     diagnostics.sort((a, b) => a.cellIndex - b.cellIndex || a.range.line - b.range.line || a.range.column - b.range.column);
-    return { diagnostics, hypotheses: summarize(model), internalErrors };
+    return { diagnostics, hypotheses: summarize(model), internalErrors, analysed };
   }
 
-  private model(notebook: Notebook, internalErrors: string[]): NotebookModel {
+  private model(notebook: Notebook, internalErrors: string[]): { model: NotebookModel; analysed: number } {
     const used = new Map<string, SourceFacts>();
+    let analysed = 0;
     const cells = (Array.isArray(notebook.cells) ? notebook.cells : []).map((raw, index) => {
       const cell = normalize(raw, index);
       const hash = sourceHash(cell.source);
       const key = `${cell.language}\0${hash}`;
       let facts = used.get(key) ?? this.cache.get(key);
-      if (!facts) facts = analyzeSource(cell, internalErrors);
+      if (!facts) {
+        facts = analyzeSource(cell, internalErrors);
+        analysed++;
+      }
       used.set(key, facts);
       return { index, cell, hash, facts, outputs: analyzeOutputs(cell.outputs) };
     });
     // Keep only what this notebook uses, so the cache never outgrows the notebook.
     this.cache = used;
-    return buildModel(notebook, cells);
+    return { model: buildModel(notebook, cells), analysed };
   }
 }
 

@@ -40,7 +40,7 @@ export function gradeHypothesis(hypothesis: Hypothesis | undefined): Grade {
       raise: ["add `alternatives`: a competing explanation with its own prediction, and a baseline that separates them"],
     };
   }
-  if (hypothesis.baselines.length < 2 && competing.length) {
+  if (hypothesis.baselines.length < 2) {
     return { strength: "average", raise: ["add a second baseline that separates the claim from its alternatives"] };
   }
   return { strength: "strong", raise: [] };

@@ -11,6 +11,7 @@ export const uncorrectedMultipleTests: Rule = {
   check(model, report) {
     for (const h of model.hypotheses.values()) {
       if (h.testSites.length < 2 || h.correctionSites.length > 0) continue;
+      if (h.verdicts.some(({ site }) => site.correction)) continue;
       const declared = h.hypothesis?.test?.correction;
       if (declared && declared !== "none") continue;
       for (const { cellIndex, site } of h.testSites.slice(1)) {
