@@ -1,0 +1,44 @@
+// The notebook renderer's entry (bundled to dist/renderer.js, loaded in the notebook webview). It
+// only wires VS Code's renderer API to `render`: one live view per output id, finalized before that
+// output is drawn again or when VS Code disposes it, redrawn when the editor theme changes, and
+// nothing but a notice in an untrusted workspace.
+import type { OutputItem, RendererApi, RendererContext } from "./api";
+import { render, type RenderedOutput } from "./render";
+import { editorTheme } from "./theme";
+
+export function activate(context: RendererContext): RendererApi {
+  const live = new Map<string, { output: Promise<RenderedOutput>; item: OutputItem; element: HTMLElement }>();
+
+  const dispose = (id: string) => {
+    const entry = live.get(id);
+    live.delete(id);
+    void entry?.output.then((output) => output.dispose());
+  };
+
+  const draw = (item: OutputItem, element: HTMLElement) => {
+    dispose(item.id);
+    const output = render({ container: element, mime: item.mime, value: item.json(), theme: editorTheme(element.ownerDocument.body) });
+    live.set(item.id, { output, item, element });
+    return output;
+  };
+
+  // VS Code changes body classes and CSS variables in place on a theme switch; charts have their
+  // colours baked in, so redraw them.
+  new MutationObserver(() => {
+    for (const { item, element } of [...live.values()]) void draw(item, element);
+  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+
+  return {
+    async renderOutputItem(item, element) {
+      if (!context.workspace.isTrusted) {
+        element.innerHTML = `<p class="falsify-notice" role="note">Charts and verdicts are not drawn in an untrusted workspace. Trust the workspace to see this output.</p>`;
+        return;
+      }
+      await draw(item, element);
+    },
+    disposeOutputItem(id) {
+      if (id !== undefined) dispose(id);
+      else for (const key of [...live.keys()]) dispose(key);
+    },
+  };
+}

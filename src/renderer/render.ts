@@ -1,0 +1,87 @@
+// Draws one output item into a container: Vega-Lite specs (plain or Falsify charts) through
+// vega-embed, verdicts as cards. Vega runs with its expression *interpreter* (`ast: true`), so no
+// code is generated at run time and the notebook webview's CSP needs no `unsafe-eval`. A spec that
+// fails shows its error in the output instead of an empty box.
+import embed from "vega-embed";
+import { expressionInterpreter } from "vega-interpreter";
+import { chartMeta, isVerdict, MIME } from "../core/display";
+import { type EditorTheme, themed } from "./theme";
+import { escape, VERDICT_CSS, verdictCardHtml } from "./verdict-card";
+
+export interface RenderRequest {
+  container: HTMLElement;
+  mime: string;
+  value: unknown;
+  theme: EditorTheme;
+}
+
+/** What stays alive after rendering; `dispose` finalizes the Vega view (timers, listeners, tooltips). */
+export interface RenderedOutput {
+  dispose(): void;
+}
+
+export const RENDERED_MIMES: readonly string[] = [MIME.vegaLite, MIME.chart, MIME.verdict];
+
+export async function render({ container, mime, value, theme }: RenderRequest): Promise<RenderedOutput> {
+  container.replaceChildren();
+  ensureStyles(container.ownerDocument);
+  if (mime === MIME.verdict) {
+    if (!isVerdict(value)) return showError(container, "Not a verdict", "The output is not a Falsify verdict (it needs hypothesis, verdict and p).");
+    container.innerHTML = verdictCardHtml(value);
+    return { dispose: () => container.replaceChildren() };
+  }
+  if (mime !== MIME.vegaLite && mime !== MIME.chart) return showError(container, "Unsupported output", `The Falsify renderer does not draw ${mime}.`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return showError(container, "Not a chart", "A Vega-Lite spec must be a JSON object.");
+  const chart = container.ownerDocument.createElement("div");
+  chart.className = "falsify-chart";
+  container.append(chart);
+  const dark = theme.kind === "dark" || theme.kind === "high-contrast";
+  try {
+    const result = await embed(chart, themed(value as Record<string, unknown>, theme), {
+      mode: "vega-lite",
+      renderer: "svg",
+      ast: true,
+      expr: expressionInterpreter,
+      actions: { export: true, source: false, compiled: false, editor: false },
+      tooltip: { theme: dark ? "dark" : "light" },
+      // Charts stay in the webview: no links out to the online editor.
+      downloadFileName: "falsify-chart",
+    });
+    if (mime === MIME.chart) container.append(caption(container.ownerDocument, value));
+    return { dispose: () => result.finalize() };
+  } catch (error) {
+    return showError(container, "This chart could not be drawn", error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Says under a Falsify chart what it is evidence for and against which baselines, as the linter sees it. */
+function caption(document: Document, spec: unknown): HTMLElement {
+  const meta = chartMeta(spec);
+  const element = document.createElement("p");
+  element.className = "falsify-chart__caption";
+  const parts = meta
+    ? [meta.hypothesis ? `hypothesis ${meta.hypothesis}` : "no hypothesis", meta.baselines.length ? `baselines: ${meta.baselines.join(", ")}` : "no baseline", meta.statistic ? `statistic: ${meta.statistic}` : "no statistic", ...(meta.distribution ? ["shown within its distribution"] : [])]
+    : ["chart metadata missing: the linter will not count this chart as baselined"];
+  element.textContent = parts.join(" · ");
+  return element;
+}
+
+function showError(container: HTMLElement, title: string, message: string): RenderedOutput {
+  container.innerHTML = `<div class="falsify-error" role="alert"><strong>${escape(title)}</strong><pre>${escape(message)}</pre></div>`;
+  return { dispose: () => container.replaceChildren() };
+}
+
+const STYLE_ID = "falsify-renderer-styles";
+const BASE_CSS = `
+.falsify-error { border-left: 4px solid var(--vscode-errorForeground, #e51400); padding: 4px 8px; color: var(--vscode-errorForeground, #e51400); font-family: var(--vscode-font-family, sans-serif); }
+.falsify-error pre { white-space: pre-wrap; margin: 4px 0 0; font-family: var(--vscode-editor-font-family, monospace); }
+.falsify-chart__caption, .falsify-notice { font-family: var(--vscode-font-family, sans-serif); font-size: 0.9em; opacity: 0.8; margin: 2px 0 0; color: var(--vscode-editor-foreground, inherit); }
+`;
+
+function ensureStyles(document: Document): void {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = document.createElement("style");
+  style.id = STYLE_ID;
+  style.textContent = BASE_CSS + VERDICT_CSS;
+  document.head.append(style);
+}

@@ -1,0 +1,137 @@
+// The renderer bundle in a real browser page whose Content Security Policy forbids eval, as the
+// notebook webview does: charts draw (with the expression interpreter), follow the editor theme,
+// broken specs show their error, verdicts become cards, untrusted workspaces get a notice.
+// Needs Debian's chromium (the e2e setup installs it); skipped with a note without it.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { build } from "esbuild";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { MIME } from "../../../src/core/display";
+import { examples, verdict } from "./examples";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'";
+
+const available = existsSync(CHROMIUM);
+
+describe("notebook renderer in a webview-like page", { skip: available ? false : `no chromium at ${CHROMIUM} (set CHROMIUM_PATH)` }, () => {
+  let dir: string;
+  let server: Server;
+  let browser: Browser;
+  let origin: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "falsify-renderer-"));
+    await build({ entryPoints: ["src/renderer/index.ts"], bundle: true, format: "esm", platform: "browser", target: "es2022", outfile: join(dir, "renderer.js"), logLevel: "error" });
+    const files: Record<string, [string, string]> = {
+      "/renderer.js": [join(dir, "renderer.js"), "text/javascript"],
+      "/harness.js": [join("test", "fixtures", "charts", "webview", "harness.js"), "text/javascript"],
+    };
+    server = createServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://localhost");
+      const file = files[url.pathname];
+      if (file) {
+        response.writeHead(200, { "content-type": file[1], "content-security-policy": CSP });
+        response.end(readFileSync(file[0]));
+        return;
+      }
+      const theme = url.searchParams.get("theme") ?? "vscode-light";
+      response.writeHead(200, { "content-type": "text/html", "content-security-policy": CSP });
+      response.end(`<!doctype html><html><head><script type="module" src="/harness.js"></script></head><body class="${theme}"></body></html>`);
+    });
+    await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(options: { theme?: string; foreground?: string; trusted?: boolean } = {}): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/?theme=${options.theme ?? "vscode-light"}`);
+    await page.waitForFunction(() => (window as unknown as { falsifyReady?: boolean }).falsifyReady === true);
+    await page.evaluate(({ trusted, foreground }) => {
+      if (foreground) document.body.style.setProperty("--vscode-editor-foreground", foreground);
+      (window as any).falsify.activate(trusted);
+    }, { trusted: options.trusted ?? true, foreground: options.foreground });
+    return page;
+  }
+
+  const show = (page: Page, id: string, mime: string, value: unknown) => page.evaluate(([id, mime, value]) => (window as any).falsify.show(id, mime, value), [id, mime, value] as const);
+  const marks = (page: Page, id: string, role: string) => page.locator(`#${id} svg.marks [aria-roledescription="${role}"]`).count();
+  const axisLabelFill = (page: Page, id: string) => page.locator(`#${id} svg.marks .role-axis-label text`).first().getAttribute("fill");
+
+  test("the page really forbids eval, and a heatmap still draws every cell with the interpreter", async () => {
+    const page = await open();
+    assert.equal(await page.evaluate(() => (window as any).falsify.evalIsBlocked()), true);
+    await show(page, "heatmap", MIME.chart, examples["attribution-heatmap"]());
+    assert.equal(await marks(page, "heatmap", "rect mark"), 24);
+    assert.match((await page.locator("#heatmap .falsify-chart__caption").textContent()) ?? "", /hypothesis H1 · no baseline · no statistic/);
+    await show(page, "curves", MIME.vegaLite, examples["ablation-curves"]());
+    assert.equal(await marks(page, "curves", "point"), 5);
+    assert.equal(await page.locator("#curves .falsify-chart__caption").count(), 0, "plain Vega-Lite gets no Falsify caption");
+    // The probe's own `new Function` is the one refusal; the renderer never asked for eval.
+    assert.deepEqual(await page.evaluate(() => (window as any).falsify.violations), ["script-src: eval "]);
+    await page.close();
+  });
+
+  test("charts take the editor's foreground in a dark theme, and redraw when the theme changes", async () => {
+    const page = await open({ theme: "vscode-dark", foreground: "#d4d4d4" });
+    await show(page, "cka", MIME.chart, examples["cka-matrix"]());
+    assert.equal(await axisLabelFill(page, "cka"), "#d4d4d4");
+    await page.evaluate(() => {
+      document.body.style.setProperty("--vscode-editor-foreground", "#111111");
+      document.body.className = "vscode-light";
+    });
+    await page.waitForFunction(() => document.querySelector("#cka svg.marks .role-axis-label text")?.getAttribute("fill") === "#111111");
+    assert.equal(await page.locator("#cka svg.marks").count(), 1, "the redraw replaced the chart instead of adding one");
+    await page.close();
+  });
+
+  test("a spec with its own config keeps it", async () => {
+    const page = await open({ theme: "vscode-dark", foreground: "#d4d4d4" });
+    await show(page, "own", MIME.vegaLite, { ...examples["cka-matrix"](), config: { axis: { labelColor: "#ff00ff" } } });
+    assert.equal(await axisLabelFill(page, "own"), "#ff00ff");
+    await page.close();
+  });
+
+  test("a broken spec shows its error in the output", async () => {
+    const page = await open();
+    await show(page, "broken", MIME.vegaLite, { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" });
+    const alert = page.locator("#broken [role=alert]");
+    assert.match((await alert.textContent()) ?? "", /could not be drawn.*Unexpected end of input/s);
+    assert.equal(await page.locator("#broken svg.marks").count(), 0);
+    await page.close();
+  });
+
+  test("re-rendering an output replaces its view; a verdict becomes an accessible card", async () => {
+    const page = await open();
+    await show(page, "out", MIME.chart, examples.distribution());
+    await show(page, "out", MIME.verdict, verdict);
+    assert.equal(await page.locator("#out svg.marks").count(), 0);
+    const card = page.getByRole("article", { name: "Verdict on H1: falsified" });
+    assert.equal(await card.count(), 1);
+    assert.match((await card.textContent()) ?? "", /FALSIFIED|falsified/);
+    assert.match((await card.textContent()) ?? "", /95% CI \[-0\.01, 0\.018\], threshold 0\.02: the interval lies below the threshold/);
+    const colour = await card.locator(".falsify-verdict__word").evaluate((element) => getComputedStyle(element).color);
+    assert.equal(colour, "rgb(229, 20, 0)", "falsified is drawn in the theme's red (fallback #e51400)");
+    await page.close();
+  });
+
+  test("an untrusted workspace gets a notice and no chart", async () => {
+    const page = await open({ trusted: false });
+    await show(page, "untrusted", MIME.chart, examples["attribution-heatmap"]());
+    assert.match((await page.locator("#untrusted [role=note]").textContent()) ?? "", /untrusted workspace/);
+    assert.equal(await page.locator("#untrusted svg.marks").count(), 0);
+    await page.close();
+  });
+});
