@@ -17,6 +17,11 @@ const nodeExternals = ["vscode", "@tensorflow/tfjs-node", "@tensorflow/tfjs", "@
 const entries = [
   { entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js", platform: "node", format: "cjs" },
   { entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", platform: "node", format: "cjs", banner: { js: "#!/usr/bin/env node" } },
+  // The kernel process (spawned by KernelClient) and the runtime library cells import as "falsify".
+  { entryPoints: ["src/kernel/main.ts"], outfile: "dist/kernel.js", platform: "node", format: "cjs" },
+  { entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js", platform: "node", format: "cjs" },
+  // The notebook renderer runs in the notebook webview: an ES module that bundles vega, vega-lite and vega-embed.
+  { entryPoints: ["src/renderer/index.ts"], outfile: "dist/renderer.js", platform: "browser", format: "esm", target: "es2022" },
 ];
 
 /** Prints errors as `✘ [ERROR] file:line:col` so VS Code's esbuild problem matcher picks them up. */
