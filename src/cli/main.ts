@@ -1,5 +1,6 @@
 // `falsify <command> ...`: the headless face of the same core the extension uses.
 import { fmt } from "./fmt";
+import { lint } from "./lint";
 import { validate } from "./validate";
 
 export interface CliIo {
@@ -13,6 +14,7 @@ export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
   fmt: { run: fmt, usage: "falsify fmt <file...> [--check]       rewrite files in canonical form" },
+  lint: { run: lint, usage: "falsify lint <file...> [--format text|json|sarif] [--max-warnings N]   check falsifiability" },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
