@@ -44,11 +44,23 @@ export interface Verdict {
     /** What the effect measures, e.g. "mean difference" or "Cohen's d". */
     name: string;
     estimate: number;
-    /** Confidence interval at level 1 - alpha. */
+    /** Confidence interval at level `level` (absent: 1 - alpha). */
     ci: [number, number];
-    /** The declared minimum effect size, if any. */
+    /**
+     * Level of `ci`. `verdict()` uses 1 − alpha for two-sided tests and 1 − 2·alpha for one-sided
+     * ones, whose ends are then the one-sided 1 − alpha bounds the decision uses.
+     */
+    level?: number;
+    /** The declared minimum effect size, if any, signed in the predicted direction. */
     threshold?: number;
   };
+  /**
+   * Set when `p` is a multiple-comparison adjusted p-value (`correctVerdicts`): the method, the
+   * unadjusted p, and how many tests of the hypothesis were corrected together.
+   */
+  correction?: { method: string; rawP: number; tests: number };
+  /** The standardized effect size (Cohen's d, or d_z for paired tests), when the test has one. */
+  standardized?: { name: string; estimate: number };
   n: { observed: number; baseline: number };
   /** One sentence a reader can check against the numbers. */
   reason: string;

@@ -219,6 +219,8 @@ def gen_classic():
                 "p": floats(p),
                 "bh": floats(multipletests(p, method="fdr_bh")[1]),
                 "by": floats(multipletests(p, method="fdr_by")[1]),
+                "holm": floats(multipletests(p, method="holm")[1]),
+                "bonferroni": floats(multipletests(p, method="bonferroni")[1]),
             }
         )
     write(

@@ -15,7 +15,7 @@ const ref = reference<{
   correlation: ({ x: number[]; y: number[] } & Record<Alternative, { pearson: number[]; pearsonCi90: number[]; spearman: number[] }>)[];
   ttest: ({ x: number[]; y: number[]; cohensD: number; cohensDz?: number } & Record<Alternative, Record<string, TRef>>)[];
   statsmodelsTtest: { x: number[]; y: number[]; test: string; statistic: number; p: number; df: number }[];
-  fdr: { p: number[]; bh: number[]; by: number[] }[];
+  fdr: { p: number[]; bh: number[]; by: number[]; holm: number[]; bonferroni: number[] }[];
 }>("classic");
 const ALTERNATIVES: Alternative[] = ["two-sided", "greater", "less"];
 
@@ -78,10 +78,13 @@ test("Cohen's d (pooled SD) and d_z (paired) match their numpy definitions; d_z 
   }
 });
 
-test("Benjamini–Hochberg and Benjamini–Yekutieli match statsmodels multipletests", () => {
+test("Benjamini–Hochberg, Benjamini–Yekutieli, Holm and Bonferroni match statsmodels multipletests", () => {
   for (const c of ref.fdr) {
-    adjustPValues(c.p, "bh").forEach((v, i) => close(v, c.bh[i], 1e-14, 1e-16, `bh[${i}]`));
-    adjustPValues(c.p, "by").forEach((v, i) => close(v, c.by[i], 1e-14, 1e-16, `by[${i}]`));
+    for (const method of ["bh", "by", "holm", "bonferroni"] as const) {
+      adjustPValues(c.p, method).forEach((v, i) => close(v, c[method][i], 1e-14, 1e-16, `${method}[${i}] of ${c.p}`));
+    }
+    assert.deepEqual(adjustPValues(c.p, "benjamini-hochberg"), adjustPValues(c.p, "bh"));
+    assert.deepEqual(adjustPValues(c.p, "benjamini-yekutieli"), adjustPValues(c.p, "by"));
   }
   assert.deepEqual(adjustPValues([]), []);
 });
