@@ -2,6 +2,7 @@
 // script). It re-exports the toolkit from src/core; each area adds one line here.
 export * from "../core/display";
 export * from "../core/stats";
+export * from "../core/verdict";
 export * from "../core/charts";
 // The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
 export { record, shardOf, currentSession } from "./session";
