@@ -15,7 +15,7 @@ export interface RandomBand {
   orders?: number;
 }
 
-export interface AblationInput {
+export interface AblationCurvesInput {
   /** x positions: the number of units ablated at each step. */
   unitsAblated: number[];
   /** Curves for the orders under test, e.g. { order: "selectivity, high first", accuracy: [...] }. */
@@ -24,14 +24,14 @@ export interface AblationInput {
   random: RandomBand | { draws: number[][]; level?: number };
 }
 
-export interface AblationOptions extends ChartOptions {
+export interface AblationCurvesOptions extends ChartOptions {
   /** y axis title. Default "accuracy". */
   metric?: string;
   width?: number;
   height?: number;
 }
 
-export function ablationCurves(input: AblationInput, options: AblationOptions = {}): VegaLiteSpec {
+export function ablationCurves(input: AblationCurvesInput, options: AblationCurvesOptions = {}): VegaLiteSpec {
   const x = input.unitsAblated;
   const band = "draws" in input.random ? randomBand(input.random.draws, input.random.level ?? 0.95) : input.random;
   sameLength(x.length, { "random.mean": band.mean, "random.lower": band.lower, "random.upper": band.upper });

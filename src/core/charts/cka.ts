@@ -4,7 +4,7 @@
 import type { VegaLiteSpec } from "../display";
 import { type ChartOptions, ChartError, falsifyChart, matrixShape } from "./spec";
 
-export interface CkaOptions extends ChartOptions {
+export interface CkaMatrixOptions extends ChartOptions {
   /** Row labels (layers, or models), top to bottom. */
   rows: string[];
   /** Column labels; default: the row labels (a square layers × layers matrix). */
@@ -20,7 +20,7 @@ export interface CkaOptions extends ChartOptions {
   cell?: number;
 }
 
-export function ckaMatrix(matrix: number[][], options: CkaOptions): VegaLiteSpec {
+export function ckaMatrix(matrix: number[][], options: CkaMatrixOptions): VegaLiteSpec {
   const [height, width] = matrixShape(matrix, "CKA matrix");
   const rows = options.rows;
   const columns = options.columns ?? rows;

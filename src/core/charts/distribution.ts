@@ -10,7 +10,7 @@ export interface MarkedExample {
   label?: string;
 }
 
-export interface DistributionOptions extends ChartOptions {
+export interface DistributionViewOptions extends ChartOptions {
   /** What the values measure, for the axis (e.g. "max activation of unit 12"). */
   quantity?: string;
   /** Number of bins (default: Sturges' rule). */
@@ -22,7 +22,7 @@ export interface DistributionOptions extends ChartOptions {
 }
 
 /** A histogram of `values` over the data set with each shown example as a labelled rule at its percentile. */
-export function distributionView(values: readonly number[], examples: readonly (MarkedExample | number)[], options: DistributionOptions = {}): VegaLiteSpec {
+export function distributionView(values: readonly number[], examples: readonly (MarkedExample | number)[], options: DistributionViewOptions = {}): VegaLiteSpec {
   const marked = examples.map((given, index) => {
     const example: MarkedExample = typeof given === "number" ? { value: given } : given;
     const percentile = ordinal(Math.round(100 * percentileRank(values, example.value)));

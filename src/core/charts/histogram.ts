@@ -2,7 +2,7 @@
 // becomes a few dozen bins in the spec instead of 50 000 inline values in the notebook file.
 import { ChartError } from "./spec";
 
-export interface Bin {
+export interface HistogramBin {
   start: number;
   end: number;
   count: number;
@@ -11,7 +11,7 @@ export interface Bin {
 }
 
 /** Equal-width bins over [min, max] (or `extent`); Sturges' rule for the count unless given. */
-export function histogram(values: readonly number[], options: { bins?: number; extent?: [number, number] } = {}): Bin[] {
+export function histogram(values: readonly number[], options: { bins?: number; extent?: [number, number] } = {}): HistogramBin[] {
   const finite = checkedValues(values, "histogram values");
   const [low, high] = options.extent ?? [Math.min(...finite), Math.max(...finite)];
   const bins = options.bins ?? Math.max(5, Math.ceil(Math.log2(finite.length) + 1));

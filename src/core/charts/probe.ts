@@ -3,7 +3,7 @@
 import type { VegaLiteSpec } from "../display";
 import { type ChartOptions, falsifyChart, LEGEND, sameLength } from "./spec";
 
-export interface ProbeInput {
+export interface ProbeAccuracyInput {
   /** Layer names, input to output. */
   layers: string[];
   /** Probe accuracy on the real task, per layer. */
@@ -16,14 +16,14 @@ export interface ProbeInput {
   interval?: { lower: number[]; upper: number[] };
 }
 
-export interface ProbeOptions extends ChartOptions {
+export interface ProbeAccuracyOptions extends ChartOptions {
   /** Name of the probed property, e.g. "part of speech". */
   property?: string;
   width?: number;
   height?: number;
 }
 
-export function probeAccuracy(input: ProbeInput, options: ProbeOptions = {}): VegaLiteSpec {
+export function probeAccuracy(input: ProbeAccuracyInput, options: ProbeAccuracyOptions = {}): VegaLiteSpec {
   const n = input.layers.length;
   sameLength(n, { accuracy: input.accuracy, control: input.control, ...(input.interval ? { "interval.lower": input.interval.lower, "interval.upper": input.interval.upper } : {}) });
   const task = options.property ? `${options.property} probe` : "probe";

@@ -5,7 +5,7 @@
 import type { VegaLiteSpec } from "../display";
 import { ChartError } from "./spec";
 
-export interface RenderOptions {
+export interface RenderPngOptions {
   /** Multiplies the chart's pixel size (PNG only). Default 2, sharp on high-density screens. */
   scale?: number;
 }
@@ -24,7 +24,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  * Renders to PNG through `@resvg/resvg-js` (an optional dependency). Without it this throws a
  * ChartError of kind "rasteriser-unavailable" saying how to get it; `renderSvg` needs nothing extra.
  */
-export async function renderPng(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<Uint8Array> {
+export async function renderPng(spec: VegaLiteSpec, options: RenderPngOptions = {}): Promise<Uint8Array> {
   const svg = await renderSvg(spec);
   const resvg = await loadRasteriser();
   const rendered = new resvg.Resvg(svg, { fitTo: { mode: "zoom", value: options.scale ?? 2 }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render();

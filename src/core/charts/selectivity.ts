@@ -5,27 +5,27 @@ import type { VegaLiteSpec } from "../display";
 import { histogram } from "./histogram";
 import { type ChartOptions, ChartError, falsifyChart } from "./spec";
 
-export interface LayerValues {
+export interface LayerSelectivity {
   layer: string;
   /** One selectivity index per unit. */
   values: number[];
 }
 
-export interface SelectivityOptions extends ChartOptions {
+export interface SelectivityHistogramOptions extends ChartOptions {
   /** The same quantity on a control network, layer by layer (matched by layer name). */
-  control?: { name: string; layers: LayerValues[] };
+  control?: { name: string; layers: LayerSelectivity[] };
   bins?: number;
   width?: number;
   /** Height of each layer's row. */
   height?: number;
 }
 
-export function selectivityHistograms(layers: LayerValues[], options: SelectivityOptions = {}): VegaLiteSpec {
+export function selectivityHistograms(layers: LayerSelectivity[], options: SelectivityHistogramOptions = {}): VegaLiteSpec {
   if (layers.length === 0) throw new ChartError("invalid-input", "selectivityHistograms needs at least one layer.");
   const control = options.control;
   const all = [...layers, ...(control?.layers ?? [])].flatMap((layer) => layer.values);
   const extent: [number, number] = [Math.min(...all), Math.max(...all)];
-  const binned = (source: string, layer: LayerValues) =>
+  const binned = (source: string, layer: LayerSelectivity) =>
     // Densities, so a control with a different unit count is comparable.
     histogram(layer.values, { bins: options.bins ?? 20, extent }).map((bin) => ({ layer: layer.layer, source, units: layer.values.length, ...bin }));
   const trained = "trained";

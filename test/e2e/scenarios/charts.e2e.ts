@@ -1,0 +1,79 @@
+// Charts: a notebook's saved chart outputs are drawn by Falsify's renderer in the notebook webview:
+// the sanity grid as an SVG with its heatmap cells, a plain Vega-Lite chart, the verdict card, and a
+// broken spec as its error text. Switching VS Code from a light to a dark theme redraws the charts
+// in the new theme's colours. Screenshots of both themes.
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Frame } from "playwright-core";
+import { waitFor, type Scenario } from "../harness";
+import { notebookOutputFrame } from "../workbench";
+
+const FILE = "charts.falsify";
+const SETTINGS = ".vscode/settings.json";
+const LIGHT = { "workbench.colorTheme": "Default Light Modern" };
+const DARK = { "workbench.colorTheme": "Default Dark Modern" };
+
+/** The sanity grid's first panel: one image rect and one map rect per pixel of the 16×16 input. */
+const GRID_RECTS = 5 * 2 * 16 * 16;
+
+export const scenario: Scenario = {
+  name: "charts render in light and dark themes",
+  workspaceFiles: { [FILE]: "test/fixtures/charts/charts.falsify" },
+  settings: LIGHT,
+  timeoutMs: 180_000,
+  async run({ page, openFile, path, screenshot, log }) {
+    await openFile(FILE);
+    const frame = await notebookOutputFrame(page, "svg.marks", 60_000);
+
+    const grid = await waitFor(async () => ((await rectMarks(frame)) >= GRID_RECTS ? rectMarks(frame) : undefined), 30_000, "the sanity grid's heatmap cells");
+    assert.equal(grid, GRID_RECTS, "every image and map cell of the five panels is drawn");
+    assert.match(await frame.locator("svg.marks").first().textContent() ?? "", /ρ = 0\.08 · SSIM = 0\.11/, "similarity numbers in the panel titles");
+    assert.match((await frame.locator(".falsify-chart__caption").first().textContent()) ?? "", /hypothesis H1 · baselines: cascading randomisation: dense_2, label randomisation, edge detector · statistic: spearman, ssim/);
+
+    const card = frame.locator('article[aria-label="Verdict on H1: falsified"]');
+    await card.waitFor({ state: "visible", timeout: 30_000 });
+    assert.match((await card.textContent()) ?? "", /permutation \(greater\).*p = 0\.41/s);
+
+    const curves = frame.locator("svg.marks").filter({ has: frame.locator('[aria-roledescription="area mark"]') });
+    await waitFor(() => curves.count(), 30_000, "the ablation curves with their random-order band");
+
+    const error = frame.locator(".falsify-error[role=alert]");
+    await waitFor(() => error.count(), 30_000, "the broken spec's error in its output");
+    assert.match((await error.textContent()) ?? "", /could not be drawn.*Unexpected end of input/s);
+
+    const lightInk = await axisLabelFill(frame);
+    assert.ok(lightInk && isDark(lightInk), `axis labels are dark on the light theme (got ${lightInk})`);
+    log(`light theme: ${grid} heatmap cells, axis ink ${lightInk}; screenshot ${await screenshot("light")}`);
+
+    // VS Code applies a settings change live; the renderer sees the webview's body class change and redraws.
+    mkdirSync(dirname(path(SETTINGS)), { recursive: true });
+    writeFileSync(path(SETTINGS), JSON.stringify(DARK, null, 2));
+    const darkInk = await waitFor(async () => {
+      const ink = await axisLabelFill(frame);
+      return ink && !isDark(ink) ? ink : undefined;
+    }, 30_000, "the charts to be redrawn with light ink for the dark theme");
+    assert.match(await frame.locator("body").getAttribute("class") ?? "", /vscode-dark/);
+    assert.equal(await rectMarks(frame), GRID_RECTS, "the redraw replaced the grid rather than adding a second one");
+    log(`dark theme: axis ink ${darkInk}; screenshot ${await screenshot("dark")}`);
+  },
+};
+
+/** Heatmap cells drawn in the webview (Vega's SVG labels each with its role). */
+function rectMarks(frame: Frame): Promise<number> {
+  return frame.locator('svg.marks [aria-roledescription="rect mark"]').count();
+}
+
+/** The colour of the first axis label of the ablation chart (the grid's heatmaps have no axes). */
+function axisLabelFill(frame: Frame): Promise<string | null> {
+  return frame.locator("svg.marks .role-axis-label text").first().getAttribute("fill");
+}
+
+/** Whether a CSS colour (#rgb, #rrggbb or rgb()) is darker than mid-grey. */
+function isDark(colour: string): boolean {
+  const hex = colour.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i)?.[1];
+  const channels = hex
+    ? (hex.length === 3 ? [...hex].map((h) => h + h) : hex.match(/../g) ?? []).map((h) => parseInt(h, 16))
+    : (colour.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+  return channels.reduce((sum, value) => sum + value, 0) / 3 < 128;
+}
