@@ -4,6 +4,7 @@ export * from "../core/display";
 export * from "../core/stats";
 export * from "../core/verdict";
 export * from "../core/charts";
+export * from "../core/interp";
 // The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
 export { record, shardOf, currentSession } from "./session";
 export * from "../core/hypothesis/baseline";

@@ -12,7 +12,7 @@ import {
   type ActivationOptions, type ArrayWithShape, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount,
 } from "./activations";
 
-export interface SelectivityOptions {
+export interface ClassSelectivityOptions {
   /** Default 1e-7 (keeps a dead unit at 0 instead of 0/0). */
   epsilon?: number;
   /** Number of classes; default max(label) + 1. Every class must have at least one example. */
@@ -51,7 +51,7 @@ export interface SelectivitySummary {
 }
 
 /** SI per unit from activations ([n, units] or conv maps [n, ...spatial, units]) and class labels. */
-export function classSelectivity(activations: ArrayWithShape, labels: Labels, options: SelectivityOptions = {}): ClassSelectivity {
+export function classSelectivity(activations: ArrayWithShape, labels: Labels, options: ClassSelectivityOptions = {}): ClassSelectivity {
   const epsilon = options.epsilon ?? 1e-7;
   const n = activations.shape[0];
   const units = unitCount(activations);
@@ -99,7 +99,7 @@ export async function layerClassSelectivity(
   model: tf.LayersModel,
   inputs: tf.Tensor,
   labels: Labels,
-  options: Omit<ActivationOptions, "reduce"> & SelectivityOptions,
+  options: Omit<ActivationOptions, "reduce"> & ClassSelectivityOptions,
 ): Promise<ClassSelectivity & { layer: string }> {
   const activations = await layerActivations(model, inputs, { ...options, reduce: "spatial-mean" });
   return { layer: activations.layer, ...classSelectivity(activations, labels, options) };

@@ -1,0 +1,5 @@
+// The interpretability toolkit: each method with the control that can falsify it.
+export * from "./activations";
+export * from "./selectivity";
+export * from "./ablation";
+export * from "./representations";

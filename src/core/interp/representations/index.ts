@@ -1,0 +1,3 @@
+// Comparing and reading representations: CKA, linear probes with control tasks, TCAV.
+export * from "./matrix";
+export * from "./cka";
