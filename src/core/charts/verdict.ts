@@ -5,10 +5,10 @@ import { formatNumber, formatP } from "./spec";
 
 /** "d = 0.42, 95% CI [0.30, 0.55], threshold 0.2: the interval lies above the threshold". */
 export function describeEffect(verdict: Verdict): string {
-  const { effect, alpha } = verdict;
-  const level = Math.round((1 - alpha) * 100);
+  const { effect, alpha, standardized } = verdict;
+  const level = formatNumber(100 * (effect.level ?? 1 - alpha));
   const ci = `${level}% CI [${formatNumber(effect.ci[0])}, ${formatNumber(effect.ci[1])}]`;
-  const base = `${effect.name} = ${formatNumber(effect.estimate)}, ${ci}`;
+  const base = `${effect.name} = ${formatNumber(effect.estimate)}, ${ci}${standardized ? ` (${standardized.name} = ${formatNumber(standardized.estimate)})` : ""}`;
   return effect.threshold === undefined ? base : `${base}, threshold ${formatNumber(effect.threshold)}: ${thresholdRelation(verdict)}`;
 }
 
@@ -21,9 +21,11 @@ export function thresholdRelation(verdict: Verdict): string {
   return "the interval contains the threshold";
 }
 
-/** "welch-t (greater): statistic 2.31, p = 0.012, α = 0.05, n = 40 vs 40". */
+/** "welch-t (greater): statistic 2.31, p = 0.012, α = 0.05, n = 40 vs 40", with any multiple-comparison correction. */
 export function describeTest(verdict: Verdict): string {
-  return `${verdict.test} (${verdict.alternative}): statistic ${formatNumber(verdict.statistic)}, ${formatP(verdict.p)}, α = ${formatNumber(verdict.alpha)}, n = ${verdict.n.observed} vs ${verdict.n.baseline}`;
+  const { correction } = verdict;
+  const p = correction ? `${formatP(verdict.p)} (${correction.method}-adjusted over ${correction.tests} tests; unadjusted ${formatP(correction.rawP)})` : formatP(verdict.p);
+  return `${verdict.test} (${verdict.alternative}): statistic ${formatNumber(verdict.statistic)}, ${p}, α = ${formatNumber(verdict.alpha)}, n = ${verdict.n.observed} vs ${verdict.n.baseline}`;
 }
 
 /** The whole verdict as a few lines of text (the `text/plain` fallback of a verdict output). */

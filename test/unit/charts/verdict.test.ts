@@ -1,7 +1,7 @@
 // The verdict in words: the text fallback and the phrases the card reuses.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeEffect, formatNumber, formatP, thresholdRelation, verdictText } from "../../../src/core/charts";
+import { describeEffect, describeTest, formatNumber, formatP, thresholdRelation, verdictText } from "../../../src/core/charts";
 import { verdict } from "./examples";
 
 test("the text fallback carries the hypothesis, the word, the test, the effect and the reason", () => {
@@ -22,6 +22,12 @@ test("the interval is placed against the threshold", () => {
   assert.equal(at([0.01, 0.05], 0.02), "the interval contains the threshold");
   assert.equal(at([0.01, 0.05]), "no threshold declared");
   assert.equal(describeEffect({ ...verdict, alpha: 0.01, effect: { name: "d", estimate: 1, ci: [0.5, 1.5] } }), "d = 1, 99% CI [0.5, 1.5]");
+});
+
+test("the interval's own level, the standardized effect and a correction are shown when the verdict has them", () => {
+  const corrected = { ...verdict, effect: { ...verdict.effect, level: 0.9 }, standardized: { name: "Cohen's d", estimate: 0.2 }, correction: { method: "bh", rawP: 0.1, tests: 4 } };
+  assert.match(describeEffect(corrected), /= 0\.004, 90% CI \[-0\.01, 0\.018\] \(Cohen's d = 0\.2\)/);
+  assert.match(describeTest(corrected), /p = 0\.41 \(bh-adjusted over 4 tests; unadjusted p = 0\.1\)/);
 });
 
 test("numbers are written at three significant digits, tiny p-values as a bound", () => {
