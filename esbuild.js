@@ -18,8 +18,9 @@ const entries = [
   { entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js", platform: "node", format: "cjs" },
   { entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", platform: "node", format: "cjs", banner: { js: "#!/usr/bin/env node" } },
   // The kernel process (spawned by KernelClient) and the runtime library cells import as "falsify".
-  { entryPoints: ["src/kernel/main.ts"], outfile: "dist/kernel.js", platform: "node", format: "cjs" },
-  { entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js", platform: "node", format: "cjs" },
+  // vega is ES-module-only with top-level await: the runtime's chart rasteriser imports it at run time.
+  { entryPoints: ["src/kernel/main.ts"], outfile: "dist/kernel.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  { entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
   // The notebook renderer runs in the notebook webview: an ES module that bundles vega, vega-lite and vega-embed.
   { entryPoints: ["src/renderer/index.ts"], outfile: "dist/renderer.js", platform: "browser", format: "esm", target: "es2022" },
 ];

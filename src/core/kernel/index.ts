@@ -1,0 +1,6 @@
+export * from "./protocol";
+export * from "./transpile";
+export * from "./stack";
+export * from "./tensor";
+export * from "./mime-bundle";
+export { KERNEL_GLOBAL, type KernelHooks } from "./repl";

@@ -1,0 +1,77 @@
+// The kernel process (dist/kernel.js), spawned by `KernelClient`: requests and events over the Node
+// IPC channel, interrupts over fd 3 (see interrupt.ts). Runs are executed one at a time, in order.
+// The process exits when its client disconnects, so closing VS Code leaves nothing behind.
+import { loadTensorFlow } from "../core/backend";
+import { KernelRequest, type InitRequest, type KernelEvent } from "../core/kernel/protocol";
+import { InterruptChannel } from "./interrupt";
+import { installModuleHooks, TFJS_ALIASES } from "./modules";
+import { Session } from "./session";
+
+const send = (event: KernelEvent): void => {
+  process.send?.(event);
+};
+
+let session: Session | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+async function start(init: InitRequest): Promise<void> {
+  process.chdir(init.notebookDir);
+  const interrupts = new InterruptChannel();
+  const loaded = await loadTensorFlow({ searchFrom: [init.notebookDir, ...(init.searchFrom ?? [])], prefer: init.prefer, bundled: init.bundled });
+  const aliases: Record<string, unknown> = Object.fromEntries(TFJS_ALIASES.map((name) => [name, loaded.tf]));
+  const modules = installModuleHooks(init.notebookDir, aliases);
+  // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
+  const runtime = require("../runtime") as Record<string, unknown>;
+  aliases.falsify = runtime;
+  session = new Session({ loaded, modules, runtime, interrupts, send, isInternal });
+  send({
+    type: "ready",
+    pid: process.pid,
+    backend: loaded.backend,
+    tfjsVersion: loaded.tfjsVersion,
+    nodeVersion: process.versions.node,
+    notes: loaded.notes,
+    memory: session.memory(),
+  });
+}
+
+/** The kernel's own frames (this bundle) and Node's internals; user code and packages stay visible. */
+function isInternal(frame: string): boolean {
+  return frame.includes(__filename) || frame.includes("node:internal") || / \(?node:vm/.test(frame);
+}
+
+function handle(message: unknown): void {
+  const parsed = KernelRequest.safeParse(message);
+  if (!parsed.success) {
+    send({ type: "log", level: "error", text: `kernel: bad request: ${parsed.error.message}` });
+    return;
+  }
+  const request = parsed.data;
+  switch (request.type) {
+    case "init":
+      queue = queue.then(() => start(request)).catch((error) => fail(error));
+      return;
+    case "execute":
+      queue = queue.then(() => session?.execute(request));
+      return;
+    case "seed":
+      queue = queue.then(() => {
+        session?.seed(request.seed);
+        send({ type: "seeded", seed: request.seed });
+      });
+      return;
+    case "shutdown":
+      process.exit(0);
+  }
+}
+
+function fail(error: unknown): never {
+  send({ type: "log", level: "error", text: `kernel failed to start: ${(error as Error).stack ?? String(error)}` });
+  process.exit(1);
+}
+
+process.on("message", handle);
+process.on("disconnect", () => process.exit(0));
+// Errors of callbacks and promises a cell left running: report them, keep the kernel alive.
+process.on("uncaughtException", (error) => session?.stream("stderr", `Uncaught ${error.stack ?? error}\n`));
+process.on("unhandledRejection", (reason) => session?.stream("stderr", `Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}\n`));

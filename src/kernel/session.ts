@@ -1,0 +1,177 @@
+// One kernel session: the cells' shared global state and the runs that change it. Transport-free:
+// `send` receives every event, so tests and the IPC entry (main.ts) drive the same code.
+import { format } from "node:util";
+import { runInThisContext } from "node:vm";
+import type { Tf, LoadedTf } from "../core/backend";
+import type { Execution } from "../core/format/schema";
+import { sourceHash } from "../core/hash";
+import { parseHypothesis, type Hypothesis } from "../core/hypothesis";
+import { cellScriptName, describeError, type CellScript } from "../core/kernel/stack";
+import { compileCell } from "../core/kernel/transpile";
+import { mimeBundle } from "../core/kernel/mime-bundle";
+import type { ExecuteRequest, KernelError, KernelEvent, Memory, RunStatus } from "../core/kernel/protocol";
+import { KERNEL_GLOBAL, type KernelHooks } from "../core/kernel/repl";
+import type { TensorLike } from "../core/kernel/tensor";
+import { seedRandom } from "../runtime/session";
+import { Interrupted, InterruptChannel } from "./interrupt";
+import { leakWarning, reachableTensors } from "./leaks";
+import type { ModuleResolver } from "./modules";
+
+export type Send = (event: KernelEvent) => void;
+
+export interface SessionOptions {
+  loaded: LoadedTf;
+  modules: ModuleResolver;
+  runtime: Record<string, unknown>;
+  interrupts: InterruptChannel;
+  send: Send;
+  /** True for stack frames of the kernel itself (hidden from users). */
+  isInternal(frame: string): boolean;
+}
+
+export class Session {
+  private readonly tf: Tf;
+  private readonly scripts = new Map<number, CellScript>();
+  /** Names declared by cells: the roots of "tensors the user holds". */
+  private readonly declared = new Set<string>();
+  readonly hypotheses = new Map<string, Hypothesis>();
+  private order = 0;
+  /** The run console output and display() calls belong to (the last one started). */
+  private current = 0;
+  private heldTensors = 0;
+
+  constructor(private readonly options: SessionOptions) {
+    this.tf = options.loaded.tf;
+    this.installGlobals();
+  }
+
+  memory(): Memory {
+    const { numTensors, numBytes } = this.tf.memory();
+    return { numTensors, numBytes };
+  }
+
+  /** `Math.random` (so tfjs' unseeded random ops and initialisers) and the cells' `rng` restart from `seed`. */
+  seed(seed: number): void {
+    (globalThis as Record<string, unknown>).rng = seedRandom(seed);
+  }
+
+  async execute(request: ExecuteRequest): Promise<RunStatus> {
+    const { id } = request;
+    const order = ++this.order;
+    this.current = id;
+    const startTime = Date.now();
+    const start = performance.now();
+    const tensorsBefore = this.tf.memory().numTensors;
+    this.options.interrupts.begin(id);
+    let status: RunStatus = "ok";
+    try {
+      const value = request.language === "hypothesis" ? this.registerHypothesis(request.source) : await this.runCode(request, order);
+      if (value !== undefined) this.options.send({ type: "display", id, items: this.bundle(value) });
+    } catch (error) {
+      status = error instanceof Interrupted || this.options.interrupts.interrupted ? "interrupted" : "error";
+      this.options.send({ type: "error", id, error: status === "interrupted" ? interruptedError() : this.describe(error) });
+    } finally {
+      this.options.interrupts.end();
+    }
+    const durationMs = performance.now() - start;
+    this.warnAboutLeaks(id, tensorsBefore);
+    const execution: Execution = {
+      order,
+      success: status === "ok",
+      startTime,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      backend: this.options.loaded.backend,
+      tfjsVersion: this.options.loaded.tfjsVersion,
+      nodeVersion: process.versions.node,
+      sourceHash: sourceHash(request.source),
+    };
+    this.options.send({ type: "done", id, status, execution, memory: this.memory() });
+    return status;
+  }
+
+  private async runCode(request: ExecuteRequest, order: number): Promise<unknown> {
+    const compiled = await compileCell(request.source);
+    if (!compiled.ok) {
+      const { message, line, column } = compiled.error;
+      const frame = { order, cellId: request.cellId, line, column };
+      throw new CellError({ name: "SyntaxError", message, stack: `SyntaxError: ${message}\n    at cell [${order}]:${line}:${column}`, frames: [frame] });
+    }
+    const { cell } = compiled;
+    this.scripts.set(order, { order, cellId: request.cellId, toCell: cell.toCell });
+    for (const name of cell.declared) this.declared.add(name);
+    const result = runInThisContext(cell.code, { filename: cellScriptName(order) }) as Promise<unknown>;
+    return await result;
+  }
+
+  private registerHypothesis(source: string): undefined {
+    const parsed = parseHypothesis(source);
+    if (!parsed.hypothesis) {
+      const message = parsed.errors.map((e) => `line ${e.range.line}:${e.range.column}: ${e.message}`).join("\n");
+      throw new CellError({ name: "HypothesisError", message, stack: `HypothesisError: ${message}`, frames: [] });
+    }
+    this.hypotheses.set(parsed.hypothesis.id, parsed.hypothesis);
+    return undefined;
+  }
+
+  private describe(error: unknown): KernelError {
+    if (error instanceof CellError) return error.detail;
+    return describeError(error, { lookup: (order) => this.scripts.get(order), isInternal: this.options.isInternal });
+  }
+
+  private bundle(value: unknown, mime?: string) {
+    return mimeBundle(value, mime, this.isTensor);
+  }
+
+  private readonly isTensor = (value: unknown): value is TensorLike & { id: number } => value instanceof this.tf.Tensor;
+
+  private warnAboutLeaks(id: number, before: number): void {
+    const after = this.tf.memory().numTensors;
+    if (after === 0 && before === 0) return;
+    const roots = [...this.declared].map((name) => (globalThis as Record<string, unknown>)[name]);
+    const held = reachableTensors(roots, this.isTensor).size;
+    const leaked = after - before - (held - this.heldTensors);
+    this.heldTensors = held;
+    if (leaked > 0) this.streamTo(id, "stderr", leakWarning(leaked));
+  }
+
+  private streamTo(id: number, name: "stdout" | "stderr", text: string): void {
+    this.options.send({ type: "stream", id, name, text });
+  }
+
+  /** What the last started run receives from console, process.stdout/stderr and display(). */
+  stream(name: "stdout" | "stderr", text: string): void {
+    if (this.current) this.streamTo(this.current, name, text);
+    else this.options.send({ type: "log", level: name === "stderr" ? "warn" : "info", text });
+  }
+
+  private installGlobals(): void {
+    const { interrupts, modules, runtime } = this.options;
+    const hooks: KernelHooks = { i: interrupts.flag, stop: interrupts.stop, race: interrupts.race, import: modules.import };
+    Object.defineProperty(globalThis, KERNEL_GLOBAL, { value: hooks, enumerable: false });
+    const display = (value: unknown, mime?: string): void => {
+      if (this.current) this.options.send({ type: "display", id: this.current, items: this.bundle(value, mime) });
+    };
+    Object.assign(globalThis, { tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, require: modules.require });
+    const write = (name: "stdout" | "stderr") => (...args: unknown[]) => this.stream(name, `${format(...args)}\n`);
+    console.log = console.info = console.debug = write("stdout");
+    console.error = console.warn = write("stderr");
+    for (const name of ["stdout", "stderr"] as const) {
+      process[name].write = ((chunk: string | Uint8Array) => {
+        this.stream(name, typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+        return true;
+      }) as typeof process.stdout.write;
+    }
+  }
+}
+
+/** An error already in its final shape (syntax errors, hypothesis errors). */
+class CellError extends Error {
+  constructor(readonly detail: KernelError) {
+    super(detail.message);
+  }
+}
+
+function interruptedError(): KernelError {
+  const error = new Interrupted();
+  return { name: error.name, message: error.message, stack: `${error.name}: ${error.message}`, frames: [] };
+}
