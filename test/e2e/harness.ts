@@ -1,0 +1,271 @@
+// The end-to-end harness: a real VS Code (code-server from .cache/, see src/scripts/setup-code-server.sh)
+// with the packaged dist/falsify.vsix installed, driven by Debian's chromium through playwright-core.
+//
+// A scenario is a file test/e2e/scenarios/<name>.e2e.ts exporting
+//   export const scenario: Scenario = { name, workspaceFiles, run: async (ctx) => { ... } };
+// Each scenario gets a fresh workspace folder (its files copied in) and its own VS Code window (a new
+// browser context, hence a new extension host). One code-server serves all scenarios of a run.
+// Synchronise with `waitFor` on a condition, never with a sleep.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { openFile, runCommand, waitForWorkbench } from "./workbench";
+
+export interface Scenario {
+  /** Shown in the report; also names the workspace folder and screenshots. */
+  name: string;
+  /** Files copied into the fresh workspace: workspace-relative name -> path relative to the repo. */
+  workspaceFiles?: Record<string, string>;
+  /** Workspace settings (.vscode/settings.json) on top of the harness's user settings. */
+  settings?: Record<string, unknown>;
+  /** Whole-scenario limit, default 120 s. */
+  timeoutMs?: number;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+export interface ScenarioContext {
+  /** The VS Code window, already showing the workspace. */
+  page: Page;
+  /** Absolute path of the scenario's workspace folder. */
+  workspace: string;
+  /** Absolute path of a workspace file. */
+  path(name: string): string;
+  /** A workspace file as it is on disk now. */
+  readText(name: string): string;
+  readBytes(name: string): Buffer;
+  /** Opens a workspace file through Quick Open (Ctrl+P). */
+  openFile(name: string): Promise<void>;
+  /** Runs a command by its palette title, e.g. "Falsify: New Falsify Notebook". */
+  runCommand(title: string): Promise<void>;
+  /** Saves .e2e/screenshots/<scenario>-<label>.png and returns its path. */
+  screenshot(label: string): Promise<string>;
+  /** Prints a line under the scenario's name in the report. */
+  log(line: string): void;
+}
+
+export const REPO = resolve(__dirname, "../..");
+export const E2E_DIR = join(REPO, ".e2e");
+export const SCREENSHOTS = join(E2E_DIR, "screenshots");
+const CACHE = join(REPO, ".cache");
+const NODE24 = join(CACHE, "node24/bin/node");
+const CODE_SERVER = join(CACHE, "code-server/out/node/entry.js");
+const VSIX = join(REPO, "dist/falsify.vsix");
+
+/**
+ * Polls `condition` until it returns a truthy value (returned) or `ms` pass (throws `message`, with
+ * the last error the condition threw). The only way scenarios should wait.
+ */
+export async function waitFor<T>(condition: () => T | Promise<T>, ms: number, message: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await condition();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${(lastError as Error).message ?? String(lastError)})` : "";
+      throw new Error(`Timed out after ${ms} ms: ${message}${cause}`);
+    }
+    await new Promise((done) => setTimeout(done, 100)); // poll interval, not synchronisation
+  }
+}
+
+/** User settings: a quiet, deterministic workbench (no welcome page, no trust prompt, no suggestions). */
+const USER_SETTINGS = {
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "chat.disableAIFeatures": true,
+  "files.autoSave": "off",
+  "editor.quickSuggestions": { other: false, comments: false, strings: false },
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.acceptSuggestionOnCommitCharacter": false,
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.formatOnType": false,
+  "git.enabled": false,
+};
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** One code-server + one chromium for a run. Always `stop()` it (the runner does, in `finally`). */
+export class Harness {
+  private server?: ChildProcess;
+  private browser?: Browser;
+  private port = 0;
+  private readonly userDataDir = join(E2E_DIR, "user-data");
+  private readonly extensionsDir = join(E2E_DIR, "extensions");
+  private readonly workspacesDir = join(E2E_DIR, "workspaces");
+  readonly serverLog = join(E2E_DIR, "code-server.log");
+
+  async start(): Promise<void> {
+    for (const required of [NODE24, CODE_SERVER]) {
+      if (!existsSync(required)) throw new Error(`${required} is missing: run \`npm run setup:e2e\` first`);
+    }
+    if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build:production && npm run package\` first`);
+    for (const dir of [this.userDataDir, this.extensionsDir, this.workspacesDir, SCREENSHOTS]) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    }
+    mkdirSync(join(this.userDataDir, "User"), { recursive: true });
+    writeFileSync(join(this.userDataDir, "User/settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
+
+    const dirs = ["--user-data-dir", this.userDataDir, "--extensions-dir", this.extensionsDir];
+    const install = spawnSync(NODE24, [CODE_SERVER, ...dirs, "--install-extension", VSIX], { encoding: "utf8" });
+    if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
+      throw new Error(`Installing ${VSIX} into code-server failed:\n${install.stdout}\n${install.stderr}`);
+    }
+
+    this.port = await freePort();
+    const log = createWriteStream(this.serverLog);
+    // Its own process group, so stop() also ends the extension hosts and helpers it forks.
+    this.server = spawn(
+      NODE24,
+      [CODE_SERVER, "--auth", "none", "--bind-addr", `127.0.0.1:${this.port}`, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", ...dirs],
+      { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.server.stdout?.pipe(log);
+    this.server.stderr?.pipe(log);
+    process.once("exit", this.killServer);
+    const server = this.server;
+    await waitFor(
+      async () => {
+        if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see ${this.serverLog}`);
+        const response = await fetch(`http://127.0.0.1:${this.port}/healthz`);
+        return response.ok;
+      },
+      30_000,
+      `code-server to answer on port ${this.port}`,
+    );
+
+    this.browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  }
+
+  /** Runs one scenario in a fresh workspace and window; rejects with the scenario's failure. */
+  async run(scenario: Scenario, log: (line: string) => void): Promise<void> {
+    if (!this.browser) throw new Error("Harness.run before start()");
+    const slug = scenario.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+    const workspace = join(this.workspacesDir, slug);
+    mkdirSync(workspace, { recursive: true });
+    for (const [name, source] of Object.entries(scenario.workspaceFiles ?? {})) {
+      mkdirSync(dirname(join(workspace, name)), { recursive: true });
+      copyFileSync(join(REPO, source), join(workspace, name));
+    }
+    if (scenario.settings) {
+      mkdirSync(join(workspace, ".vscode"), { recursive: true });
+      writeFileSync(join(workspace, ".vscode/settings.json"), JSON.stringify(scenario.settings, null, 2));
+    }
+
+    const context: BrowserContext = await this.browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const consoleLog = createWriteStream(join(E2E_DIR, `${slug}.console.log`));
+    page.on("console", (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
+    page.on("pageerror", (error) => consoleLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+
+    const path = (name: string) => join(workspace, name);
+    const screenshot = async (label: string) => {
+      const file = join(SCREENSHOTS, `${slug}-${label}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    };
+    const ctx: ScenarioContext = {
+      page,
+      workspace,
+      path,
+      readText: (name) => readFileSync(path(name), "utf8"),
+      readBytes: (name) => readFileSync(path(name)),
+      openFile: (name) => openFile(page, name),
+      runCommand: (title) => runCommand(page, title),
+      screenshot,
+      log,
+    };
+
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = scenario.timeoutMs ?? 120_000;
+    try {
+      await page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(workspace)}`);
+      await waitForWorkbench(page);
+      await Promise.race([
+        scenario.run(ctx),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`scenario took longer than ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      const shot = await screenshot("failure").catch(() => undefined);
+      if (shot) log(`screenshot of the failure: ${shot}`);
+      log(`browser console: ${join(E2E_DIR, `${slug}.console.log`)}; code-server: ${this.serverLog}`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      await context.close().catch(() => undefined);
+      consoleLog.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close().catch(() => undefined);
+    this.browser = undefined;
+    const server = this.server;
+    if (!server || server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((done) => server.once("exit", done));
+    signalGroup(server, "SIGTERM");
+    const killed = await Promise.race([exited.then(() => true), new Promise((done) => setTimeout(() => done(false), 5_000))]);
+    if (!killed) signalGroup(server, "SIGKILL");
+    this.killServer(); // helpers that outlived the server process
+    process.off("exit", this.killServer);
+  }
+
+  /** Synchronous, for process exit: nothing of code-server's may outlive the run. */
+  private readonly killServer = () => {
+    if (this.server) signalGroup(this.server, "SIGKILL");
+  };
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === "object" ? done(address.port) : fail(new Error("no port"))));
+    });
+  });
+}
+
+function chromiumPath(): string {
+  if (process.env.FALSIFY_CHROMIUM) return process.env.FALSIFY_CHROMIUM;
+  const found = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).stdout.trim();
+  if (!found) throw new Error("chromium not found: run `npm run setup:e2e` (installs Debian's chromium) or set FALSIFY_CHROMIUM");
+  return found;
+}

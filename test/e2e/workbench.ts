@@ -1,0 +1,144 @@
+// Driving the VS Code workbench as a user does: keyboard, Quick Open, the command palette, and
+// reading what is on screen. Selectors of VS Code's DOM live here only, so a VS Code update means
+// fixing one file. Every helper waits on a condition (waitFor), never on a sleep.
+import type { Frame, Page } from "playwright-core";
+import { waitFor } from "./harness";
+
+export async function waitForWorkbench(page: Page): Promise<void> {
+  await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
+  // The explorer lists the workspace once the file service is up.
+  await page.locator(".explorer-folders-view").waitFor({ state: "visible", timeout: 60_000 });
+}
+
+/** Quick Open (Ctrl+P), type the file name, Enter; resolves when its editor tab is active. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  const base = name.split("/").pop() ?? name;
+  await quickInput(page, "Control+P", name, base);
+  await waitFor(() => activeTabTitle(page).then((title) => title?.startsWith(base)), 30_000, `the editor tab of ${name} to be active`);
+}
+
+/** Runs a command from the palette by its full title ("Falsify: New Falsify Notebook"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await quickInput(page, "Control+Shift+P", title, title);
+}
+
+async function quickInput(page: Page, shortcut: string, text: string, expectedLabel: string): Promise<void> {
+  const widget = page.locator(".quick-input-widget");
+  const input = widget.locator("input.input");
+  const query = shortcut === "Control+Shift+P" ? `>${text}` : text;
+  const wanted = widget.locator(".monaco-list-row.focused", { hasText: expectedLabel });
+  // The palette collects its choices when it opens, and extension commands (the extension host starts
+  // after the workbench) or new files may come later: reopen it until the wanted row is the first one.
+  await waitFor(
+    async () => {
+      if (await widget.isVisible()) await page.keyboard.press("Escape");
+      await page.keyboard.press(shortcut);
+      await waitFor(() => input.isVisible(), 5_000, `the quick input to open with ${shortcut}`);
+      await input.fill(query);
+      return waitFor(() => wanted.count(), 3_000, "").catch(() => 0);
+    },
+    45_000,
+    `'${expectedLabel}' to be the first choice in the quick input`,
+  );
+  await input.press("Enter");
+  await waitFor(async () => !(await widget.isVisible()), 10_000, "the quick input to close");
+}
+
+/** The label of the active editor tab ("valid.falsify", "Untitled-1.falsify"). */
+export async function activeTabTitle(page: Page): Promise<string | undefined> {
+  const tab = page.locator(".editor-group-container.active .tabs-container .tab.active").first();
+  return (await tab.count()) ? ((await tab.getAttribute("aria-label")) ?? undefined) : undefined;
+}
+
+/** Texts of the notification toasts and of the notification center, newest first. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator(".notification-list-item-message").allTextContents();
+}
+
+export interface NotebookCellView {
+  kind: "code" | "markup";
+  /** The language label in a code cell's status bar ("TypeScript", "Hypothesis"). */
+  language?: string;
+  /** The code cell's editor text; "" for a rendered markdown cell (its text is in the webview). */
+  text: string;
+}
+
+/** The visible notebook editor's cell rows (the list is virtual: only rows on screen exist). */
+function cellRows(page: Page) {
+  return page.locator(".notebook-editor").filter({ visible: true }).locator(".cell-list-container .monaco-list-rows > .monaco-list-row");
+}
+
+/** The cells of the active notebook editor, in order. */
+export async function notebookCells(page: Page): Promise<NotebookCellView[]> {
+  const cells: (NotebookCellView & { index: number })[] = [];
+  for (const row of await cellRows(page).all()) {
+    const index = Number(await row.getAttribute("data-index"));
+    if ((await row.getAttribute("class"))?.includes("markdown-cell-row")) {
+      cells.push({ index, kind: "markup", text: "" });
+      continue;
+    }
+    // The language picker is the right-most item of the cell's status bar.
+    const language = row.locator(".cell-statusbar-container .cell-status-right .cell-status-item").last();
+    const lines = row.locator(".monaco-editor .view-lines").first();
+    cells.push({
+      index,
+      kind: "code",
+      language: (await language.count()) ? ((await language.getAttribute("aria-label")) ?? undefined) : undefined,
+      text: (await lines.count()) ? (await lines.innerText()).replace(/\u00a0/g, " ") : "",
+    });
+  }
+  return cells.sort((a, b) => a.index - b.index).map(({ index: _index, ...cell }) => cell);
+}
+
+/** Waits until the active notebook shows `count` cells and returns them. */
+export async function waitForNotebookCells(page: Page, count: number): Promise<NotebookCellView[]> {
+  return waitFor(
+    async () => {
+      const cells = await notebookCells(page);
+      return cells.length === count && cells.every((cell) => cell.kind === "markup" || cell.language) ? cells : undefined;
+    },
+    30_000,
+    `the notebook to show ${count} cells with language labels`,
+  );
+}
+
+/** Puts the cursor at the end of code cell `index` (0-based, among all cells) and types `text`. */
+export async function typeAtEndOfCell(page: Page, index: number, text: string): Promise<void> {
+  const row = cellRows(page).and(page.locator(`[data-index="${index}"]`));
+  await row.locator(".monaco-editor .view-lines").first().click();
+  await waitFor(() => row.locator(".monaco-editor.focused").count(), 10_000, `the editor of cell ${index} to take focus`);
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type(text);
+}
+
+/**
+ * The frame of the notebook's webview that holds cell outputs and rendered markdown (VS Code draws
+ * them in an iframe inside an iframe, not in the workbench's document). Waits until it contains
+ * `selector`.
+ */
+export async function notebookOutputFrame(page: Page, selector = ".output, .preview", ms = 30_000): Promise<Frame> {
+  return waitFor(
+    async () => {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame()) continue;
+        if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      }
+      return undefined;
+    },
+    ms,
+    `a notebook webview frame containing '${selector}'`,
+  );
+}
+
+/** Texts of the rendered markdown cells of the visible notebook (drawn in its webview). */
+export async function renderedMarkdown(page: Page): Promise<string[]> {
+  const frame = await notebookOutputFrame(page, ".preview");
+  // Each preview draws its markdown in a shadow root, which innerText of the host does not include.
+  return frame.locator(".preview").evaluateAll((previews) => previews.map((preview) => (preview.shadowRoot ?? preview).textContent ?? ""));
+}
+
+/** Texts of the cell outputs of the visible notebook (drawn in its webview). */
+export async function outputTexts(page: Page): Promise<string[]> {
+  const frame = await notebookOutputFrame(page, ".output");
+  return frame.locator(".output").allInnerTexts();
+}
