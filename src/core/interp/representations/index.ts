@@ -1,3 +1,4 @@
 // Comparing and reading representations: CKA, linear probes with control tasks, TCAV.
 export * from "./matrix";
 export * from "./cka";
+export * from "./probe";

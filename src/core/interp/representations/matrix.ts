@@ -11,10 +11,11 @@ export interface Matrix {
 }
 
 /** Activations ([n, ...] of any rank: flattened per example), rows of numbers, or a tensor. */
-export type Representation = ArrayWithShape | readonly (readonly number[])[] | tf.Tensor;
+export type Representation = ArrayWithShape | readonly (readonly number[])[] | tf.Tensor | Matrix;
 
 /** `x` as an n × p matrix; each example's activations are flattened (conv maps become one row). */
 export function toMatrix(x: Representation, what = "representation"): Matrix {
+  if ("rows" in x && "cols" in x) return x;
   if (x instanceof tf.Tensor) return toMatrix({ data: x.dataSync(), shape: x.shape }, what);
   if (Array.isArray(x)) {
     const rows = x.length, cols = rows ? x[0].length : 0;
