@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { assignCellIds } from "./cell-ids";
 import { registerCommands } from "./commands";
+import { registerLint } from "./lint";
 import { log, reportError } from "./log";
 import { FalsifySerializer, NOTEBOOK_TYPE, describeFormatError } from "./serializer";
 
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, serializer, { transientOutputs: false }),
       registerCommands(),
       assignCellIds(),
+      registerLint(context),
     );
   } catch (error) {
     // VS Code is silent about activation failures; say what broke and where to look.
