@@ -112,17 +112,29 @@ export function pairedPermutationTest(x: Sample, y: Sample, options: Permutation
     }
     return result("paired-permutation", observed, nul, options, true);
   }
+  // Flipping the signs of a subset F gives the sum total − 2·Σ_F d. Σ_F d is read from tables of
+  // the 256 subset sums of each block of 8 differences, one random byte per block: n/8 lookups per
+  // resample instead of n branches.
+  const blocks = Math.ceil(n / 8);
+  const table = new Float64Array(blocks * 256);
+  for (let b = 0; b < blocks; b++) {
+    const at = b * 256;
+    for (let mask = 1; mask < 256; mask++) {
+      const low = mask & -mask;
+      const i = b * 8 + 31 - Math.clz32(low);
+      table[at + mask] = table[at + (mask ^ low)] + (i < n ? d[i] : 0);
+    }
+  }
   const rng = createRng(options.seed ?? 0);
   const nul = new Float64Array(nResamples);
   for (let r = 0; r < nResamples; r++) {
-    let s = 0;
-    // 32 sign flips per random word.
-    for (let i = 0; i < n; i += 32) {
-      const bits = rng.uint32();
-      const end = Math.min(n, i + 32);
-      for (let j = i; j < end; j++) s += (bits >>> (j - i)) & 1 ? -d[j] : d[j];
+    let flipped = 0;
+    let word = 0;
+    for (let b = 0; b < blocks; b++) {
+      if ((b & 3) === 0) word = rng.uint32();
+      flipped += table[b * 256 + ((word >>> ((b & 3) * 8)) & 255)];
     }
-    nul[r] = s / n;
+    nul[r] = (sum - 2 * flipped) / n;
   }
   return result("paired-permutation", observed, nul, options, false);
 }

@@ -41,21 +41,18 @@ export function createRng(seed: number): Rng {
 
 function fromWords(lo: number, hi: number): Rng {
   const mix = splitmix32(lo ^ Math.imul(hi, 0x9e3779b9));
-  let s0 = mix();
-  let s1 = mix() ^ hi;
-  let s2 = mix();
-  let s3 = mix();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is the one fixed point
+  // State in a typed array: V8 would box 32-bit values kept in closure variables (Smis are 31-bit),
+  // allocating on every draw.
+  const s = new Int32Array([mix(), mix() ^ hi, mix(), mix()]);
+  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1; // the all-zero state is the one fixed point
 
   function uint32(): number {
+    const s0 = s[0], s1 = s[1], s2 = s[2] ^ s0, s3 = s[3] ^ s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
     return result;
   }
 
@@ -70,10 +67,15 @@ function fromWords(lo: number, hi: number): Rng {
     if (!(n > 0) || !Number.isInteger(n)) throw new RangeError(`Rng.int: n must be a positive integer, got ${n}`);
     if (n <= 0x100000000) {
       // Rejection of the top partial block removes modulo bias; rejection probability < n / 2^32.
-      const limit = 0x100000000 - (0x100000000 % n);
+      // The limit is ≥ 2^32 − n + 1, so it only needs computing for the rare draws above 2^32 − n.
       let x = uint32();
-      while (x >= limit) x = uint32();
-      return x % n;
+      if (x > 0x100000000 - n) {
+        const limit = 0x100000000 - (0x100000000 % n);
+        while (x >= limit) x = uint32();
+      }
+      // x % n, computed without fmod: x / n is never within rounding of an integer for x < 2^32,
+      // so the floor is exact.
+      return x - Math.floor(x / n) * n;
     }
     if (n > 9007199254740992) throw new RangeError(`Rng.int: n must be at most 2^53, got ${n}`);
     return Math.floor(next() * n);
