@@ -1,8 +1,12 @@
 // TypeScript cell -> runnable script: esbuild strips the types (with a source map), the REPL rewrite
 // makes it persistent and interruptible, and `toCell` composes both maps so a stack frame in the
 // script points at the cell's own line and column.
-import { transform, transformSync, type Message, type TransformOptions } from "esbuild";
+//
+// esbuild is a native binary that a .vsix built without node_modules does not carry; there the
+// TypeScript compiler (bundled into the kernel) strips the types instead, slower but equivalent.
+import type { Message, TransformOptions } from "esbuild";
 import { SourceMap } from "node:module";
+import ts from "typescript";
 import { LineIndex } from "../hypothesis/range";
 import { rewriteForRepl } from "./repl";
 
@@ -32,10 +36,16 @@ const CELL_OPTIONS: TransformOptions = {
   tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
 };
 
-export async function compileCell(source: string): Promise<CompileResult> {
+export interface CompileOptions {
+  /** false: strip types with the TypeScript compiler even where esbuild is available. */
+  esbuild?: boolean;
+}
+
+export async function compileCell(source: string, options: CompileOptions = {}): Promise<CompileResult> {
   let js: { code: string; map: string };
   try {
-    js = await transform(source, CELL_OPTIONS);
+    const esbuild = options.esbuild === false ? null : loadEsbuild();
+    js = esbuild ? await esbuild.transform(source, CELL_OPTIONS) : typescriptTransform(source);
   } catch (error) {
     return { ok: false, error: syntaxError(error) };
   }
@@ -68,8 +78,42 @@ export async function compileCell(source: string): Promise<CompileResult> {
  * stack frames once source maps are enabled).
  */
 export function transpileModule(source: string, filename: string): string {
+  const esbuild = loadEsbuild();
+  if (!esbuild) {
+    const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true, inlineSources: true };
+    return ts.transpileModule(source, { fileName: filename, compilerOptions: options }).outputText;
+  }
   const loader = filename.endsWith(".tsx") ? "tsx" : filename.endsWith(".js") || filename.endsWith(".mjs") ? "js" : "ts";
-  return transformSync(source, { loader, format: "cjs", sourcemap: "inline", sourcefile: filename, target: "node20" }).code;
+  return esbuild.transformSync(source, { loader, format: "cjs", sourcemap: "inline", sourcefile: filename, target: "node20" }).code;
+}
+
+let esbuildModule: typeof import("esbuild") | null | undefined;
+
+function loadEsbuild(): typeof import("esbuild") | null {
+  if (esbuildModule === undefined) {
+    try {
+      esbuildModule = require("esbuild") as typeof import("esbuild");
+    } catch {
+      esbuildModule = null;
+    }
+  }
+  return esbuildModule;
+}
+
+/** The fallback: TypeScript's own transpiler, ES module syntax kept (the REPL rewrite needs it). */
+function typescriptTransform(source: string): { code: string; map: string } {
+  const output = ts.transpileModule(source, {
+    fileName: "cell.ts",
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, verbatimModuleSyntax: true },
+  });
+  const diagnostic = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (diagnostic?.file && diagnostic.start !== undefined) {
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    throw { errors: [{ text, location: { line: line + 1, column: character } }] };
+  }
+  return { code: output.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: output.sourceMapText ?? '{"version":3,"sources":[],"mappings":""}' };
 }
 
 function syntaxError(error: unknown): CompileError {
