@@ -2,7 +2,7 @@
 // tests and intervals, effect sizes and false-discovery-rate control.
 export * from "./rng";
 export * from "./special";
-export * from "./sample";
+export { mean, variance, StatsError, type Alternative, type Sample, type StatsErrorKind } from "./sample";
 export * from "./rank";
 export * from "./correlation";
 export * from "./t-test";
