@@ -61,6 +61,8 @@ interface PendingRun {
 export class KernelClient {
   /** Why the kernel process ended on its own (crash, out of memory); undefined while it lives. */
   deathReason: string | undefined;
+  /** tf.memory() after the last run. */
+  memory: Memory | undefined;
   private readonly runs = new Map<number, PendingRun>();
   private readonly deathListeners = new Set<(reason: string) => void>();
   private readonly memoryListeners = new Set<(memory: Memory) => void>();
@@ -182,6 +184,7 @@ export class KernelClient {
         run.onEvent?.(event);
         if (event.type === "done") {
           this.runs.delete(event.id);
+          this.memory = event.memory;
           for (const listener of this.memoryListeners) listener(event.memory);
           run.resolve(run.result);
         }

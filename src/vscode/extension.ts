@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { assignCellIds } from "./cell-ids";
 import { registerCommands } from "./commands";
+import { registerKernelController } from "./controller";
 import { registerLint } from "./lint";
 import { log, reportError } from "./log";
 import { FalsifySerializer, NOTEBOOK_TYPE, describeFormatError } from "./serializer";
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerCommands(),
       assignCellIds(),
       registerLint(context),
+      registerKernelController(context),
     );
   } catch (error) {
     // VS Code is silent about activation failures; say what broke and where to look.

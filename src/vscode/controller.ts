@@ -1,0 +1,240 @@
+// The NotebookController: runs typescript and hypothesis cells of Falsify notebooks in one kernel
+// process per notebook (src/kernel/client.ts does the work; this is glue). Cells run one after
+// another; when one fails or is interrupted, the cells queued after it are not run.
+import { dirname, join } from "node:path";
+import * as vscode from "vscode";
+import { outputItemToBytes } from "../core/format";
+import type { RunEvent } from "../core/kernel/protocol";
+import { KernelClient, type RunResult } from "../kernel/client";
+import { KernelStatus } from "./kernel-status";
+import { log } from "./log";
+import { NOTEBOOK_TYPE } from "./serializer";
+
+const CONTROLLER_ID = "falsify-kernel";
+const LANGUAGES = ["typescript", "hypothesis"];
+const UNTRUSTED =
+  "Falsify runs cell code only in a trusted workspace. Trust this folder (Workspaces: Manage Workspace Trust) to run cells.";
+
+/** One notebook's kernel and run queue. */
+interface NotebookKernel {
+  client: Promise<KernelClient>;
+  queue: Promise<unknown>;
+  /** The process died: the next run starts a new kernel. */
+  dead: boolean;
+}
+
+export function registerKernelController(context: vscode.ExtensionContext): vscode.Disposable {
+  const controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, "Falsify (TensorFlow.js)");
+  controller.supportedLanguages = LANGUAGES;
+  controller.supportsExecutionOrder = true;
+  controller.description = "TypeScript on TensorFlow.js";
+  const kernels = new Map<string, NotebookKernel>();
+  const status = new KernelStatus();
+
+  const kernelFor = (notebook: vscode.NotebookDocument): NotebookKernel => {
+    const key = notebook.uri.toString();
+    let kernel = kernels.get(key);
+    if (!kernel || kernel.dead) {
+      kernel = { client: startKernel(context, notebook, status), queue: Promise.resolve(), dead: false };
+      kernels.set(key, kernel);
+    }
+    return kernel;
+  };
+
+  controller.executeHandler = (cells, notebook) => {
+    if (!vscode.workspace.isTrusted) return refuseUntrusted(controller, cells);
+    const kernel = kernelFor(notebook);
+    const executable = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && LANGUAGES.includes(cell.document.languageId));
+    const seed = notebookSeed(notebook);
+    const runAll = cells.length > 1 && executable.every((cell) => cells.includes(cell));
+    // Queued cells show as pending at once; they run in order on the notebook's queue.
+    const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
+    kernel.queue = kernel.queue.then(async () => {
+      const client = await kernel.client.catch((error: Error) => error);
+      if (client instanceof Error) {
+        kernel.dead = true;
+        return failAll(executions, client.message);
+      }
+      if (runAll && seed !== undefined) await client.seed(seed);
+      let failed = false;
+      for (const execution of executions) {
+        if (failed) {
+          execution.start();
+          execution.end(undefined);
+          continue;
+        }
+        const result = await runCell(client, execution);
+        failed = result.status !== "ok";
+        if (result.status === "died") {
+          kernel.dead = true;
+          status.died(result.died ?? "unknown reason");
+        }
+      }
+    });
+  };
+
+  controller.interruptHandler = async (notebook) => {
+    (await kernels.get(notebook.uri.toString())?.client.catch(() => undefined))?.interrupt();
+  };
+
+  const restart = async () => {
+    const notebook = vscode.window.activeNotebookEditor?.notebook;
+    if (!notebook || notebook.notebookType !== NOTEBOOK_TYPE) return;
+    const key = notebook.uri.toString();
+    (await kernels.get(key)?.client.catch(() => undefined))?.dispose();
+    kernels.delete(key);
+    if (vscode.workspace.isTrusted) kernelFor(notebook);
+  };
+
+  const disposeKernel = async (key: string) => {
+    const kernel = kernels.get(key);
+    kernels.delete(key);
+    (await kernel?.client.catch(() => undefined))?.dispose();
+  };
+
+  return vscode.Disposable.from(
+    controller,
+    status,
+    vscode.commands.registerCommand("falsify.restartKernel", restart),
+    vscode.commands.registerCommand("falsify.interruptKernel", async () => {
+      const notebook = vscode.window.activeNotebookEditor?.notebook;
+      if (notebook) await controller.interruptHandler?.(notebook);
+    }),
+    vscode.workspace.onDidCloseNotebookDocument((notebook) => void disposeKernel(notebook.uri.toString())),
+    vscode.window.onDidChangeActiveNotebookEditor((editor) => {
+      const kernel = editor && kernels.get(editor.notebook.uri.toString());
+      if (kernel) void kernel.client.then((client) => status.show(client), () => status.hide());
+      else status.hide();
+    }),
+    { dispose: () => [...kernels.keys()].forEach((key) => void disposeKernel(key)) },
+  );
+}
+
+function startKernel(context: vscode.ExtensionContext, notebook: vscode.NotebookDocument, status: KernelStatus): Promise<KernelClient> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+  const notebookDir = notebook.uri.scheme === "file" ? dirname(notebook.uri.fsPath) : (folders[0] ?? context.extensionPath);
+  status.starting();
+  const started = KernelClient.start({
+    notebookDir,
+    searchFrom: [...folders, context.extensionPath],
+    kernelScript: join(context.extensionPath, "dist", "kernel.js"),
+    onLog: (text, level) => (level === "error" ? log().error(text.trimEnd()) : log().info(text.trimEnd())),
+  });
+  started.then(
+    (client) => {
+      log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
+      for (const note of client.info.notes) log().info(`backend: ${note}`);
+      client.onMemory(() => status.show(client));
+      client.onDeath((reason) => {
+        status.died(reason);
+        void vscode.window.showErrorMessage(`Falsify kernel died: ${reason}. Your notebook edits are untouched.`, "Restart Kernel").then((choice) => {
+          if (choice) void vscode.commands.executeCommand("falsify.restartKernel");
+        });
+      });
+      status.show(client);
+    },
+    (error: Error) => {
+      status.died(error.message);
+      log().error(error.message);
+    },
+  );
+  return started;
+}
+
+async function runCell(client: KernelClient, execution: vscode.NotebookCellExecution): Promise<RunResult> {
+  const cell = execution.cell;
+  execution.start(Date.now());
+  await execution.clearOutput();
+  const streams = new StreamOutputs(execution);
+  const result = await client.execute(
+    { source: cell.document.getText(), language: cell.document.languageId === "hypothesis" ? "hypothesis" : "typescript", cellId: cellId(cell) },
+    (event) => void streams.add(event),
+  );
+  await streams.flushed;
+  if (result.status === "died") {
+    await execution.appendOutput(errorOutput({ name: "KernelDied", message: `kernel died: ${result.died}`, stack: "" }));
+  }
+  if (result.execution) {
+    execution.executionOrder = result.execution.order;
+    await recordExecution(cell, result);
+  }
+  const end = result.execution?.startTime !== undefined && result.execution.durationMs !== undefined ? result.execution.startTime + result.execution.durationMs : Date.now();
+  execution.end(result.status === "ok", Math.round(end));
+  return result;
+}
+
+/** Appends a run's events to the cell as they come; console chunks extend the current stream output. */
+class StreamOutputs {
+  flushed: Promise<unknown> = Promise.resolve();
+  private stream: { name: string; output: vscode.NotebookCellOutput } | undefined;
+
+  constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  add(event: RunEvent): void {
+    this.flushed = this.flushed.then(() => this.append(event));
+  }
+
+  private async append(event: RunEvent): Promise<void> {
+    switch (event.type) {
+      case "stream": {
+        const item = event.name === "stdout" ? vscode.NotebookCellOutputItem.stdout(event.text) : vscode.NotebookCellOutputItem.stderr(event.text);
+        if (this.stream?.name === event.name) return this.execution.appendOutputItems(item, this.stream.output);
+        const output = new vscode.NotebookCellOutput([item]);
+        this.stream = { name: event.name, output };
+        return this.execution.appendOutput(output);
+      }
+      case "display":
+        this.stream = undefined;
+        return this.execution.appendOutput(
+          new vscode.NotebookCellOutput(event.items.map((item) => new vscode.NotebookCellOutputItem(outputItemToBytes(item), item.mime))),
+        );
+      case "error":
+        this.stream = undefined;
+        return this.execution.appendOutput(errorOutput(event.error));
+      case "done":
+        return;
+    }
+  }
+}
+
+function errorOutput(error: { name: string; message: string; stack: string }): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: error.name, message: error.message, stack: error.stack })]);
+}
+
+/** Keeps what the kernel recorded about the run in the cell's `execution` (saved in the file). */
+async function recordExecution(cell: vscode.NotebookCell, result: RunResult): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, execution: result.execution })]);
+  await vscode.workspace.applyEdit(edit);
+}
+
+function cellId(cell: vscode.NotebookCell): string | undefined {
+  const id = (cell.metadata as { id?: unknown }).id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** The notebook's `metadata.seed` (the serializer keeps the file's metadata under `metadata`). */
+function notebookSeed(notebook: vscode.NotebookDocument): number | undefined {
+  const seed = (notebook.metadata as { metadata?: { seed?: unknown } }).metadata?.seed;
+  return typeof seed === "number" && Number.isFinite(seed) ? seed : undefined;
+}
+
+function refuseUntrusted(controller: vscode.NotebookController, cells: vscode.NotebookCell[]): void {
+  for (const cell of cells) {
+    const execution = controller.createNotebookCellExecution(cell);
+    execution.start(Date.now());
+    void execution.replaceOutput(errorOutput({ name: "Untrusted workspace", message: UNTRUSTED, stack: "" }));
+    execution.end(false, Date.now());
+  }
+  void vscode.window.showWarningMessage(UNTRUSTED, "Manage Workspace Trust").then((choice) => {
+    if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
+  });
+}
+
+function failAll(executions: vscode.NotebookCellExecution[], message: string): void {
+  executions.forEach((execution, index) => {
+    execution.start(Date.now());
+    if (index === 0) void execution.replaceOutput(errorOutput({ name: "KernelDied", message: `kernel died: ${message}`, stack: "" }));
+    execution.end(index === 0 ? false : undefined, Date.now());
+  });
+}
