@@ -1,0 +1,145 @@
+// Loading and saving user models from files, in plain Node (no tfjs-node needed): tfjs layers models
+// and graph models from a model.json, TensorFlow SavedModel folders through tfjs-node when that
+// backend is active. Every failure is a `DataError` whose kind says what went wrong.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { loadTensorFlow } from "../backend";
+import { DataError } from "./errors";
+
+/** A TensorFlow SavedModel as tfjs-node loads it (inference only: gradients do not flow through it). */
+export interface SavedModelHandle {
+  predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+  dispose(): void;
+}
+
+export type LoadedModel =
+  | { kind: "layers"; model: tf.LayersModel; path: string; inputShape: (number | null)[] }
+  | { kind: "graph"; model: tf.GraphModel; path: string; inputShape: (number | null)[] }
+  | { kind: "saved-model"; model: SavedModelHandle; path: string; inputShape: (number | null)[] };
+
+/**
+ * Loads `path`: a model.json (layers or graph model, weights beside it), a folder holding a
+ * model.json, or a SavedModel folder (saved_model.pb; needs the tensorflow backend).
+ */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  const full = resolve(path);
+  if (!existsSync(full)) throw new DataError("missing-file", `no model at ${full}`);
+  if (statSync(full).isDirectory()) {
+    if (existsSync(join(full, "model.json"))) return loadModel(join(full, "model.json"));
+    if (existsSync(join(full, "saved_model.pb"))) return loadSavedModel(full);
+    throw new DataError("wrong-format", `${full} is a folder with neither model.json (tfjs) nor saved_model.pb (TensorFlow SavedModel)`);
+  }
+  const json = readModelJson(full);
+  const format = json.format ?? (isGraphTopology(json.modelTopology) ? "graph-model" : "layers-model");
+  const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
+    manifest.flatMap((group) => group.weights),
+    readWeights(full, manifest),
+  ]);
+  try {
+    if (format === "graph-model") {
+      const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+      return { kind: "graph", model, path: full, inputShape: graphInputShape(model) };
+    }
+    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return { kind: "layers", model, path: full, inputShape: model.inputs[0].shape };
+  } catch (error) {
+    throw new DataError("wrong-format", `${full} looks like a tfjs ${format} but did not load: ${(error as Error).message}`);
+  }
+}
+
+/** Saves a layers model as model.json + weights.bin in `dir` (the format `loadModel` and tfjs read). */
+export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = artifacts.weightData ? Buffer.from(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : Buffer.alloc(0);
+      const json = {
+        format: "layers-model",
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ["weights.bin"], weights: artifacts.weightSpecs ?? [] }],
+      };
+      writeFileSync(join(dir, "model.json"), `${JSON.stringify(json)}\n`);
+      writeFileSync(join(dir, "weights.bin"), weightData);
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+}
+
+/**
+ * Runs the model on `x` after checking `x` against the model's input shape, so a wrong shape is a
+ * clear `wrong-input-shape` error instead of a kernel failure deep inside the graph.
+ */
+export function predict(loaded: LoadedModel, x: tf.Tensor): tf.Tensor {
+  checkInputShape(loaded.inputShape, x.shape, loaded.path);
+  const out = loaded.model.predict(x);
+  if (out instanceof tf.Tensor) return out;
+  const outputs = Array.isArray(out) ? out : Object.values(out as tf.NamedTensorMap);
+  const [first, ...rest] = outputs;
+  tf.dispose(rest);
+  return first;
+}
+
+/** Throws `wrong-input-shape` unless `shape` matches `expected` (null = any size, e.g. the batch). */
+export function checkInputShape(expected: (number | null)[], shape: number[], what = "the model"): void {
+  const ok = expected.length === shape.length && expected.every((size, i) => size === null || size === -1 || size === shape[i]);
+  if (ok) return;
+  const want = `[${expected.map((s) => (s === null || s === -1 ? "batch" : s)).join(", ")}]`;
+  const hint = shape.length === expected.length - 1 ? " (a single example? add the batch axis: x.expandDims(0))" : "";
+  throw new DataError("wrong-input-shape", `${what} expects input of shape ${want}, got [${shape.join(", ")}]${hint}`);
+}
+
+function readModelJson(path: string): tf.io.ModelJSON {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new DataError("wrong-format", `${path} is not JSON (${(error as Error).message}); expected a tfjs model.json`);
+  }
+  const model = json as Partial<tf.io.ModelJSON> | null;
+  if (!model || typeof model !== "object" || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
+    throw new DataError("wrong-format", `${path} is JSON but not a tfjs model.json (needs modelTopology and weightsManifest); convert Keras/TF models with tensorflowjs_converter`);
+  }
+  return model as tf.io.ModelJSON;
+}
+
+function readWeights(modelPath: string, manifest: tf.io.WeightsManifestConfig): ArrayBuffer {
+  const buffers = manifest.flatMap((group) =>
+    group.paths.map((file) => {
+      const weightsPath = join(dirname(modelPath), file);
+      if (!existsSync(weightsPath)) throw new DataError("missing-file", `${modelPath} lists weights file ${file}, which is missing`);
+      const bytes = readFileSync(weightsPath);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    }),
+  );
+  return tf.io.concatenateArrayBuffers(buffers);
+}
+
+function isGraphTopology(topology: unknown): boolean {
+  return !!topology && typeof topology === "object" && "node" in topology;
+}
+
+function graphInputShape(model: tf.GraphModel): (number | null)[] {
+  const shape = model.inputs[0]?.shape ?? [];
+  return shape.map((size) => (size === -1 ? null : size));
+}
+
+async function loadSavedModel(dir: string): Promise<LoadedModel> {
+  const loaded = await loadTensorFlow();
+  const node = (loaded.tf as unknown as { node?: { loadSavedModel(path: string): Promise<SavedModelHandle>; getMetaGraphsFromSavedModel(path: string): Promise<SavedModelInfo[]> } }).node;
+  if (loaded.backend !== "tensorflow" || !node) {
+    throw new DataError("backend-unavailable", `${dir} is a TensorFlow SavedModel, which only the tensorflow backend (tfjs-node) can run; the active backend is ${loaded.backend}. Run "npm run setup:native", or convert it with tensorflowjs_converter to a model.json`);
+  }
+  const model = await node.loadSavedModel(dir);
+  const info = await node.getMetaGraphsFromSavedModel(dir);
+  const inputs = Object.values(info[0]?.signatureDefs?.serving_default?.inputs ?? {});
+  // Sizes come as protobuf Long objects; Number() unwraps them (−1 = any size).
+  const inputShape = (inputs[0]?.shape ?? []).map((size) => (Number(size) === -1 ? null : Number(size)));
+  return { kind: "saved-model", model, path: dir, inputShape };
+}
+
+interface SavedModelInfo {
+  signatureDefs: Record<string, { inputs: Record<string, { shape: unknown[] }> }>;
+}

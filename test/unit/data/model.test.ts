@@ -1,0 +1,73 @@
+// Model loading: the shipped tfjs layers models, a save/load round trip, a TensorFlow SavedModel via
+// tfjs-node (or a clear error on other backends), and typed errors for every failure.
+import assert from "node:assert/strict";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import * as tf from "@tensorflow/tfjs";
+import type { LoadedTf } from "../../../src/core/backend";
+import { DataError, loadModel, predict, saveLayersModel } from "../../../src/core/data";
+import { testTf } from "../../support/tf";
+
+let loaded: LoadedTf;
+before(async () => {
+  loaded = await testTf();
+});
+
+const isKind = (kind: DataError["kind"]) => (e: unknown) => e instanceof DataError && e.kind === kind;
+
+test("loads the shipped CNN (file or folder) and predicts probabilities for a batch", async () => {
+  for (const path of ["examples/digits/models/cnn/model.json", "examples/digits/models/cnn"]) {
+    const model = await loadModel(path);
+    assert.equal(model.kind, "layers");
+    assert.deepEqual(model.inputShape, [null, 8, 8, 1]);
+    const x = tf.zeros([3, 8, 8, 1]);
+    const y = predict(model, x);
+    assert.deepEqual(y.shape, [3, 10]);
+    (await y.sum(-1).data()).forEach((s) => assert.ok(Math.abs(s - 1) < 1e-5));
+    tf.dispose([x, y]);
+    model.model.dispose();
+  }
+});
+
+test("save and reload give the same predictions", async () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 2, name: "d", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+  const dir = mkdtempSync(join(tmpdir(), "model-"));
+  await saveLayersModel(model, dir);
+  const back = await loadModel(join(dir, "model.json"));
+  const x = tf.tensor2d([[1, 2, 3, 4, 5]]);
+  assert.deepEqual(await predict(back, x).data(), await (model.predict(x) as tf.Tensor).data());
+});
+
+test("typed errors: missing file, missing weights, not JSON, JSON but not a model, empty folder, wrong input shape", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "bad-model-"));
+  await assert.rejects(loadModel(join(dir, "nope.json")), isKind("missing-file"));
+  copyFileSync("examples/digits/models/mlp/model.json", join(dir, "model.json"));
+  await assert.rejects(loadModel(join(dir, "model.json")), (e: DataError) => isKind("missing-file")(e) && /weights\.bin/.test(e.message));
+  writeFileSync(join(dir, "text.json"), "not json");
+  await assert.rejects(loadModel(join(dir, "text.json")), isKind("wrong-format"));
+  writeFileSync(join(dir, "other.json"), JSON.stringify({ hello: 1 }));
+  await assert.rejects(loadModel(join(dir, "other.json")), (e: DataError) => isKind("wrong-format")(e) && /modelTopology/.test(e.message));
+  await assert.rejects(loadModel(mkdtempSync(join(tmpdir(), "empty-"))), isKind("wrong-format"));
+  const model = await loadModel("examples/digits/models/mlp");
+  const single = tf.zeros([8, 8, 1]);
+  assert.throws(() => predict(model, single), (e: DataError) => isKind("wrong-input-shape")(e) && /\[batch, 8, 8, 1\]/.test(e.message) && /expandDims/.test(e.message));
+  single.dispose();
+});
+
+test("a TensorFlow SavedModel loads through tfjs-node, or says which backend it needs", async () => {
+  const path = join(__dirname, "fixtures", "linear-saved-model");
+  if (loaded.backend !== "tensorflow") {
+    await assert.rejects(loadModel(path), (e: DataError) => isKind("backend-unavailable")(e) && /setup:native/.test(e.message));
+    return;
+  }
+  const want = JSON.parse(readFileSync(join(__dirname, "fixtures", "linear-saved-model.json"), "utf8")) as { x: number[][]; y: number[][] };
+  const model = await loadModel(path);
+  assert.equal(model.kind, "saved-model");
+  assert.deepEqual(model.inputShape, [null, 4]);
+  const y = predict(model, tf.tensor2d(want.x));
+  (await y.data()).forEach((v, i) => assert.ok(Math.abs(v - want.y.flat()[i]) < 1e-6));
+  assert.throws(() => predict(model, tf.zeros([1, 5])), isKind("wrong-input-shape"));
+  model.model.dispose();
+});
