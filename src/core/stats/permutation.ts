@@ -76,17 +76,19 @@ export function permutationTest(x: Sample, y: Sample, options: PermutationOption
   }
   const rng = createRng(options.seed ?? 0);
   const nul = new Float64Array(nResamples);
+  // Partial Fisher–Yates: the first k slots become a uniform random subset, drawn for the smaller
+  // group (its complement is the other group).
+  const k = Math.min(n1, n - n1);
   for (let r = 0; r < nResamples; r++) {
-    // Partial Fisher–Yates: the first n1 slots become a uniform random subset for group x.
     let s = 0;
-    for (let i = 0; i < n1; i++) {
+    for (let i = 0; i < k; i++) {
       const j = i + rng.int(n - i);
       const v = pooled[j];
       pooled[j] = pooled[i];
       pooled[i] = v;
       s += v;
     }
-    nul[r] = diff(s);
+    nul[r] = diff(k === n1 ? s : total - s);
   }
   return result("permutation", observed, nul, options, false);
 }

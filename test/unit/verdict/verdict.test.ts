@@ -153,3 +153,16 @@ test("correctVerdicts adjusts p within each hypothesis (statsmodels-checked BH) 
   assert.equal(again[0].verdict, "inconclusive");
   assert.deepEqual(correctVerdicts(again).map((v) => v.p), again.map((v) => v.p), "correcting twice starts from the raw p");
 });
+
+test("a constant baseline (chance level) works with every two-sample kind", () => {
+  const accuracy = normal(60, 30, 0.3, 0.05);
+  const chance = new Array(30).fill(0.1);
+  for (const kind of ["welch-t", "student-t", "permutation", "paired-t", "paired-permutation"] as const) {
+    const v = verdict(H({ kind, alternative: "greater", minEffect: 0.1 }), accuracy, chance);
+    assert.equal(v.verdict, "supported", `${kind}: ${v.reason}`);
+    assert.ok(Number.isFinite(v.effect.ci[0]) && Number.isFinite(v.effect.ci[1]), kind);
+  }
+  // Welch against a constant is the one-sample t-test of the difference: df = n − 1.
+  const welch = welchTTest(accuracy, chance);
+  assert.equal(welch.df, 29);
+});
