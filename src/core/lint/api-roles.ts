@@ -27,7 +27,12 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   // Controls.
   baseline: "baseline",
   randomBand: "baseline",
-  // Tests (src/core/stats).
+  controlTaskLabels: "baseline",
+  probeWithControl: "baseline",
+  // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
+  verdict: "test",
+  bootstrap: "test",
+  tcav: "test",
   permutationTest: "test",
   pairedPermutationTest: "test",
   correlationPermutationTest: "test",
@@ -38,12 +43,16 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   pearson: "test",
   spearman: "test",
   adjustPValues: "correction",
+  correctVerdicts: "correction",
 };
 
 /** Globals the kernel defines in every cell (not runtime exports). */
 export const KERNEL_GLOBAL_ROLES: Readonly<Record<string, ApiRole>> = {
   display: "visual",
 };
+
+/** The call that decides a hypothesis with its declared test (it runs that test itself). */
+export const VERDICT_FUNCTION = "verdict";
 
 /** The kernel global holding the whole runtime library as a namespace (`fx.verdict(...)`). */
 export const RUNTIME_NAMESPACE = "fx";
