@@ -1,6 +1,8 @@
 // `falsify <command> ...`: the headless face of the same core the extension uses.
+import { exportCommand } from "./export";
 import { fmt } from "./fmt";
 import { lint } from "./lint";
+import { merge } from "./merge";
 import { validate } from "./validate";
 
 export interface CliIo {
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
   fmt: { run: fmt, usage: "falsify fmt <file...> [--check]       rewrite files in canonical form" },
   lint: { run: lint, usage: "falsify lint <file...> [--format text|json|sarif] [--max-warnings N]   check falsifiability" },
+  export: { run: exportCommand, usage: "falsify export <notebook> [--cell ID] [-o file.ts|.mjs]   a standalone script (cell + dependencies)" },
+  merge: { run: merge, usage: "falsify merge <results.json...> [-o merged.json] [--sweep]   combine shard/seed results" },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {

@@ -1,0 +1,60 @@
+// `falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mjs]`: the editor's "Export as
+// Script", headless. Without -o the TypeScript script goes to stdout.
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, relative, resolve, sep } from "node:path";
+import { exportScript } from "../core/export";
+import { parseNotebook } from "../core/format";
+import type { CliCommand } from "./main";
+import { errorLines } from "./validate";
+import { generatorName } from "./version";
+
+const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mts|file.mjs]";
+
+export const exportCommand: CliCommand = async (args, io) => {
+  let notebookPath: string | undefined;
+  let cellId: string | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--cell") cellId = args[++i];
+    else if (arg === "-o" || arg === "--out") out = args[++i];
+    else if (!arg.startsWith("-") && notebookPath === undefined) notebookPath = arg;
+    else {
+      io.err(`falsify export: unexpected ${arg}\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (!notebookPath || (args.includes("--cell") && !cellId) || ((args.includes("-o") || args.includes("--out")) && !out)) {
+    io.err(USAGE);
+    return 2;
+  }
+  const language = out && /\.(mjs|js)$/.test(out) ? "mjs" : "ts";
+  if (out && ![".ts", ".mts", ".mjs", ".js"].includes(extname(out))) {
+    io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
+    return 2;
+  }
+  const text = await readFile(notebookPath, "utf8").catch((error: NodeJS.ErrnoException) => {
+    io.err(`${notebookPath}: cannot read: ${error.message}`);
+    return undefined;
+  });
+  if (text === undefined) return 2;
+  const parsed = parseNotebook(text);
+  if (!parsed.ok) {
+    for (const line of errorLines(notebookPath, parsed.error)) io.err(line);
+    return 2;
+  }
+  const scriptDir = dirname(resolve(out ?? "."));
+  const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
+  const result = exportScript(parsed.notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir });
+  if (!result.ok) {
+    io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
+    return 1;
+  }
+  if (!out) {
+    io.out(result.script.trimEnd());
+    return 0;
+  }
+  await writeFile(out, result.script);
+  io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
+  return 0;
+};

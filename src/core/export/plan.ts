@@ -1,0 +1,218 @@
+// Which cells an export contains: the whole notebook, or one cell with the cells it depends on, in
+// notebook order, plus the hypothesis cells they refer to. Refuses (a typed error naming the cell
+// and why) whatever a script could not reproduce faithfully.
+import { sourceHash } from "../hash";
+import type { Cell, Notebook, Output } from "../format";
+import { parseHypothesis, rawHypothesisId, type Hypothesis } from "../hypothesis";
+import { analyzeCell, type CellFacts } from "./analysis";
+import { canonicalJson } from "./results";
+
+export type ExportErrorKind =
+  | "unknown-cell"
+  | "not-code"
+  | "syntax"
+  | "interactive"
+  | "edited-output"
+  | "redeclared"
+  | "invalid-hypothesis";
+
+export interface ExportError {
+  kind: ExportErrorKind;
+  /** The cell that stops the export. */
+  cellId: string;
+  message: string;
+}
+
+export interface PlannedCell {
+  cell: Cell;
+  facts: CellFacts;
+}
+
+export interface ExportPlan {
+  /** Code cells (and, for a whole-notebook export, markdown cells), in notebook order. */
+  cells: PlannedCell[];
+  /** Markdown cells kept as comments (whole-notebook exports only). */
+  markdown: Set<string>;
+  /** The hypothesis cells the exported code refers to, in notebook order. */
+  hypotheses: { cellId: string; hypothesis: Hypothesis }[];
+}
+
+/** Names every cell can use without declaring them: the kernel's globals. */
+export const KERNEL_GLOBALS = ["tf", "display", "hypotheses", "fx", "rng"] as const;
+
+export type PlanResult = { ok: true; plan: ExportPlan } | { ok: false; error: ExportError };
+
+export function planExport(notebook: Notebook, cellId?: string): PlanResult {
+  const code = notebook.cells.filter(isCodeCell).filter((cell) => cell.source.trim() !== "");
+  const facts = new Map(code.map((cell) => [cell.id, analyzeCell(cell.source)]));
+  let chosen: Cell[];
+  if (cellId === undefined) {
+    chosen = code;
+  } else {
+    const target = notebook.cells.find((cell) => cell.id === cellId);
+    if (!target) return refuse("unknown-cell", cellId, `no cell has id ${cellId}`);
+    if (!isCodeCell(target)) return refuse("not-code", cellId, `cell ${cellId} is a ${target.language} cell; export a TypeScript cell`);
+    const closure = dependencyClosure(code, facts, cellId);
+    chosen = code.filter((cell) => closure.has(cell.id));
+  }
+
+  for (const cell of chosen) {
+    const error = refusal(cell, facts.get(cell.id)!);
+    if (error) return { ok: false, error };
+  }
+  const redeclared = findRedeclaration(chosen, facts);
+  if (redeclared) return { ok: false, error: redeclared };
+
+  const hypotheses = referencedHypotheses(notebook, chosen, facts, cellId === undefined);
+  if (!hypotheses.ok) return hypotheses;
+
+  const whole = cellId === undefined;
+  const kept = whole ? notebook.cells.filter((cell) => facts.has(cell.id) || isMarkdownCell(cell)) : chosen;
+  return {
+    ok: true,
+    plan: {
+      cells: kept.map((cell) => ({ cell, facts: facts.get(cell.id) ?? analyzeCell("") })),
+      markdown: new Set(kept.filter(isMarkdownCell).map((cell) => cell.id)),
+      hypotheses: hypotheses.value,
+    },
+  };
+}
+
+/**
+ * The target and, transitively, for every name it uses: the latest earlier cell declaring it and
+ * every cell in between that may change it (assigns it, calls a method on it, passes it to a call:
+ * `model.fit(...)` in a later cell is part of what `model` is).
+ */
+export function dependencyClosure(code: readonly Cell[], facts: ReadonlyMap<string, CellFacts>, targetId: string): Set<string> {
+  const index = new Map(code.map((cell, i) => [cell.id, i]));
+  const needed = new Set<string>();
+  const queue = [targetId];
+  while (queue.length) {
+    const id = queue.pop()!;
+    if (needed.has(id)) continue;
+    needed.add(id);
+    const at = index.get(id)!;
+    const own = facts.get(id)!;
+    for (const name of own.used) {
+      if (own.declared.includes(name)) continue;
+      let declarer = -1;
+      for (let i = at - 1; i >= 0; i--) {
+        if (facts.get(code[i].id)!.declared.includes(name)) {
+          declarer = i;
+          break;
+        }
+      }
+      if (declarer < 0) continue;
+      queue.push(code[declarer].id);
+      for (let i = declarer + 1; i < at; i++) if (facts.get(code[i].id)!.touched.has(name)) queue.push(code[i].id);
+    }
+  }
+  return needed;
+}
+
+function refusal(cell: Cell, facts: CellFacts): ExportError | undefined {
+  if (facts.syntaxError) {
+    const { line, column, message } = facts.syntaxError;
+    return { kind: "syntax", cellId: cell.id, message: `cell ${cell.id} does not parse (line ${line}, column ${column}): ${message}` };
+  }
+  if (facts.interactive.length) {
+    return {
+      kind: "interactive",
+      cellId: cell.id,
+      message: `cell ${cell.id} ${facts.interactive.join("; ")}: a script cannot reproduce it. Compute the value in code (or pass it as data) and export again.`,
+    };
+  }
+  const edited = editedOutput(cell);
+  if (edited) return { kind: "edited-output", cellId: cell.id, message: `cell ${cell.id} ${edited}: re-run the cell so its outputs are what its code produces, then export.` };
+  return undefined;
+}
+
+/** Why a cell's outputs are not what its code produced, if they are not. */
+function editedOutput(cell: Cell): string | undefined {
+  if (cell.outputs.some((output) => output.metadata?.edited === true)) return "has an output marked as edited by hand";
+  const recorded = cell.execution?.outputsHash;
+  if (typeof recorded === "string" && cell.outputs.length && recorded !== outputsHash(cell.outputs)) {
+    return "has outputs that differ from what the run recorded (execution.outputsHash): they were edited by hand";
+  }
+  return undefined;
+}
+
+/** The hash a run records in `execution.outputsHash` so a hand edit of the outputs shows. */
+export function outputsHash(outputs: readonly Output[]): string {
+  return sourceHash(JSON.stringify(canonicalJson(outputs)));
+}
+
+/** In the notebook the kernel lets a cell re-declare a name; in one script that is a SyntaxError. */
+function findRedeclaration(cells: readonly Cell[], facts: ReadonlyMap<string, CellFacts>): ExportError | undefined {
+  const firstDeclarer = new Map<string, { cellId: string; key?: string }>();
+  for (const cell of cells) {
+    const own = facts.get(cell.id)!;
+    const importKeys = new Map<string, string>();
+    for (const statement of own.imports) {
+      for (const n of statement.named) importKeys.set(n.local, `${statement.module}#${n.imported}`);
+      if (statement.default) importKeys.set(statement.default, `${statement.module}#default`);
+      if (statement.namespace) importKeys.set(statement.namespace, `${statement.module}#*`);
+    }
+    for (const name of new Set(own.declared)) {
+      const key = importKeys.get(name);
+      const earlier = firstDeclarer.get(name);
+      if (!earlier) {
+        firstDeclarer.set(name, { cellId: cell.id, key });
+        continue;
+      }
+      // The same import in two cells is one import in the script.
+      if (key !== undefined && earlier.key === key) continue;
+      return {
+        kind: "redeclared",
+        cellId: cell.id,
+        message: `cell ${cell.id} declares ${name} again (cell ${earlier.cellId} declared it first): a script cannot declare a top-level name twice. Rename one of them, or assign with \`${name} = ...\` in the later cell.`,
+      };
+    }
+    if (own.declared.includes("display")) {
+      return { kind: "redeclared", cellId: cell.id, message: `cell ${cell.id} declares display, which the script needs for the kernel's display(); rename it.` };
+    }
+  }
+  return undefined;
+}
+
+function referencedHypotheses(
+  notebook: Notebook,
+  cells: readonly Cell[],
+  facts: ReadonlyMap<string, CellFacts>,
+  all: boolean,
+): { ok: true; value: ExportPlan["hypotheses"] } | { ok: false; error: ExportError } {
+  const referenced = new Set<string>();
+  for (const cell of cells) {
+    const own = facts.get(cell.id)!;
+    for (const id of [...own.hypothesisTags, ...own.callStrings]) referenced.add(id);
+  }
+  const value: ExportPlan["hypotheses"] = [];
+  for (const cell of notebook.cells.filter(isHypothesisCell)) {
+    const parsed = parseHypothesis(cell.source);
+    const id = rawHypothesisId(parsed);
+    const wanted = id !== undefined && referenced.has(id);
+    if (!parsed.hypothesis) {
+      if (!wanted) continue;
+      const problems = parsed.errors.map((error) => error.message).join("; ");
+      return { ok: false, error: { kind: "invalid-hypothesis", cellId: cell.id, message: `hypothesis ${id} (cell ${cell.id}) does not parse: ${problems}` } };
+    }
+    if (all || wanted) value.push({ cellId: cell.id, hypothesis: parsed.hypothesis });
+  }
+  return { ok: true, value };
+}
+
+function refuse(kind: ExportErrorKind, cellId: string, message: string): PlanResult {
+  return { ok: false, error: { kind, cellId, message } };
+}
+
+export function isCodeCell(cell: Cell): boolean {
+  return cell.kind === "code" && cell.language === "typescript";
+}
+
+function isHypothesisCell(cell: Cell): boolean {
+  return cell.language === "hypothesis";
+}
+
+function isMarkdownCell(cell: Cell): boolean {
+  return cell.kind === "markdown" || cell.language === "markdown";
+}

@@ -1,0 +1,148 @@
+// The runtime of an exported script (`import { startScript } from "falsify/script"`): the same
+// globals a kernel cell has (tf, display, hypotheses, fx, rng), seeded the same way, recording
+// results through the same session, plus the command line of a batch job:
+//
+//   --seed N        run with another seed than the notebook's (a sweep over seeds)
+//   --shard i/n     this job's slice of the work (0-based): `shardOf(items)` returns it
+//   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
+//   --svg-dir dir   write every chart the run displays as an SVG file
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { loadTensorFlow, type Tf } from "../core/backend";
+import { chartMeta, MIME } from "../core/display";
+import { parseShard, type Shard } from "../core/export/results";
+import type { Hypothesis } from "../core/hypothesis";
+import { isVegaLite, mimeBundle } from "../core/kernel/mime-bundle";
+import type { Rng } from "../core/stats/rng";
+import * as runtime from "./index";
+import { currentSession, seedRandom, type Session } from "./session";
+
+export interface ScriptConfig {
+  /** Base name of the source notebook. */
+  notebook: string;
+  seed: number;
+  /** The exported cells, in order (for the log line). */
+  cells: string[];
+  /** The hypothesis cells the script tests, as data. */
+  hypotheses: { cell: string; hypothesis: Hypothesis }[];
+}
+
+export interface ScriptOptions {
+  seed?: number;
+  shard?: Shard;
+  out?: string;
+  svgDir?: string;
+}
+
+export type Display = (value: unknown, mime?: string) => void;
+
+export interface ScriptRun {
+  tf: Tf;
+  display: Display;
+  hypotheses: Map<string, Hypothesis>;
+  fx: typeof runtime;
+  rng: Rng;
+  session: Session;
+  options: ScriptOptions;
+  /** Prints the verdicts and metrics, writes --out and the charts; call it after the last cell. */
+  finish(): Promise<void>;
+}
+
+export type ScriptArgsError = { kind: "usage"; message: string };
+
+/** Reads the script's command line. */
+export function parseScriptArgs(argv: readonly string[]): ScriptOptions | ScriptArgsError {
+  const options: ScriptOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const need = () => (value === undefined || value.startsWith("--") ? undefined : (i++, value));
+    if (flag === "--seed") {
+      const text = need();
+      const seed = Number(text);
+      if (text === undefined || !Number.isFinite(seed)) return usage(`--seed takes a number (got ${text ?? "nothing"})`);
+      options.seed = seed;
+    } else if (flag === "--shard") {
+      const text = need();
+      const shard = text === undefined ? "--shard takes index/count, e.g. 0/4" : parseShard(text);
+      if (typeof shard === "string") return usage(shard);
+      options.shard = shard;
+    } else if (flag === "--out" || flag === "--svg-dir") {
+      const text = need();
+      if (text === undefined) return usage(`${flag} takes a path`);
+      if (flag === "--out") options.out = text;
+      else options.svgDir = text;
+    } else {
+      return usage(`unknown option ${flag}`);
+    }
+  }
+  return options;
+}
+
+function usage(message: string): ScriptArgsError {
+  return { kind: "usage", message: `${message}\nOptions: [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]` };
+}
+
+/** Loads tfjs, seeds, installs the cell globals and starts the session. */
+export async function startScript(config: ScriptConfig, argv: readonly string[] = process.argv.slice(2)): Promise<ScriptRun> {
+  const options = parseScriptArgs(argv);
+  if ("kind" in options) {
+    console.error(options.message);
+    process.exit(2);
+  }
+  // tfjs-node from where the user runs the script, where the script is, or next to this runtime.
+  const searchFrom = [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : []), __dirname];
+  const loaded = await loadTensorFlow({ searchFrom });
+  const tf = loaded.tf;
+  const seed = options.seed ?? config.seed;
+  const session = currentSession();
+  session.begin({ notebook: config.notebook, seed, shard: options.shard });
+  const hypotheses = new Map(config.hypotheses.map(({ hypothesis }) => [hypothesis.id, hypothesis]));
+  const charts: { name: string; spec: Record<string, unknown> }[] = [];
+  const isTensor = (value: unknown): value is InstanceType<Tf["Tensor"]> => value instanceof tf.Tensor;
+
+  const display: Display = (value, mime) => {
+    if (value === undefined && mime === undefined) return;
+    session.observe(value, mime);
+    const items = mimeBundle(value, mime, isTensor);
+    const chart = items.find((item) => item.mime === MIME.chart || item.mime === MIME.vegaLite);
+    if (chart && isVegaLite(chart.data)) {
+      const name = `chart-${String(charts.length + 1).padStart(2, "0")}-${chartMeta(chart.data)?.chart ?? "vega-lite"}`;
+      charts.push({ name, spec: chart.data });
+    }
+    const text = items.find((item) => item.mime === MIME.text)?.data;
+    if (mime === MIME.metric) console.log(`metric ${metricText(value)}`);
+    else console.log(typeof text === "string" ? text : `[${items[0]?.mime ?? mime}]`);
+  };
+
+  // verdict("H1", ...) finds the embedded hypotheses, as it finds the kernel's.
+  runtime.setHypothesisLookup((id) => hypotheses.get(id));
+  const rng = seedRandom(seed);
+  Object.assign(globalThis, { tf, display, hypotheses, fx: runtime, rng });
+  const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
+  console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);
+
+  const finish = async () => {
+    const results = session.results();
+    console.log("");
+    for (const v of results.verdicts) console.log(`verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${v.p}) ${v.reason}`);
+    for (const m of results.metrics) console.log(`metric ${metricText(m)}`);
+    if (!results.verdicts.length && !results.metrics.length) console.log("no verdicts or metrics recorded");
+    if (options.out) {
+      await writeFile(options.out, session.serializedResults());
+      console.log(`wrote ${options.out}`);
+    }
+    if (options.svgDir && charts.length) {
+      const { renderSvg } = await import("../core/charts/render-node");
+      await mkdir(options.svgDir, { recursive: true });
+      for (const { name, spec } of charts) await writeFile(join(options.svgDir, `${name}.svg`), await renderSvg(spec));
+      console.log(`wrote ${charts.length} chart${charts.length === 1 ? "" : "s"} to ${options.svgDir}`);
+    }
+  };
+  return { tf, display, hypotheses, fx: runtime, rng, session, options, finish };
+}
+
+function metricText(value: unknown): string {
+  const metric = value as { name: string; value: unknown };
+  return `${metric.name} = ${JSON.stringify(metric.value)}`;
+}
