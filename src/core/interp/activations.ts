@@ -4,8 +4,8 @@
 // host-side Float32Array. Every interp method (selectivity, ablation, CKA, probes, TCAV) starts here.
 import * as tf from "@tensorflow/tfjs";
 
-/** A layer by name (`"dense_1"`) or by its index in `model.layers`. */
-export type LayerRef = string | number;
+/** A layer by name (`"dense_1"`), by its index in `model.layers` (negative from the end), or itself. */
+export type LayerRef = string | number | tf.layers.Layer;
 
 /**
  * What to keep per example. `none`: the full map. `spatial-mean` / `spatial-max`: one value per unit
@@ -83,6 +83,10 @@ export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor,
 /** The layer `ref` names, or an `unknown-layer` error listing the layers there are. */
 export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.Layer {
   const layers = model.layers;
+  if (typeof ref === "object") {
+    if (layers.includes(ref)) return ref;
+    throw new InterpError("unknown-layer", `layer ${ref.name} is not a layer of this model`);
+  }
   const found = typeof ref === "number" ? layers[ref < 0 ? layers.length + ref : ref] : layers.find((l) => l.name === ref);
   if (!found) {
     const names = layers.map((l, i) => `${i}: ${l.name}`).join(", ");

@@ -7,10 +7,10 @@
 // [0, 1]: 1 for a unit that fires for one class only, 0 for equal class means or a dead unit. Conv
 // maps are averaged over space per channel first.
 import type * as tf from "@tensorflow/tfjs";
-import { quantileSorted } from "../stats/bootstrap";
 import {
   type ActivationOptions, type ArrayWithShape, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount,
 } from "./activations";
+import { quantiles } from "./quantile";
 
 export interface ClassSelectivityOptions {
   /** Default 1e-7 (keeps a dead unit at 0 instead of 0/0). */
@@ -106,8 +106,8 @@ export async function layerClassSelectivity(
 }
 
 function summarise(index: number[], deadUnits: number): SelectivitySummary {
-  const sorted = Float64Array.from(index).sort();
   const units = index.length;
+  const [min, q25, median, q75, max] = quantiles(index, [0, 0.25, 0.5, 0.75, 1]);
   const mean = index.reduce((s, v) => s + v, 0) / units;
   const std = Math.sqrt(index.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, units - 1));
   const counts = new Array<number>(10).fill(0);
@@ -115,11 +115,11 @@ function summarise(index: number[], deadUnits: number): SelectivitySummary {
   return {
     units,
     mean,
-    median: quantileSorted(sorted, 0.5),
+    median,
     std,
-    min: sorted[0],
-    max: sorted[units - 1],
-    quartiles: [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)],
+    min,
+    max,
+    quartiles: [q25, q75],
     deadUnits,
     histogram: counts.map((count, i) => ({ start: i / 10, end: (i + 1) / 10, count })),
   };

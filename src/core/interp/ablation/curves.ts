@@ -2,9 +2,9 @@
 // curves (accuracy vs number of units removed) in a hypothesis' order against K seeded random
 // orders, whose spread is the band a "this order matters" claim must leave (Morcos et al. 2018).
 import type * as tf from "@tensorflow/tfjs";
-import { quantileSorted } from "../../stats/bootstrap";
 import { createRng } from "../../stats/rng";
 import { InterpError, type Labels, layerActivations } from "../activations";
+import { quantiles } from "../quantile";
 import { classSelectivity } from "../selectivity";
 import { type Ablation, type AblationSiteOptions, withAblationSite } from "./site";
 
@@ -126,10 +126,11 @@ function band(curves: number[][], level: number): { mean: number[]; lower: numbe
   const steps = curves[0].length;
   const mean: number[] = [], lower: number[] = [], upper: number[] = [];
   for (let s = 0; s < steps; s++) {
-    const values = Float64Array.from(curves, (c) => c[s]).sort();
+    const values = curves.map((c) => c[s]);
+    const [low, high] = quantiles(values, [(1 - level) / 2, 1 - (1 - level) / 2]);
     mean.push(values.reduce((a, v) => a + v, 0) / values.length);
-    lower.push(quantileSorted(values, (1 - level) / 2));
-    upper.push(quantileSorted(values, 1 - (1 - level) / 2));
+    lower.push(low);
+    upper.push(high);
   }
   return { mean, lower, upper };
 }

@@ -14,8 +14,8 @@
 // matrix): `maxExamples` guards it. Products run on the tfjs backend in float32 after centering the
 // features in float64; the HSIC sums are float64 (agreement with numpy ≈ 1e-6).
 import * as tf from "@tensorflow/tfjs";
-import { quantileSorted } from "../../stats/bootstrap";
 import { InterpError } from "../activations";
+import { quantiles } from "../quantile";
 import { type Matrix, type Representation, toMatrix } from "./matrix";
 
 export type CkaKernel = "linear" | "rbf";
@@ -97,7 +97,7 @@ export function gram(m: Matrix, options: Pick<CkaOptions, "kernel" | "sigma" | "
   } else {
     const factor = options.medianFactor ?? 1;
     if (!(factor > 0)) throw new InterpError("invalid-input", `medianFactor must be positive, got ${factor}`);
-    sigma2 = factor ** 2 * quantileSorted(Float64Array.from(K).sort(), 0.5);
+    sigma2 = factor ** 2 * quantiles(K, [0.5])[0];
     if (!(sigma2 > 0)) throw new InterpError("invalid-input", "the median squared distance is 0 (most examples identical); give sigma explicitly");
   }
   for (let k = 0; k < K.length; k++) K[k] = Math.exp(-K[k] / (2 * sigma2));

@@ -2,3 +2,4 @@
 export * from "./matrix";
 export * from "./cka";
 export * from "./probe";
+export * from "./tcav";
