@@ -15,10 +15,16 @@ export interface RenderRequest {
   theme: EditorTheme;
 }
 
-/** What stays alive after rendering; `dispose` finalizes the Vega view (timers, listeners, tooltips). */
+/**
+ * What stays alive after rendering; `dispose` finalizes the Vega view (timers, listeners, tooltips).
+ * It never touches the container: a redraw may already have filled it again, and VS Code removes
+ * the element of a disposed output itself.
+ */
 export interface RenderedOutput {
   dispose(): void;
 }
+
+const NOTHING_LIVE: RenderedOutput = { dispose: () => undefined };
 
 export const RENDERED_MIMES: readonly string[] = [MIME.vegaLite, MIME.chart, MIME.verdict];
 
@@ -28,7 +34,7 @@ export async function render({ container, mime, value, theme }: RenderRequest): 
   if (mime === MIME.verdict) {
     if (!isVerdict(value)) return showError(container, "Not a verdict", "The output is not a Falsify verdict (it needs hypothesis, verdict and p).");
     container.innerHTML = verdictCardHtml(value);
-    return { dispose: () => container.replaceChildren() };
+    return NOTHING_LIVE;
   }
   if (mime !== MIME.vegaLite && mime !== MIME.chart) return showError(container, "Unsupported output", `The Falsify renderer does not draw ${mime}.`);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return showError(container, "Not a chart", "A Vega-Lite spec must be a JSON object.");
@@ -68,7 +74,7 @@ function caption(document: Document, spec: unknown): HTMLElement {
 
 function showError(container: HTMLElement, title: string, message: string): RenderedOutput {
   container.innerHTML = `<div class="falsify-error" role="alert"><strong>${escape(title)}</strong><pre>${escape(message)}</pre></div>`;
-  return { dispose: () => container.replaceChildren() };
+  return NOTHING_LIVE;
 }
 
 const STYLE_ID = "falsify-renderer-styles";

@@ -47,8 +47,10 @@ function effectStrip(verdict: Verdict): string {
   const low = Math.min(...points);
   const high = Math.max(...points);
   const span = high - low || 1;
-  const width = 320;
-  const x = (value: number) => (10 + ((value - low) / span) * (width - 20)).toFixed(1);
+  // Side margins leave room for the threshold's label when it sits at an end.
+  const width = 360;
+  const margin = 50;
+  const x = (value: number) => (margin + ((value - low) / span) * (width - 2 * margin)).toFixed(1);
   return [
     `<svg width="${width}" height="34" aria-hidden="true" class="falsify-verdict__strip" data-relation="${escape(thresholdRelation(verdict))}">`,
     `<line class="strip-zero" x1="${x(0)}" x2="${x(0)}" y1="4" y2="22"/>`,

@@ -87,6 +87,7 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
   test("charts take the editor's foreground in a dark theme, and redraw when the theme changes", async () => {
     const page = await open({ theme: "vscode-dark", foreground: "#d4d4d4" });
     await show(page, "cka", MIME.chart, examples["cka-matrix"]());
+    await show(page, "card", MIME.verdict, verdict);
     assert.equal(await axisLabelFill(page, "cka"), "#d4d4d4");
     await page.evaluate(() => {
       document.body.style.setProperty("--vscode-editor-foreground", "#111111");
@@ -94,6 +95,7 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     });
     await page.waitForFunction(() => document.querySelector("#cka svg.marks .role-axis-label text")?.getAttribute("fill") === "#111111");
     assert.equal(await page.locator("#cka svg.marks").count(), 1, "the redraw replaced the chart instead of adding one");
+    assert.equal(await page.locator("#card article").count(), 1, "a redrawn verdict card stays (the old output's disposal must not clear the new one)");
     await page.close();
   });
 
