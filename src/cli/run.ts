@@ -1,0 +1,144 @@
+// `falsify run <notebook.falsify> [--out results.json] [--write] [--fail-on falsified|inconclusive]`:
+// runs every cell in notebook order in the same kernel process the editor uses, seeded from the
+// notebook seed; prints each cell's status and the verdicts; collects results through the same
+// session code an exported script uses, so both write the same results JSON.
+//
+// Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
+// tripped --fail-on, 2 usage errors and unreadable notebooks.
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import type { VerdictWord } from "../core/display";
+import { outputsHash } from "../core/export/plan";
+import { notebookSeed } from "../core/export/results";
+import { parseNotebook, serializeNotebook, type Cell } from "../core/format";
+import { KernelClient, type KernelStartOptions } from "../kernel/client";
+import { Session } from "../runtime/session";
+import type { CliCommand, CliIo } from "./main";
+import { errorLines } from "./validate";
+
+export interface RunOptions {
+  notebook: string;
+  out?: string;
+  write: boolean;
+  failOn?: Exclude<VerdictWord, "supported">;
+}
+
+/** Kernel start options for tests (a kernel bundle built from src) and other hosts. */
+export type KernelOverrides = Partial<Omit<KernelStartOptions, "notebookDir">>;
+
+export const run: CliCommand = (args, io) => runCommand(args, io);
+
+export async function runCommand(args: string[], io: CliIo, kernel: KernelOverrides = {}): Promise<number> {
+  const options = parseRunArgs(args);
+  if (typeof options === "string") {
+    io.err(`falsify run: ${options}`);
+    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--write] [--fail-on falsified|inconclusive]");
+    return 2;
+  }
+  return runNotebook(options, io, kernel);
+}
+
+export function parseRunArgs(args: readonly string[]): RunOptions | string {
+  let notebook: string | undefined;
+  const options: Partial<RunOptions> = { write: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--write") options.write = true;
+    else if (arg === "--out" || arg === "-o") {
+      options.out = args[++i];
+      if (!options.out) return `${arg} takes a file name`;
+    } else if (arg === "--fail-on") {
+      const word = args[++i];
+      if (word !== "falsified" && word !== "inconclusive") return `--fail-on takes falsified or inconclusive (got ${word ?? "nothing"})`;
+      options.failOn = word;
+    } else if (arg.startsWith("-")) return `unknown option ${arg}`;
+    else if (notebook === undefined) notebook = arg;
+    else return `one notebook at a time (got ${notebook} and ${arg})`;
+  }
+  if (!notebook) return "name a .falsify notebook";
+  return { ...options, notebook } as RunOptions;
+}
+
+async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOverrides): Promise<number> {
+  const path = resolve(options.notebook);
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    io.err(`${options.notebook}: cannot read: ${error.message}`);
+    return undefined;
+  });
+  if (text === undefined) return 2;
+  const parsed = parseNotebook(text);
+  if (!parsed.ok) {
+    for (const line of errorLines(options.notebook, parsed.error)) io.err(line);
+    return 2;
+  }
+  const notebook = parsed.notebook;
+  const seed = notebookSeed(notebook.metadata);
+  const session = new Session();
+  session.begin({ notebook: basename(path), seed });
+
+  const kernel = await KernelClient.start({ notebookDir: dirname(path), ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
+  let failed: Cell | undefined;
+  try {
+    io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
+    await kernel.seed(seed);
+    for (const cell of notebook.cells) {
+      const language = runnableLanguage(cell);
+      if (!language) continue;
+      if (failed) {
+        io.out(`  skipped  ${cell.id}`);
+        continue;
+      }
+      const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
+      session.observeOutputs(result.outputs);
+      const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
+      if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
+      else {
+        failed = cell;
+        io.out(`  ${result.status.padEnd(8)} ${cell.id}${ms}`);
+        const detail = result.error?.stack ?? result.died ?? "";
+        for (const line of detail.split("\n")) if (line) io.out(`           ${line}`);
+      }
+      if (options.write) {
+        cell.outputs = result.outputs;
+        cell.execution = result.execution && { ...result.execution, outputsHash: outputsHash(result.outputs) };
+      }
+    }
+  } finally {
+    kernel.dispose();
+  }
+
+  const results = session.results();
+  for (const v of results.verdicts) io.out(`verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${v.p}) ${v.reason}`);
+  for (const m of results.metrics) io.out(`metric ${m.name} = ${JSON.stringify(m.value)}`);
+  if (options.out) {
+    await writeFile(options.out, session.serializedResults());
+    io.out(`wrote ${options.out}`);
+  }
+  if (options.write) {
+    await writeFile(path, serializeNotebook(notebook));
+    io.out(`wrote outputs into ${options.notebook}`);
+  }
+  if (failed) {
+    io.err(`falsify run: cell ${failed.id} failed; the cells after it did not run`);
+    return 1;
+  }
+  const tripped = results.verdicts.filter((v) => trips(v.verdict, options.failOn));
+  if (tripped.length) {
+    io.err(`falsify run: --fail-on ${options.failOn}: ${tripped.map((v) => `${v.hypothesis} ${v.verdict}`).join(", ")}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** What the kernel runs: TypeScript cells, and hypothesis cells (registered for hypotheses.get). */
+function runnableLanguage(cell: Cell): "typescript" | "hypothesis" | undefined {
+  if (cell.language === "hypothesis") return "hypothesis";
+  return cell.kind === "code" && cell.language === "typescript" ? "typescript" : undefined;
+}
+
+/** `--fail-on inconclusive` is the stricter gate: it also fails on falsified. */
+function trips(word: VerdictWord, failOn: RunOptions["failOn"]): boolean {
+  if (failOn === "falsified") return word === "falsified";
+  if (failOn === "inconclusive") return word !== "supported";
+  return false;
+}

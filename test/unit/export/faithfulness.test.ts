@@ -1,0 +1,109 @@
+// Faithfulness: a notebook run headless by `falsify run` (the kernel process the editor uses) and the
+// same notebook exported as a script and run with node, on the same backend and seed, write
+// byte-identical results JSON. Also: --seed, --shard with `falsify merge`, the .mjs variant.
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runCommand } from "../../../src/cli/run";
+import { runCli } from "../../../src/cli/main";
+import { exportScript, mergeResults, parseResults, serializeResults, type ExportOptions, type RunResults } from "../../../src/core/export";
+import { parseNotebook } from "../../../src/core/format";
+import { kernelScript } from "../kernel/support";
+import { removeScriptWorkspace, runScript, scriptWorkspace } from "./support";
+
+const FIXTURES = resolve("test/fixtures/export");
+
+function exportTo(name: string, file: string, options: Partial<ExportOptions> = {}): string {
+  const parsed = parseNotebook(readFileSync(join(FIXTURES, name), "utf8"));
+  assert.ok(parsed.ok);
+  const language = file.endsWith(".mjs") ? "mjs" : "ts";
+  const result = exportScript(parsed.notebook, { notebookName: name, generator: "falsify test", language, ...options });
+  assert.ok(result.ok, result.ok ? "" : result.error.message);
+  writeFileSync(join(scriptWorkspace(), file), result.script);
+  return file;
+}
+
+function scriptResults(file: string, ...args: string[]): { text: string; stdout: string } {
+  const out = `${file}.${args.join("_").replace(/[^\w.-]/g, "")}.results.json`;
+  const run = runScript(file, ...args, "--out", out);
+  assert.equal(run.status, 0, `${file} failed:\n${run.stdout}\n${run.stderr}`);
+  return { text: readFileSync(join(scriptWorkspace(), out), "utf8"), stdout: run.stdout };
+}
+
+async function notebookResults(name: string): Promise<{ text: string; out: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const file = join(scriptWorkspace(), `${name}.kernel.results.json`);
+  const code = await runCommand([join(FIXTURES, name), "--out", file], { out: (l) => out.push(l), err: (l) => err.push(l) }, { kernelScript: kernelScript() });
+  assert.equal(code, 0, [...out, ...err].join("\n"));
+  return { text: readFileSync(file, "utf8"), out };
+}
+
+after(removeScriptWorkspace);
+
+const backendOf = (line: string) => /on (tensorflow|wasm|cpu)/.exec(line)?.[1];
+
+describe("notebook and exported script write the same results", () => {
+  let kernel: { text: string; out: string[] };
+  before(async () => {
+    scriptWorkspace();
+    kernel = await notebookResults("regression.falsify");
+  });
+
+  test("whole notebook: falsify run vs the .ts script with node, byte for byte", () => {
+    const script = scriptResults(exportTo("regression.falsify", "regression.ts"));
+    assert.equal(backendOf(script.stdout), backendOf(kernel.out[0]), "same backend");
+    assert.equal(script.text, kernel.text);
+    const results = parseResults(script.text);
+    assert.ok(results.ok && results.results.kind === "run");
+    const run = results.results as RunResults;
+    assert.equal(run.seed, 7);
+    assert.deepEqual(run.verdicts.map((v) => [v.hypothesis, v.test]), [["H1", "welch-t"]]);
+    assert.deepEqual(run.metrics.map((m) => m.name), ["mse", "draw"]);
+    assert.match(script.stdout, /verdict H1: \w+ \(welch-t/);
+  });
+
+  test("one cell with its dependencies, as .mjs run by plain node: the same results", () => {
+    const script = scriptResults(exportTo("regression.falsify", "evaluate.mjs", { cellId: "evaluate" }));
+    assert.equal(script.text, kernel.text);
+  });
+
+  test("--seed changes the run (and says so in the results)", () => {
+    const reseeded = parseResults(scriptResults("evaluate.mjs", "--seed", "8").text);
+    const original = parseResults(kernel.text);
+    assert.ok(reseeded.ok && original.ok);
+    const [a, b] = [reseeded.results as RunResults, original.results as RunResults];
+    assert.equal(a.seed, 8);
+    assert.notDeepEqual(a.metrics, b.metrics);
+  });
+});
+
+describe("--shard i/n jobs, merged", () => {
+  test("three shards of the script merge into every item once, as the unsharded notebook run recorded them", async () => {
+    const file = exportTo("sweep.falsify", "sweep.mjs");
+    const shards = [0, 1, 2].map((i) => scriptResults(file, "--shard", `${i}/3`).text);
+    const parsed = shards.map((text) => parseResults(text)).map((p) => (assert.ok(p.ok), p.results));
+    const merged = mergeResults(parsed.reverse(), ["s2", "s1", "s0"]);
+    assert.ok(merged.ok, merged.ok ? "" : merged.error.message);
+    const squares = merged.merged.metrics.filter((m) => m.name === "square");
+    assert.deepEqual(squares.map((m) => (m.value as { k: number }).k), [0, 3, 6, 1, 4, 2, 5], "shard 0 takes 0,3,6; shard 1 takes 1,4; shard 2 takes 2,5");
+    assert.deepEqual(squares.map((m) => m.shard?.index), [0, 0, 0, 1, 1, 2, 2]);
+
+    const whole = parseResults((await notebookResults("sweep.falsify")).text);
+    assert.ok(whole.ok);
+    const wholeSquares = (whole.results as RunResults).metrics.filter((m) => m.name === "square").map((m) => m.value);
+    assert.deepEqual([...squares.map((m) => m.value)].sort((x, y) => (x as { k: number }).k - (y as { k: number }).k), wholeSquares);
+
+    // The same through the CLI, with the files in any order.
+    const names = shards.map((text, i) => {
+      const path = join(scriptWorkspace(), `shard-${i}.json`);
+      writeFileSync(path, text);
+      return path;
+    });
+    const out = join(scriptWorkspace(), "merged.json");
+    const code = await runCli(["merge", names[2], names[0], names[1], "-o", out], { out: () => {}, err: () => {} });
+    assert.equal(code, 0);
+    assert.equal(readFileSync(out, "utf8"), serializeResults(merged.merged));
+  });
+});

@@ -1,0 +1,99 @@
+// `falsify run`: exit codes (success, a failing cell stops the rest, --fail-on gates on verdicts),
+// and --write, which puts outputs and their provenance into the notebook.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { runCommand } from "../../../src/cli/run";
+import { exportScript, outputsHash } from "../../../src/core/export";
+import { parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
+import { kernelScript } from "../kernel/support";
+
+const scratch = mkdtempSync(join(tmpdir(), "falsify-run-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function code(id: string, source: string): Cell {
+  return { id, kind: "code", language: "typescript", source, metadata: {}, outputs: [] };
+}
+
+function write(name: string, ...cells: Cell[]): string {
+  const notebook: Notebook = { format: "falsify", version: 1, metadata: { seed: 1 }, cells };
+  const path = join(scratch, name);
+  writeFileSync(path, serializeNotebook(notebook));
+  return path;
+}
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { kernelScript: kernelScript() });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+const verdictCell = (id: string, word: string) =>
+  code(
+    id,
+    `display({ hypothesis: "${id}", verdict: "${word}", test: "welch-t", alternative: "greater", alpha: 0.05, statistic: 1, p: 0.2, ` +
+      `effect: { name: "mean difference", estimate: 0.1, ci: [-0.1, 0.3] }, n: { observed: 5, baseline: 5 }, reason: "made up" });`,
+  );
+
+describe("falsify run exit codes", () => {
+  test("0 when every cell runs; each cell's status is printed", async () => {
+    const result = await run(write("ok.falsify", code("a", "const x = 20;"), code("b", "x + 1")));
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /^ {2}ok +a \(\d+ ms\)$/m);
+    assert.match(result.out, /^ {2}ok +b /m);
+  });
+
+  test("1 when a cell fails: its error is shown and the cells after it do not run", async () => {
+    const path = write("fails.falsify", code("a", "const y = 1;"), code("b", 'throw new Error("boom");'), code("c", 'fx.record("never", 1);'));
+    const result = await run(path, "--out", join(scratch, "fails.json"));
+    assert.equal(result.code, 1);
+    assert.match(result.out, /^ {2}error +b/m);
+    assert.match(result.out, /Error: boom/);
+    assert.match(result.out, /^ {2}skipped +c$/m);
+    assert.match(result.err, /cell b failed/);
+    assert.doesNotMatch(readFileSync(join(scratch, "fails.json"), "utf8"), /never/);
+  });
+
+  test("--fail-on gates on verdicts: falsified fails on falsified; inconclusive also on inconclusive", async () => {
+    const inconclusive = write("inconclusive.falsify", verdictCell("H1", "inconclusive"), verdictCell("H2", "supported"));
+    assert.equal((await run(inconclusive)).code, 0);
+    assert.equal((await run(inconclusive, "--fail-on", "falsified")).code, 0);
+    const gated = await run(inconclusive, "--fail-on", "inconclusive");
+    assert.equal(gated.code, 1);
+    assert.match(gated.err, /--fail-on inconclusive: H1 inconclusive/);
+    assert.match(gated.out, /verdict H2: supported/);
+    const falsified = write("falsified.falsify", verdictCell("H3", "falsified"));
+    assert.equal((await run(falsified, "--fail-on", "falsified")).code, 1);
+    assert.equal((await run(falsified, "--fail-on", "inconclusive")).code, 1);
+  });
+
+  test("2 for usage errors and unreadable notebooks", async () => {
+    assert.equal((await run()).code, 2);
+    assert.equal((await run("a.falsify", "--fail-on", "maybe")).code, 2);
+    assert.equal((await run(join(scratch, "missing.falsify"))).code, 2);
+  });
+});
+
+describe("falsify run --write", () => {
+  test("writes outputs with their provenance; the export then accepts them, and refuses once one is edited by hand", async () => {
+    const path = write("write.falsify", code("a", 'fx.record("acc", 0.5);\n"hello"'));
+    const result = await run(path, "--write");
+    assert.equal(result.code, 0, result.err);
+    const parsed = parseNotebook(readFileSync(path, "utf8"));
+    assert.ok(parsed.ok);
+    const cell = parsed.notebook.cells[0];
+    assert.deepEqual(cell.outputs.map((o) => o.items[0].mime), ["application/vnd.falsify.metric+json", "text/plain"]);
+    assert.equal(cell.execution?.success, true);
+    assert.equal(cell.execution?.outputsHash, outputsHash(cell.outputs));
+    const options = { notebookName: "write.falsify", generator: "falsify test" };
+    assert.equal(exportScript(parsed.notebook, options).ok, true);
+
+    cell.outputs[1].items[0].data = "hello, edited";
+    const refused = exportScript(parsed.notebook, options);
+    assert.equal(refused.ok, false);
+    assert.equal((refused as { error: { kind: string } }).error.kind, "edited-output");
+  });
+});
