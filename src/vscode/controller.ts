@@ -92,6 +92,11 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     (await kernel?.client.catch(() => undefined))?.dispose();
   };
 
+  const preferFor = (notebook: vscode.NotebookDocument) => {
+    if (notebook.notebookType === NOTEBOOK_TYPE) controller.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+  };
+  vscode.workspace.notebookDocuments.forEach(preferFor);
+
   return vscode.Disposable.from(
     controller,
     status,
@@ -100,6 +105,8 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
       const notebook = vscode.window.activeNotebookEditor?.notebook;
       if (notebook) await controller.interruptHandler?.(notebook);
     }),
+    // The one kernel for Falsify notebooks: preselect it so running a cell never asks.
+    vscode.workspace.onDidOpenNotebookDocument((notebook) => preferFor(notebook)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => void disposeKernel(notebook.uri.toString())),
     vscode.window.onDidChangeActiveNotebookEditor((editor) => {
       const kernel = editor && kernels.get(editor.notebook.uri.toString());
