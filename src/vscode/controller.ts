@@ -46,7 +46,7 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     const kernel = kernelFor(notebook);
     const executable = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && LANGUAGES.includes(cell.document.languageId));
     const seed = notebookSeed(notebook);
-    const runAll = cells.length > 1 && executable.every((cell) => cells.includes(cell));
+    const runAll = executable.every((cell) => cells.includes(cell));
     // Queued cells show as pending at once; they run in order on the notebook's queue.
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
     kernel.queue = kernel.queue.then(async () => {

@@ -1,6 +1,8 @@
 // The kernel process end to end through KernelClient, on one shared kernel (tfjs-node when built,
 // as in CI): REPL state, imports, streaming, errors, interrupts, display, hypotheses, seeding.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { MIME } from "../../../src/core/display";
 import type { RunEvent } from "../../../src/core/kernel/protocol";
@@ -32,6 +34,12 @@ async function ok(source: string): Promise<RunResult> {
   assert.equal(result.status, "ok", `${source}\n-> ${JSON.stringify(result.error ?? result.outputs)}`);
   return result;
 }
+
+test("the kernel runs on tfjs-node wherever its native addon is built (CI builds it)", () => {
+  const addon = existsSync(resolve("node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node"));
+  assert.equal(kernel.info.backend, addon ? "tensorflow" : "wasm", kernel.info.notes.join("; "));
+  if (process.env.CI) assert.ok(addon, "CI runs `npm run setup:native`: the kernel tests must run on tfjs-node");
+});
 
 describe("REPL state", () => {
   test("top-level const, let, function and class are visible in later cells", async () => {
