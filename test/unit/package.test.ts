@@ -14,7 +14,9 @@ interface Manifest {
   icon?: string;
   contributes: {
     languages?: { configuration?: string }[];
+    grammars?: { path: string }[];
     jsonValidation?: { url: string }[];
+    notebookRenderer?: { entrypoint: string | { path: string } }[];
   };
 }
 
@@ -27,7 +29,9 @@ function referencedFiles(): string[] {
     ...Object.values(manifest.bin ?? {}),
     ...(manifest.icon ? [manifest.icon] : []),
     ...(manifest.contributes.languages ?? []).flatMap((language) => language.configuration ?? []),
+    ...(manifest.contributes.grammars ?? []).map((grammar) => grammar.path),
     ...(manifest.contributes.jsonValidation ?? []).map((rule) => rule.url),
+    ...(manifest.contributes.notebookRenderer ?? []).map(({ entrypoint }) => (typeof entrypoint === "string" ? entrypoint : entrypoint.path)),
   ];
   return paths.map((path) => normalize(path).replace(/\\/g, "/"));
 }
