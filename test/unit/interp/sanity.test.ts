@@ -5,7 +5,8 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel, type LoadedModel } from "../../../src/core/data";
 import { type AttributionResult, gradient } from "../../../src/core/interp/attribution";
-import { cloneModel, randomizableLayers, randomizedCopy, sanityCheck, sanityGridInput, sobelMagnitude, summarize } from "../../../src/core/interp/sanity";
+import { cloneModel, randomizableLayers, randomizedCopy, sanityCheck, sanityGridInput, sobelMagnitude } from "../../../src/core/interp/sanity";
+import { summarize } from "../../../src/core/interp/sanity/sanity-check";
 import { testTf } from "../../support/tf";
 import { interpReference } from "./reference";
 

@@ -1,8 +1,8 @@
 // Attribution: which input values a class score depends on. Every method is batched, leaves no
 // tensors behind, and returns plain arrays with the classes it explained.
-export * from "./scores";
-export * from "./result";
-export * from "./quadrature";
-export * from "./gradient";
-export * from "./integrated-gradients";
-export * from "./smoothgrad";
+export type { Explainable, ScoreFunction, ScoreOutput, Target } from "./scores";
+export { type AttributionMethod, type AttributionResult, attributionMap, attributionMaps, type Completeness, type MapOptions } from "./result";
+export { quadrature, type Quadrature, type QuadratureRule } from "./quadrature";
+export { gradient, type GradientOptions, gradientTimesInput } from "./gradient";
+export { integratedGradients, type IntegratedGradientsOptions } from "./integrated-gradients";
+export { smoothGrad, type SmoothGradOptions } from "./smoothgrad";

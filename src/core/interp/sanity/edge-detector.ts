@@ -1,7 +1,7 @@
 // The model-free control of the sanity checks: a Sobel edge map of the input. An attribution method
 // whose maps look like this one may be showing the image's edges rather than what the model uses.
 import type { Map2D } from "../similarity";
-import { mapShape } from "../similarity";
+import { mapShape } from "../similarity/image";
 
 /**
  * Sobel gradient magnitude √(Gx² + Gy²) with the unnormalised 3x3 kernels ([1, 2, 1] smoothing,

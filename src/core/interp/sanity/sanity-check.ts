@@ -16,12 +16,11 @@ import {
   integratedGradients,
   type IntegratedGradientsOptions,
   type MapOptions,
-  resolveTargets,
-  scoredModel,
   smoothGrad,
   type SmoothGradOptions,
   type Target,
 } from "../attribution";
+import { resolveTargets, scoredModel } from "../attribution/scores";
 import { hogSimilarity, mapSpearman, normalizeAbs, ssim, type Map2D } from "../similarity";
 import { sobelMagnitude } from "./edge-detector";
 import { layersModelOf, randomizableLayers, randomizedCopy } from "./randomize";
