@@ -6,7 +6,7 @@ import { exportScript } from "../core/export";
 import { parseNotebook } from "../core/format";
 import type { CliCommand } from "./main";
 import { errorLines } from "./validate";
-import { generatorName } from "./version";
+import { generatorName } from "../core/export/version";
 
 const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mts|file.mjs]";
 

@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import { assignCellIds } from "./cell-ids";
 import { registerCommands } from "./commands";
+import { registerExport } from "./export";
 import { registerKernelController } from "./controller";
 import { registerLint } from "./lint";
 import { log, reportError } from "./log";
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
       assignCellIds(),
       registerLint(context),
       registerKernelController(context),
+      registerExport(),
     );
   } catch (error) {
     // VS Code is silent about activation failures; say what broke and where to look.

@@ -1,5 +1,5 @@
 // The generator stamp of exported scripts: the package's name and version.
-import packageJson from "../../package.json";
+import packageJson from "../../../package.json";
 
 export function generatorName(): string {
   return `${packageJson.name} ${packageJson.version}`;

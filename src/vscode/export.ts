@@ -1,0 +1,81 @@
+// "Export as Script": the notebook (or a cell with the cells it depends on) as a standalone script.
+// Glue only: the export is src/core/export, applied to the notebook as the serializer would save it
+// (so unsaved edits are exported too).
+import * as vscode from "vscode";
+import { basename, dirname, relative, sep } from "node:path";
+import { exportScript } from "../core/export";
+import { generatorName } from "../core/export/version";
+import { parseNotebook, type Notebook } from "../core/format";
+import { FalsifySerializer, NOTEBOOK_TYPE } from "./serializer";
+
+export function registerExport(): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand("falsify.exportScript", () => exportActive(false)),
+    vscode.commands.registerCommand("falsify.exportCellScript", (cell?: vscode.NotebookCell) => exportActive(true, cell)),
+  );
+}
+
+async function exportActive(cellOnly: boolean, clicked?: vscode.NotebookCell): Promise<void> {
+  const editor = vscode.window.activeNotebookEditor;
+  const document = clicked?.notebook ?? editor?.notebook;
+  if (!document || document.notebookType !== NOTEBOOK_TYPE) {
+    void vscode.window.showErrorMessage("Export as Script: open a Falsify notebook first.");
+    return;
+  }
+  const selected = clicked ?? (editor ? document.cellAt(editor.selection.start) : undefined);
+  const selectedId = selected?.kind === vscode.NotebookCellKind.Code ? (selected.metadata?.id as string | undefined) : undefined;
+  let cellId: string | undefined;
+  if (cellOnly) {
+    if (!selectedId) {
+      void vscode.window.showErrorMessage("Export Cell as Script: select a code cell (saved at least once, so it has an id).");
+      return;
+    }
+    cellId = selectedId;
+  } else if (selectedId) {
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: "Whole notebook", cellId: undefined },
+        { label: `Cell ${selectedId} and the cells it depends on`, cellId: selectedId },
+      ],
+      { title: "Export as Script" },
+    );
+    if (!choice) return;
+    cellId = choice.cellId;
+  }
+
+  const notebook = currentNotebook(document);
+  const name = basename(document.uri.fsPath);
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: vscode.Uri.joinPath(document.uri, "..", `${name.replace(/\.falsify$/, "")}${cellId ? `.${cellId}` : ""}.ts`),
+    filters: { TypeScript: ["ts", "mts"], JavaScript: ["mjs"] },
+    title: "Export as Script",
+  });
+  if (!target) return;
+  const notebookDir = relative(dirname(target.fsPath), dirname(document.uri.fsPath)).split(sep).join("/") || ".";
+  const language = target.fsPath.endsWith(".mjs") ? "mjs" : "ts";
+  const result = exportScript(notebook, { notebookName: name, generator: generatorName(), cellId, language, notebookDir });
+  if (!result.ok) {
+    const index = document.getCells().findIndex((cell) => cell.metadata?.id === result.error.cellId);
+    const show = await vscode.window.showErrorMessage(`Export refused: ${result.error.message}`, ...(index >= 0 ? ["Show Cell"] : []));
+    if (show && editor) editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+    return;
+  }
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.script));
+  await vscode.window.showTextDocument(target);
+}
+
+/** The notebook as saving it now would write it (unsaved edits included). */
+function currentNotebook(document: vscode.NotebookDocument): Notebook {
+  const data = new vscode.NotebookData(
+    document.getCells().map((cell) => {
+      const cellData = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
+      cellData.metadata = cell.metadata;
+      cellData.outputs = [...cell.outputs];
+      return cellData;
+    }),
+  );
+  data.metadata = document.metadata;
+  const parsed = parseNotebook(new TextDecoder().decode(new FalsifySerializer(() => {}).serializeNotebook(data)));
+  if (!parsed.ok) throw new Error(`the notebook does not serialize: ${parsed.error.message}`);
+  return parsed.notebook;
+}
