@@ -7,7 +7,7 @@ import { outputItemToBytes } from "../core/format";
 import type { RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
-import { log } from "./log";
+import { log, reportError } from "./log";
 import { NOTEBOOK_TYPE } from "./serializer";
 
 const CONTROLLER_ID = "falsify-kernel";
@@ -49,28 +49,7 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     const runAll = executable.every((cell) => cells.includes(cell));
     // Queued cells show as pending at once; they run in order on the notebook's queue.
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
-    kernel.queue = kernel.queue.then(async () => {
-      const client = await kernel.client.catch((error: Error) => error);
-      if (client instanceof Error) {
-        kernel.dead = true;
-        return failAll(executions, client.message);
-      }
-      if (runAll && seed !== undefined) await client.seed(seed);
-      let failed = false;
-      for (const execution of executions) {
-        if (failed) {
-          execution.start();
-          execution.end(undefined);
-          continue;
-        }
-        const result = await runCell(client, execution);
-        failed = result.status !== "ok";
-        if (result.status === "died") {
-          kernel.dead = true;
-          status.died(result.died ?? "unknown reason");
-        }
-      }
-    });
+    kernel.queue = kernel.queue.then(() => runQueue(kernel, executions, runAll ? seed : undefined));
   };
 
   controller.interruptHandler = async (notebook) => {
@@ -115,6 +94,43 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     }),
     { dispose: () => [...kernels.keys()].forEach((key) => void disposeKernel(key)) },
   );
+}
+
+/** Runs queued cells in order; after a failure the rest are not run. Every execution is ended. */
+async function runQueue(kernel: NotebookKernel, executions: vscode.NotebookCellExecution[], seed: number | undefined): Promise<void> {
+  let next = 0;
+  try {
+    const client = await kernel.client.catch((error: Error) => error);
+    if (client instanceof Error) {
+      kernel.dead = true;
+      next = executions.length;
+      return failAll(executions, client.message);
+    }
+    if (seed !== undefined) await client.seed(seed);
+    for (; next < executions.length; next++) {
+      const result = await runCell(client, executions[next]);
+      // (A real death also shows in the status bar, through the client's onDeath.)
+      if (result.status === "died") kernel.dead = true;
+      if (result.status !== "ok") {
+        next++;
+        break;
+      }
+    }
+  } catch (error) {
+    reportError("Falsify could not run the cell.", error);
+    try {
+      executions[next]?.end(false, Date.now());
+    } catch {
+      // it had ended already
+    }
+    next++;
+  } finally {
+    // Cells queued after a failure: leave them as they were, not run.
+    for (const execution of executions.slice(next)) {
+      execution.start();
+      execution.end(undefined);
+    }
+  }
 }
 
 function startKernel(context: vscode.ExtensionContext, notebook: vscode.NotebookDocument, status: KernelStatus): Promise<KernelClient> {
