@@ -53,7 +53,9 @@ export class Session {
   /** Every displayed value goes through here (with its MIME type when the display call named one). */
   observe(value: unknown, mime?: string): void {
     if (mime === MIME.metric && isMetric(value)) this.metrics.push({ name: value.name, value: canonicalJson(value.value) ?? null });
-    else if ((mime === undefined || mime === MIME.verdict) && isVerdict(value)) this.verdicts.push(value);
+    // As JSON data, like the verdicts a kernel sends (its messages are JSON): a script's verdict and
+    // a notebook's then agree to the byte, non-finite numbers included.
+    else if ((mime === undefined || mime === MIME.verdict) && isVerdict(value)) this.verdicts.push(canonicalJson(value) as Verdict);
   }
 
   /** A cell's outputs as the kernel sent them: each output's first verdict or metric item counts. */

@@ -11,9 +11,12 @@ export const RESULTS_VERSION = 1;
 /** The seed a notebook without `metadata.seed` runs with (kernel, `falsify run` and exports agree). */
 export const DEFAULT_SEED = 0;
 
-/** JSON has no NaN or infinities: canonical results write them as these strings. */
-const NonFinite = z.enum(["NaN", "Infinity", "-Infinity"]);
-const Num = z.union([z.number(), NonFinite]);
+/**
+ * JSON has no NaN or infinities: results write them as null, as the notebook's outputs (JSON, and
+ * the kernel's JSON messages) do, so a script and a notebook run agree. A one-sided test's CI has
+ * one null end.
+ */
+const Num = z.number().nullable();
 
 export const ResultsVerdict = z
   .looseObject({
@@ -102,7 +105,7 @@ export function resultsJsonSchema(): Record<string, unknown> {
 
 /**
  * The one serialization of results: keys sorted at every depth, two-space indentation, non-finite
- * numbers as strings, a trailing newline. Whoever produced the object (kernel or script, in whatever
+ * numbers as null, a trailing newline. Whoever produced the object (kernel or script, in whatever
  * key order), equal results give equal bytes.
  */
 export function serializeResults(results: Results): string {
@@ -110,11 +113,11 @@ export function serializeResults(results: Results): string {
 }
 
 /**
- * Any value as canonical JSON data: sorted keys, undefined dropped, NaN/±Infinity as strings, typed
- * arrays as arrays, tensors (anything with `arraySync`) as nested arrays.
+ * Any value as canonical JSON data: sorted keys, undefined dropped, NaN/±Infinity as null (what
+ * JSON.stringify writes), typed arrays as arrays, tensors (anything with `arraySync`) as nested arrays.
  */
 export function canonicalJson(value: unknown): unknown {
-  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (typeof value === "bigint") return Number(value);
   if (value === null || typeof value !== "object") return typeof value === "function" || typeof value === "symbol" ? undefined : value;
   const tensor = value as { arraySync?: () => unknown };

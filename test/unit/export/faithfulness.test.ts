@@ -80,15 +80,15 @@ describe("notebook and exported script write the same results", () => {
 });
 
 describe("--shard i/n jobs, merged", () => {
-  test("three shards of the script merge into every item once, as the unsharded notebook run recorded them", async () => {
+  test("two shards of the script merge into every item once, as the unsharded notebook run recorded them", async () => {
     const file = exportTo("sweep.falsify", "sweep.mjs");
-    const shards = [0, 1, 2].map((i) => scriptResults(file, "--shard", `${i}/3`).text);
+    const shards = [0, 1].map((i) => scriptResults(file, "--shard", `${i}/2`).text);
     const parsed = shards.map((text) => parseResults(text)).map((p) => (assert.ok(p.ok), p.results));
-    const merged = mergeResults(parsed.reverse(), ["s2", "s1", "s0"]);
+    const merged = mergeResults([...parsed].reverse(), ["s1", "s0"]);
     assert.ok(merged.ok, merged.ok ? "" : merged.error.message);
     const squares = merged.merged.metrics.filter((m) => m.name === "square");
-    assert.deepEqual(squares.map((m) => (m.value as { k: number }).k), [0, 3, 6, 1, 4, 2, 5], "shard 0 takes 0,3,6; shard 1 takes 1,4; shard 2 takes 2,5");
-    assert.deepEqual(squares.map((m) => m.shard?.index), [0, 0, 0, 1, 1, 2, 2]);
+    assert.deepEqual(squares.map((m) => (m.value as { k: number }).k), [0, 2, 4, 6, 1, 3, 5], "shard 0 takes the even items, shard 1 the odd ones");
+    assert.deepEqual(squares.map((m) => m.shard?.index), [0, 0, 0, 0, 1, 1, 1]);
 
     const whole = parseResults((await notebookResults("sweep.falsify")).text);
     assert.ok(whole.ok);
@@ -102,7 +102,7 @@ describe("--shard i/n jobs, merged", () => {
       return path;
     });
     const out = join(scriptWorkspace(), "merged.json");
-    const code = await runCli(["merge", names[2], names[0], names[1], "-o", out], { out: () => {}, err: () => {} });
+    const code = await runCli(["merge", names[1], names[0], "-o", out], { out: () => {}, err: () => {} });
     assert.equal(code, 0);
     assert.equal(readFileSync(out, "utf8"), serializeResults(merged.merged));
   });
