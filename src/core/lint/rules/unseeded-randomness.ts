@@ -9,7 +9,13 @@ export const unseededRandomness: Rule = {
   fixable: false,
   docs: docsPath("unseeded-randomness"),
   check(model, report) {
-    for (const index of model.feedsTest) {
+    // The kernel seeds Math.random (hence tfjs' unseeded ops) from `metadata.seed` before Run All, so
+    // a seeded notebook reproduces on Run All but not when this cell is re-run on its own.
+    const seeded = typeof model.notebook.metadata?.seed === "number";
+    const why = seeded
+      ? "it draws from the notebook seed's stream only on Run All, so re-running this cell alone changes the verdict"
+      : "the verdict will change from run to run";
+    for (const index of [...model.feedsTest].sort((a, b) => a - b)) {
       const info = model.cells[index];
       if (info.facts.kind !== "code") continue;
       for (const site of info.facts.code.randomness) {
@@ -17,7 +23,7 @@ export const unseededRandomness: Rule = {
         report(
           index,
           site.range,
-          `\`${site.name}\` is unseeded and this cell feeds a test: the verdict will change from run to run. Use createRng(seed) or pass a seed to the tfjs op.`,
+          `\`${site.name}\` is unseeded and this cell feeds a test: ${why}. Draw from the cells' \`rng\` or createRng(seed), or pass a seed to the tfjs op.`,
         );
       }
     }
