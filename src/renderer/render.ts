@@ -4,7 +4,8 @@
 // fails shows its error in the output instead of an empty box.
 import embed from "vega-embed";
 import { expressionInterpreter } from "vega-interpreter";
-import { chartMeta, isVerdict, MIME } from "../core/display";
+import { describeChart } from "../core/charts/spec";
+import { isVerdict, MIME } from "../core/display";
 import { type EditorTheme, themed } from "./theme";
 import { escape, VERDICT_CSS, verdictCardHtml } from "./verdict-card";
 
@@ -62,13 +63,9 @@ export async function render({ container, mime, value, theme }: RenderRequest): 
 
 /** Says under a Falsify chart what it is evidence for and against which baselines, as the linter sees it. */
 function caption(document: Document, spec: unknown): HTMLElement {
-  const meta = chartMeta(spec);
   const element = document.createElement("p");
   element.className = "falsify-chart__caption";
-  const parts = meta
-    ? [meta.hypothesis ? `hypothesis ${meta.hypothesis}` : "no hypothesis", meta.baselines.length ? `baselines: ${meta.baselines.join(", ")}` : "no baseline", meta.statistic ? `statistic: ${meta.statistic}` : "no statistic", ...(meta.distribution ? ["shown within its distribution"] : [])]
-    : ["chart metadata missing: the linter will not count this chart as baselined"];
-  element.textContent = parts.join(" · ");
+  element.textContent = describeChart(spec);
   return element;
 }
 

@@ -49,8 +49,11 @@ export function ablationCurves(input: AblationCurvesInput, options: AblationCurv
       layer: [
         {
           data: { values: bandRows },
+          // Click a legend entry to bring that order forward. The param lives on the first layer
+          // because layers' merged legend keeps the first layer's legend, and with it the binding.
+          params: [{ name: "order", select: { type: "point", fields: ["series"] }, bind: "legend" }],
           mark: { type: "area", opacity: 0.25 },
-          encoding: { x: xAxis, y: { field: "lower", type: "quantitative", title: metric }, y2: { field: "upper" }, color: series },
+          encoding: { x: xAxis, y: { field: "lower", type: "quantitative", title: metric, scale: { zero: false } }, y2: { field: "upper" }, color: series },
         },
         {
           data: { values: bandRows },
@@ -69,8 +72,6 @@ export function ablationCurves(input: AblationCurvesInput, options: AblationCurv
         },
         {
           data: { values: curveRows },
-          // Click a legend entry (or a curve) to bring that order forward.
-          params: [{ name: "order", select: { type: "point", fields: ["series"] }, bind: "legend" }],
           mark: { type: "line", point: true },
           encoding: {
             x: xAxis,

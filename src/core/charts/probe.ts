@@ -52,8 +52,9 @@ export function probeAccuracy(input: ProbeAccuracyInput, options: ProbeAccuracyO
       },
     },
   ];
+  // Appended, not prepended: the first layer's legend is the one kept, and it carries the selection binding.
   if (input.interval) {
-    layers.unshift({
+    layers.push({
       transform: [{ filter: { field: "series", equal: task } }],
       mark: { type: "errorbar", ticks: true },
       encoding: { x, y: { field: "lower", type: "quantitative", title: "accuracy" }, y2: { field: "upper" }, color: series },

@@ -1,7 +1,7 @@
 // What every Falsify chart has in common: the Vega-Lite schema, its `usermeta.falsify` metadata
 // (read by the linter to decide "baselined" and "quantified"), the options every builder accepts,
 // and the typed error a builder or renderer raises on input it cannot draw.
-import type { ChartMeta, VegaLiteSpec } from "../display";
+import { type ChartMeta, chartMeta, type VegaLiteSpec } from "../display";
 
 /** Options every chart builder accepts. */
 export interface ChartOptions {
@@ -59,7 +59,22 @@ export function falsifyChart(body: VegaLiteSpec, meta: ChartMeta, title: string,
 }
 
 /** Series legends go under the plot with full labels: they name the baseline, so they must be read whole. */
-export const LEGEND = { orient: "bottom", direction: "vertical", labelLimit: 0 };
+export const LEGEND = { orient: "bottom", direction: "vertical", labelLimit: 0, symbolOpacity: 1 };
+
+/**
+ * What a chart is evidence for, in one line: the renderer's caption under a Falsify chart and the
+ * `text/plain` companion of a chart output ("hypothesis H1 · baselines: random orders · statistic: permutation").
+ */
+export function describeChart(spec: unknown): string {
+  const meta = chartMeta(spec);
+  if (!meta) return "chart metadata missing: the linter will not count this chart as baselined";
+  return [
+    meta.hypothesis ? `hypothesis ${meta.hypothesis}` : "no hypothesis",
+    meta.baselines.length ? `baselines: ${meta.baselines.join(", ")}` : "no baseline",
+    meta.statistic ? `statistic: ${meta.statistic}` : "no statistic",
+    ...(meta.distribution ? ["shown within its distribution"] : []),
+  ].join(" · ");
+}
 
 /** "permutation: 2.31, p = 0.004" — how a statistic is written on a chart. */
 export function describeStatistic(statistic: ShownStatistic): string {

@@ -59,6 +59,13 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(metaOf("probe-accuracy")?.baselines, ["control task", "chance"]);
   });
 
+  test("describeChart says it in one line, and says when metadata is missing", () => {
+    assert.equal(charts.describeChart(examples["ablation-curves"]()), "hypothesis H3 · baselines: random orders · statistic: permutation");
+    assert.equal(charts.describeChart(examples.distribution()), "hypothesis H4 · baselines: data set (n = 10) · no statistic · shown within its distribution");
+    assert.equal(charts.describeChart(charts.attributionHeatmap(image, map)), "no hypothesis · no baseline · no statistic");
+    assert.match(charts.describeChart({ mark: "point" }), /metadata missing/);
+  });
+
   test("the hypothesis prefixes the default title; an explicit title wins", () => {
     assert.equal(charts.attributionHeatmap(image, map, { hypothesis: "H9" }).title, "H9: attribution over the input");
     assert.equal(charts.attributionHeatmap(image, map, { hypothesis: "H9", title: "mine" }).title, "mine");

@@ -84,6 +84,33 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     await page.close();
   });
 
+  test("interactive: tooltips and wheel zoom on a heatmap, legend selection on curves", async () => {
+    const page = await open();
+    await show(page, "heatmap", MIME.chart, examples["attribution-heatmap"]());
+    const cell = page.locator('#heatmap svg.marks [aria-roledescription="rect mark"]').last();
+    await cell.hover();
+    await page.locator("#vg-tooltip-element.visible").waitFor({ timeout: 5_000 });
+    assert.match((await page.locator("#vg-tooltip-element").textContent()) ?? "", /attribution/);
+
+    const before = (await cell.boundingBox())!;
+    await page.mouse.move(before.x + before.width / 2, before.y + before.height / 2);
+    await page.mouse.wheel(0, -400);
+    await page.waitForFunction(([width]) => {
+      const cells = document.querySelectorAll('#heatmap svg.marks [aria-roledescription="rect mark"]');
+      return cells[cells.length - 1].getBoundingClientRect().width > width * 1.2;
+    }, [before.width] as const);
+
+    // Clicking a legend entry selects that series: the other series' points fade.
+    for (const [id, example, entry] of [["curves", "ablation-curves", "random orders"], ["probe", "probe-accuracy", "control task"]]) {
+      await show(page, id, MIME.chart, examples[example]());
+      const faded = () => page.locator(`#${id} svg.marks [aria-roledescription="point"][opacity="0.2"]`).count();
+      assert.equal(await faded(), 0, `${id}: nothing is faded before a selection`);
+      await page.locator(`#${id} svg.marks .role-legend-label text`, { hasText: entry }).click({ force: true }); // Vega hit-tests clicks on its SVG itself
+      await page.waitForFunction((id) => document.querySelectorAll(`#${id} svg.marks [aria-roledescription="point"][opacity="0.2"]`).length > 0, id);
+    }
+    await page.close();
+  });
+
   test("charts take the editor's foreground in a dark theme, and redraw when the theme changes", async () => {
     const page = await open({ theme: "vscode-dark", foreground: "#d4d4d4" });
     await show(page, "cka", MIME.chart, examples["cka-matrix"]());
