@@ -14,12 +14,12 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { MIME } from "../../../src/core/display";
 import { examples, verdict } from "./examples";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.FALSIFY_CHROMIUM ?? "/usr/bin/chromium";
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'";
 
 const available = existsSync(CHROMIUM);
 
-describe("notebook renderer in a webview-like page", { skip: available ? false : `no chromium at ${CHROMIUM} (set CHROMIUM_PATH)` }, () => {
+describe("notebook renderer in a webview-like page", { skip: available ? false : `no chromium at ${CHROMIUM} (set FALSIFY_CHROMIUM, as for the e2e harness)` }, () => {
   let dir: string;
   let server: Server;
   let browser: Browser;
