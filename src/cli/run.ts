@@ -12,7 +12,7 @@ import { outputsHash } from "../core/export/plan";
 import { notebookSeed } from "../core/export/results";
 import { parseNotebook, serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
-import { Session } from "../runtime/session";
+import { resultLines, Session } from "../runtime/session";
 import type { CliCommand, CliIo } from "./main";
 import { errorLines } from "./validate";
 
@@ -108,8 +108,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   }
 
   const results = session.results();
-  for (const v of results.verdicts) io.out(`verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${v.p}) ${v.reason}`);
-  for (const m of results.metrics) io.out(`metric ${m.name} = ${JSON.stringify(m.value)}`);
+  for (const line of resultLines(results)) io.out(line);
   if (options.out) {
     await writeFile(options.out, session.serializedResults());
     io.out(`wrote ${options.out}`);

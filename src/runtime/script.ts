@@ -10,12 +10,12 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
 import { chartMeta, MIME } from "../core/display";
-import { parseShard, type Shard } from "../core/export/results";
+import { parseShard, type Metric, type Shard } from "../core/export/results";
 import type { Hypothesis } from "../core/hypothesis";
 import { isVegaLite, mimeBundle } from "../core/kernel/mime-bundle";
 import type { Rng } from "../core/stats/rng";
 import * as runtime from "./index";
-import { currentSession, seedRandom, type Session } from "./session";
+import { currentSession, metricLine, resultLines, seedRandom, type Session } from "./session";
 
 export interface ScriptConfig {
   /** Base name of the source notebook. */
@@ -111,7 +111,7 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
       charts.push({ name, spec: chart.data });
     }
     const text = items.find((item) => item.mime === MIME.text)?.data;
-    if (mime === MIME.metric) console.log(`metric ${metricText(value)}`);
+    if (mime === MIME.metric) console.log(metricLine(value as Metric));
     else console.log(typeof text === "string" ? text : `[${items[0]?.mime ?? mime}]`);
   };
 
@@ -125,9 +125,8 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   const finish = async () => {
     const results = session.results();
     console.log("");
-    for (const v of results.verdicts) console.log(`verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${v.p}) ${v.reason}`);
-    for (const m of results.metrics) console.log(`metric ${metricText(m)}`);
-    if (!results.verdicts.length && !results.metrics.length) console.log("no verdicts or metrics recorded");
+    const lines = resultLines(results);
+    console.log(lines.length ? lines.join("\n") : "no verdicts or metrics recorded");
     if (options.out) {
       await writeFile(options.out, session.serializedResults());
       console.log(`wrote ${options.out}`);
@@ -140,9 +139,4 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     }
   };
   return { tf, display, hypotheses, fx: runtime, rng, session, options, finish };
-}
-
-function metricText(value: unknown): string {
-  const metric = value as { name: string; value: unknown };
-  return `${metric.name} = ${JSON.stringify(metric.value)}`;
 }

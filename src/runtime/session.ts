@@ -114,6 +114,19 @@ export function shardOf<T>(items: readonly T[]): T[] {
   return currentSession().shardOf(items);
 }
 
+/** How a script and `falsify run` print results: a line per verdict, then a line per metric. */
+export function resultLines(results: RunResults): string[] {
+  const p = (value: number | null) => (typeof value === "number" ? value.toPrecision(3) : "n/a");
+  return [
+    ...results.verdicts.map((v) => `verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${p(v.p)}): ${v.reason}`),
+    ...results.metrics.map(metricLine),
+  ];
+}
+
+export function metricLine(metric: Metric): string {
+  return `metric ${metric.name} = ${JSON.stringify(metric.value)}`;
+}
+
 function isMetric(value: unknown): value is Metric {
   return typeof value === "object" && value !== null && typeof (value as Metric).name === "string" && "value" in value;
 }

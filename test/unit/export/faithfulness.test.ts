@@ -82,7 +82,9 @@ describe("notebook and exported script write the same results", () => {
 describe("--shard i/n jobs, merged", () => {
   test("two shards of the script merge into every item once, as the unsharded notebook run recorded them", async () => {
     const file = exportTo("sweep.falsify", "sweep.mjs");
-    const shards = [0, 1].map((i) => scriptResults(file, "--shard", `${i}/2`).text);
+    const shards = [0, 1].map((i) => scriptResults(file, "--shard", `${i}/2`, "--svg-dir", `charts-${i}`).text);
+    const svg = readFileSync(join(scriptWorkspace(), "charts-0", "chart-01-distribution.svg"), "utf8");
+    assert.match(svg, /^<svg[^>]*>/, "the displayed chart is written as SVG");
     const parsed = shards.map((text) => parseResults(text)).map((p) => (assert.ok(p.ok), p.results));
     const merged = mergeResults([...parsed].reverse(), ["s1", "s0"]);
     assert.ok(merged.ok, merged.ok ? "" : merged.error.message);
