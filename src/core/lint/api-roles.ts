@@ -29,6 +29,9 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   randomBand: "baseline",
   controlTaskLabels: "baseline",
   probeWithControl: "baseline",
+  sanityCheck: "baseline",
+  randomizedCopy: "baseline",
+  sobelMagnitude: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   bootstrap: "test",
