@@ -18,6 +18,15 @@ export function cellChecks(model: NotebookModel, info: CellInfo): CellChecks {
   };
 }
 
+/** Cells showing a picture that are linked to declared hypotheses, with those and their checks. */
+export function* linkedVisuals(model: NotebookModel): Generator<{ info: CellInfo; hypotheses: HypothesisInfo[]; checks: CellChecks }> {
+  for (const info of model.cells) {
+    if (!info.visual) continue;
+    const hypotheses = linkedHypotheses(model, info);
+    if (hypotheses.length) yield { info, hypotheses, checks: cellChecks(model, info) };
+  }
+}
+
 /** The hypothesis declares a control and the notebook computes one (or a linked chart shows one). */
 export function isBaselined(h: HypothesisInfo): boolean {
   return h.chartBaseline || ((h.hypothesis?.baselines.length ?? 0) > 0 && h.baselineSites.length > 0);

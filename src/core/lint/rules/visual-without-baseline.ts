@@ -1,8 +1,8 @@
 // A picture whose hypothesis declares no control, or whose control is never computed.
 import { baselineScaffold, baselinesField } from "../scaffolds";
-import { docsPath, linkedHypotheses, visualRange, type Rule } from "../rule";
+import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
-import { cellChecks } from "../checks";
+import { linkedVisuals } from "../checks";
 
 export const visualWithoutBaseline: Rule = {
   id: "visual-without-baseline",
@@ -11,11 +11,9 @@ export const visualWithoutBaseline: Rule = {
   fixable: true,
   docs: docsPath("visual-without-baseline"),
   check(model, report) {
-    for (const info of model.cells) {
-      if (!info.visual) continue;
-      const hypotheses = linkedHypotheses(model, info);
-      if (!hypotheses.length) continue; // visual-without-hypothesis says it
-      if (cellChecks(model, info).baseline) continue;
+    // Unlinked pictures are visual-without-hypothesis's finding.
+    for (const { info, hypotheses, checks } of linkedVisuals(model)) {
+      if (checks.baseline) continue;
       const h = hypotheses[0];
       const declared = h.hypothesis?.baselines ?? [];
       if (!declared.length) {

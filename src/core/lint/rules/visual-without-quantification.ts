@@ -1,7 +1,7 @@
 // A picture whose hypothesis is never decided by a test or a verdict.
-import { cellChecks } from "../checks";
+import { linkedVisuals } from "../checks";
 import { verdictScaffold } from "../scaffolds";
-import { docsPath, linkedHypotheses, visualRange, type Rule } from "../rule";
+import { docsPath, visualRange, type Rule } from "../rule";
 
 export const visualWithoutQuantification: Rule = {
   id: "visual-without-quantification",
@@ -10,11 +10,8 @@ export const visualWithoutQuantification: Rule = {
   fixable: true,
   docs: docsPath("visual-without-quantification"),
   check(model, report) {
-    for (const info of model.cells) {
-      if (!info.visual) continue;
-      const hypotheses = linkedHypotheses(model, info);
-      if (!hypotheses.length) continue;
-      if (cellChecks(model, info).quantified) continue;
+    for (const { info, hypotheses, checks } of linkedVisuals(model)) {
+      if (checks.quantified) continue;
       const h = hypotheses[0];
       report(
         info.index,
