@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 export class Interrupted extends Error {
   override name = "Interrupted";
   constructor() {
-    super("Interrupted by the user; the kernel's state is kept.");
+    super("stopped by the user; the kernel's state is kept.");
   }
 }
 
