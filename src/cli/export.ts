@@ -1,11 +1,10 @@
 // `falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mjs]`: the editor's "Export as
 // Script", headless. Without -o the TypeScript script goes to stdout.
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import { exportScript } from "../core/export";
-import { parseNotebook } from "../core/format";
 import type { CliCommand } from "./main";
-import { errorLines } from "./validate";
+import { readNotebook } from "./read";
 import { generatorName } from "../core/export/version";
 
 const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mts|file.mjs]";
@@ -33,19 +32,11 @@ export const exportCommand: CliCommand = async (args, io) => {
     io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
     return 2;
   }
-  const text = await readFile(notebookPath, "utf8").catch((error: NodeJS.ErrnoException) => {
-    io.err(`${notebookPath}: cannot read: ${error.message}`);
-    return undefined;
-  });
-  if (text === undefined) return 2;
-  const parsed = parseNotebook(text);
-  if (!parsed.ok) {
-    for (const line of errorLines(notebookPath, parsed.error)) io.err(line);
-    return 2;
-  }
+  const notebook = await readNotebook(notebookPath, io);
+  if (!notebook) return 2;
   const scriptDir = dirname(resolve(out ?? "."));
   const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
-  const result = exportScript(parsed.notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir });
+  const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir });
   if (!result.ok) {
     io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
     return 1;

@@ -1,8 +1,9 @@
 // `falsify merge results-*.json [-o merged.json] [--sweep]`: one results file from the shards (and,
 // with --sweep, the seeds) of independent jobs, before the statistics. Without -o it prints.
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { mergeResults, parseResults, serializeResults, type Results } from "../core/export";
 import type { CliCommand } from "./main";
+import { readText } from "./read";
 
 const USAGE = "Usage: falsify merge <results.json...> [-o merged.json] [--sweep]";
 
@@ -30,10 +31,7 @@ export const merge: CliCommand = async (args, io) => {
   }
   const inputs: Results[] = [];
   for (const file of files) {
-    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-      io.err(`${file}: cannot read: ${error.message}`);
-      return undefined;
-    });
+    const text = await readText(file, io);
     if (text === undefined) return 2;
     const parsed = parseResults(text);
     if (!parsed.ok) {

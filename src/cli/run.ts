@@ -5,16 +5,16 @@
 //
 // Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
 // tripped --fail-on, 2 usage errors and unreadable notebooks.
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { outputsHash } from "../core/export/plan";
 import { notebookSeed } from "../core/export/results";
-import { parseNotebook, serializeNotebook, type Cell } from "../core/format";
+import { serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
 import { resultLines, Session } from "../runtime/session";
 import type { CliCommand, CliIo } from "./main";
-import { errorLines } from "./validate";
+import { readNotebook } from "./read";
 
 export interface RunOptions {
   notebook: string;
@@ -61,17 +61,8 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
 
 async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOverrides): Promise<number> {
   const path = resolve(options.notebook);
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
-    io.err(`${options.notebook}: cannot read: ${error.message}`);
-    return undefined;
-  });
-  if (text === undefined) return 2;
-  const parsed = parseNotebook(text);
-  if (!parsed.ok) {
-    for (const line of errorLines(options.notebook, parsed.error)) io.err(line);
-    return 2;
-  }
-  const notebook = parsed.notebook;
+  const notebook = await readNotebook(options.notebook, io);
+  if (!notebook) return 2;
   const seed = notebookSeed(notebook.metadata);
   const session = new Session();
   session.begin({ notebook: basename(path), seed });
