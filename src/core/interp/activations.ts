@@ -97,10 +97,28 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
 
 /** A model from the inputs of `model` to the output of `layer` (shares the weights; nothing to dispose). */
 export function activationModel(model: tf.LayersModel, layer: tf.layers.Layer): tf.LayersModel {
-  if (layer.inboundNodes.length !== 1) {
-    throw new InterpError("unsplittable-model", `layer ${layer.name} is used ${layer.inboundNodes.length} times in the graph; its activation is ambiguous`);
-  }
-  return tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+  return tf.model({ inputs: model.inputs, outputs: layerOutput(model, layer) });
+}
+
+/**
+ * The symbolic output of `layer` inside `model`'s graph. A layer object can belong to several
+ * graphs (other models, and the heads ablation builds), so `layer.output` is ambiguous; walking
+ * back from the model's outputs finds the call that is this model's.
+ */
+export function layerOutput(model: tf.LayersModel, layer: tf.layers.Layer): tf.SymbolicTensor {
+  const found = new Map<number, tf.SymbolicTensor>();
+  const seen = new Set<number>();
+  const visit = (t: tf.SymbolicTensor): void => {
+    if (seen.has(t.id)) return;
+    seen.add(t.id);
+    if (t.sourceLayer === layer) found.set(t.id, t);
+    const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+    if (node && t.sourceLayer.getClassName() !== "InputLayer") node.inputTensors.forEach(visit);
+  };
+  model.outputs.forEach(visit);
+  if (found.size === 0) throw new InterpError("unknown-layer", `layer ${layer.name} does not lead to the output of this model`);
+  if (found.size > 1) throw new InterpError("unsplittable-model", `layer ${layer.name} is used ${found.size} times in the model (or has several outputs); its activation is ambiguous`);
+  return [...found.values()][0];
 }
 
 /** Reduces [batch, ...spatial, units] to [batch, units]; rank-2 tensors and `none` pass through. */

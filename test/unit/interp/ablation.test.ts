@@ -6,10 +6,11 @@ import {
 } from "../../../src/core/interp/ablation";
 import { InterpError, layerActivations } from "../../../src/core/interp/activations";
 import { classSelectivity } from "../../../src/core/interp/selectivity";
-import { createRng } from "../../../src/core/stats/rng";
+import { createRng, type Rng } from "../../../src/core/stats/rng";
 
 const rng = createRng(42);
-const randn = (...shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+const randn = (...shape: number[]) => normals(rng, shape);
+const normals = (r: Rng, shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r.normal()), shape);
 
 /** x[8] → "h" dense(6, relu) → "h2" dense(5, relu) → "out" dense(3, softmax), seeded weights. */
 function mlp(): tf.Sequential {
@@ -20,7 +21,9 @@ function mlp(): tf.Sequential {
       tf.layers.dense({ units: 3, activation: "softmax", name: "out" }),
     ],
   });
-  for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => randn(...w.shape).add(0.2))));
+  // Its own seeded stream: the same weights whichever tests ran before.
+  const weights = createRng(7);
+  for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => normals(weights, w.shape).add(0.2))));
   return model;
 }
 
@@ -67,27 +70,35 @@ test("ablating nothing gives the model's own accuracy (full forward)", async () 
   assert.ok(expected > 0.5 && expected < 1);
   assert.equal(result.baseline, expected);
   assert.equal(result.accuracy[0], expected);
+  // The heads built for ablation call the later layers again; the model's own activations stay unambiguous.
+  assert.deepEqual((await layerActivations(model, X, { layer: "h2" })).shape, [N, 5]);
   model.dispose();
 });
 
-test("zero-ablating unit j equals zeroing its outgoing weights (outputs and accuracy, every unit)", async () => {
-  const model = mlp();
-  const labels = labelsFor(model, X);
-  const before = tf.memory().numTensors;
-  const site = await ablationSite(model, X, labels, { layer: "h", batchSize: 50 });
-  const each = await ablateEachUnit(model, X, labels, { layer: "h", maxBatchElements: 200 });
-  for (let j = 0; j < 6; j++) {
-    const zeroRow = (k: number[][]) => k.map((row, r) => (r === j ? row.map(() => 0) : row));
-    const ablated = site.outputs({ units: [j] });
-    const naive = withKernel(model, "h2", zeroRow, () => model.predict(X) as tf.Tensor);
-    assert.ok(maxAbsDiff(ablated, naive) < 1e-6, `unit ${j}`);
-    assert.equal(each.accuracy[j], withKernel(model, "h2", zeroRow, () => fullAccuracy(model, X, labels)), `unit ${j} accuracy`);
-    tf.dispose([ablated, naive]);
-  }
-  site.dispose();
-  assert.equal(tf.memory().numTensors, before);
-  model.dispose();
-});
+for (const strategy of ["auto", "edited"] as const) {
+  test(`zero-ablating unit j equals zeroing its outgoing weights (outputs and accuracy, every unit; strategy ${strategy})`, async () => {
+    const model = mlp();
+    const labels = labelsFor(model, X);
+    const before = tf.memory().numTensors;
+    const site = await ablationSite(model, X, labels, { layer: "h", batchSize: 50, strategy });
+    const each = await ablateEachUnit(model, X, labels, { layer: "h", maxBatchElements: 200, strategy });
+    for (let j = 0; j < 6; j++) {
+      const zeroRow = (k: number[][]) => k.map((row, r) => (r === j ? row.map(() => 0) : row));
+      const ablated = site.outputs({ units: [j] });
+      const naive = withKernel(model, "h2", zeroRow, () => model.predict(X) as tf.Tensor);
+      assert.ok(maxAbsDiff(ablated, naive) < 1e-6, `unit ${j}`);
+      assert.equal(each.accuracy[j], withKernel(model, "h2", zeroRow, () => fullAccuracy(model, X, labels)), `unit ${j} accuracy`);
+      tf.dispose([ablated, naive]);
+    }
+    // Mixed groups (single units of both modes, sets, subspaces) agree between the two strategies.
+    const mixed = [{ units: [1] }, { units: [2], mode: "mean" as const }, { units: [0, 4] }, { units: [3], mode: "mean" as const }, { directions: [[1, 1, 0, 0, 0, 0]] }, { units: [] }];
+    const other = await ablate(model, X, labels, { layer: "h", ablations: mixed, strategy: strategy === "auto" ? "edited" : "auto" });
+    assert.deepEqual(await site.accuracy(mixed), other.accuracy);
+    site.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+}
 
 test("mean-ablating unit j equals zeroing its outgoing weights and adding mean_j · W[j] to the next bias", async () => {
   const model = mlp();
@@ -98,16 +109,21 @@ test("mean-ablating unit j equals zeroing its outgoing weights and adding mean_j
   for (let i = 0; i < N; i++) meanJ += h.data[i * 6 + j] / N;
   const site = await ablationSite(model, X, labels, { layer: "h" });
   const ablated = site.outputs({ units: [j], mode: "mean" });
+  const edited = await ablationSite(model, X, labels, { layer: "h", strategy: "edited" });
+  const plain = edited.outputs({ units: [j], mode: "mean" });
+  assert.ok(maxAbsDiff(ablated, plain) < 1e-5);
+  plain.dispose();
+  edited.dispose();
   const layer = model.getLayer("h2");
   const [kernel, bias] = layer.getWeights().map((w) => w.clone());
   const k = kernel.arraySync() as number[][];
   const b = (bias.arraySync() as number[]).map((v, c) => v + meanJ * k[j][c]);
-  const edited = [tf.tensor2d(k.map((row, r) => (r === j ? row.map(() => 0) : row))), tf.tensor1d(b)];
-  layer.setWeights(edited);
+  const weights = [tf.tensor2d(k.map((row, r) => (r === j ? row.map(() => 0) : row))), tf.tensor1d(b)];
+  layer.setWeights(weights);
   const naive = model.predict(X) as tf.Tensor;
   layer.setWeights([kernel, bias]);
   assert.ok(maxAbsDiff(ablated, naive) < 1e-5);
-  tf.dispose([ablated, naive, kernel, bias, ...edited]);
+  tf.dispose([ablated, naive, kernel, bias, ...weights]);
   site.dispose();
   model.dispose();
 });

@@ -3,7 +3,7 @@
 // it, ablation computes the layer's activations once and runs only the head per ablation, and TCAV
 // differentiates the head with respect to the layer's output.
 import * as tf from "@tensorflow/tfjs";
-import { InterpError } from "../activations";
+import { InterpError, layerOutput } from "../activations";
 
 export interface Head {
   /** The sub-model: input = the split layer's output (per example), output = the model's output. */
@@ -23,8 +23,7 @@ export interface HeadOptions {
 /** The head of `model` after `layer`. Every path to the output must go through `layer` (no skip around it). */
 export function splitAt(model: tf.LayersModel, layer: tf.layers.Layer, options: HeadOptions = {}): Head {
   if (model.outputs.length !== 1) throw new InterpError("unsplittable-model", "only models with one output can be split");
-  const split = layer.output as tf.SymbolicTensor;
-  if (Array.isArray(split)) throw new InterpError("unsplittable-model", `layer ${layer.name} has several outputs`);
+  const split = layerOutput(model, layer);
   const input = tf.input({ shape: split.shape.slice(1) as number[], dtype: split.dtype, name: `${layer.name}_head_input` });
   const rebuilt = new Map<number, tf.SymbolicTensor>([[split.id, input]]);
   const created: tf.layers.Layer[] = [];

@@ -2,11 +2,13 @@
 // ablations are cheap. The layer's output is computed ONCE (batched) and kept on the device; each
 // ablation edits that tensor (zero or mean units, or project out a subspace) and runs only the head
 // (the layers after it). Several ablations share one head forward pass by stacking their edited
-// copies along the batch axis, up to a memory budget.
+// copies along the batch axis, up to a memory budget; when the head starts with a Dense layer, its
+// matrix product is shared too and each ablation is a low-rank correction (forward.ts).
 import * as tf from "@tensorflow/tfjs";
 import {
   checkBatchSize, checkInputs, InterpError, type LayerRef, type Labels, labelArray, resolveLayer, activationModel,
 } from "../activations";
+import { editedForward, lowRankForward, type ResolvedAblation } from "./forward";
 import { splitAt } from "./head";
 import { orthonormalBasis, projectOutBasis } from "./project";
 
@@ -26,6 +28,12 @@ export interface AblationSiteOptions {
    * Default 2^23 (32 MB of float32).
    */
   maxBatchElements?: number;
+  /**
+   * `auto` (default): a low-rank update of the first head layer when it is Dense, else `edited`:
+   * edited copies of the activations through the whole head. Both are exact; `edited` is the plain
+   * route, kept selectable to cross-check.
+   */
+  strategy?: "auto" | "edited";
 }
 
 export interface AblationSite {
@@ -64,19 +72,26 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const exampleSize = cached.size / Math.max(1, n);
   let disposed = false;
 
-  function edit(h: tf.Tensor, ablation: Ablation): tf.Tensor {
+  function resolve(ablation: Ablation): ResolvedAblation {
+    if ("directions" in ablation) return { basis: orthonormalBasis(ablation.directions, units) };
+    for (const u of ablation.units) {
+      if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new InterpError("invalid-input", `unit ${u} is not in 0..${units - 1} (layer ${layer.name})`);
+    }
+    return { units: [...new Set(ablation.units)], mode: ablation.mode ?? "zero" };
+  }
+
+  function edit(h: tf.Tensor, ablation: ResolvedAblation): tf.Tensor {
     return tf.tidy(() => {
-      if ("directions" in ablation) return projectOutBasis(h, tf.tensor2d(orthonormalBasis(ablation.directions, units)));
+      if ("basis" in ablation) return projectOutBasis(h, tf.tensor2d(ablation.basis));
       const keep = new Float32Array(units).fill(1);
-      for (const u of ablation.units) {
-        if (!(Number.isInteger(u) && u >= 0 && u < units)) throw new InterpError("invalid-input", `unit ${u} is not in 0..${units - 1} (layer ${layer.name})`);
-        keep[u] = 0;
-      }
+      for (const u of ablation.units) keep[u] = 0;
       const mask = tf.tensor1d(keep);
       const kept = h.mul(mask);
-      return (ablation.mode ?? "zero") === "mean" ? kept.add(mean.mul(tf.scalar(1).sub(mask))) : kept;
+      return ablation.mode === "mean" ? kept.add(mean.mul(tf.scalar(1).sub(mask))) : kept;
     });
   }
+
+  const forward = (options.strategy ?? "auto") === "auto" ? (lowRankForward(head) ?? editedForward(head, edit)) : editedForward(head, edit);
 
   function check(): void {
     if (disposed) throw new InterpError("invalid-input", "this ablation site was disposed");
@@ -84,19 +99,18 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
 
   async function accuracy(ablations: readonly Ablation[]): Promise<number[]> {
     check();
+    const resolved = ablations.map(resolve);
     const correct = new Float64Array(ablations.length);
     // Rows of one head pass: as many examples as fit, then as many ablations of them as fit.
-    const rows = Math.max(1, Math.floor(maxElements / exampleSize));
+    const rows = Math.max(1, Math.floor(maxElements / forward.rowSize(exampleSize)));
     const exampleChunk = Math.min(n, rows);
     const ablationChunk = Math.max(1, Math.floor(rows / exampleChunk));
     for (let start = 0; start < n; start += exampleChunk) {
       const size = Math.min(exampleChunk, n - start);
-      for (let a = 0; a < ablations.length; a += ablationChunk) {
-        const group = ablations.slice(a, a + ablationChunk);
+      for (let a = 0; a < resolved.length; a += ablationChunk) {
+        const group = resolved.slice(a, a + ablationChunk);
         const counts = tf.tidy(() => {
-          const h = cached.slice(start, size);
-          const stacked = tf.concat(group.map((ablation) => edit(h, ablation)));
-          const predicted = (head.model.predict(stacked, { batchSize: stacked.shape[0] }) as tf.Tensor).argMax(-1).reshape([group.length, size]);
+          const predicted = forward.run(cached.slice(start, size), group, mean).argMax(-1).reshape([group.length, size]);
           return predicted.equal(labelTensor.slice(start, size).expandDims(0)).sum(1);
         });
         const values = await counts.data();
@@ -109,7 +123,8 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
 
   function outputs(ablation: Ablation): tf.Tensor {
     check();
-    return tf.tidy(() => head.model.predict(edit(cached, ablation), { batchSize }) as tf.Tensor);
+    const resolved = resolve(ablation);
+    return tf.tidy(() => forward.run(cached, [resolved], mean));
   }
 
   const [baseline] = await accuracy([{ units: [] }]);
@@ -124,6 +139,7 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
       if (disposed) return;
       disposed = true;
       tf.dispose([cached, mean, labelTensor]);
+      forward.dispose();
       head.dispose();
     },
   };
