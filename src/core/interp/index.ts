@@ -3,3 +3,6 @@ export * from "./activations";
 export * from "./selectivity";
 export * from "./ablation";
 export * from "./representations";
+export * from "./attribution";
+export * from "./similarity";
+export * from "./sanity";
