@@ -18,11 +18,14 @@ export function cellChecks(model: NotebookModel, info: CellInfo): CellChecks {
   };
 }
 
-/** Cells showing a picture that are linked to declared hypotheses, with those and their checks. */
+/**
+ * Cells showing a picture that are linked to readable hypotheses, with those and their checks. A
+ * hypothesis cell that does not validate is invalid-hypothesis's finding: what it declares is unknown.
+ */
 export function* linkedVisuals(model: NotebookModel): Generator<{ info: CellInfo; hypotheses: HypothesisInfo[]; checks: CellChecks }> {
   for (const info of model.cells) {
     if (!info.visual) continue;
-    const hypotheses = linkedHypotheses(model, info);
+    const hypotheses = linkedHypotheses(model, info).filter((h) => h.hypothesis);
     if (hypotheses.length) yield { info, hypotheses, checks: cellChecks(model, info) };
   }
 }

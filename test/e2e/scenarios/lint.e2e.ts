@@ -1,7 +1,8 @@
 // The falsifiability linter in VS Code: opening a notebook fills the Problems panel with falsify
 // findings (rule ids as codes), the Falsifiability panel shows hypotheses → strength → linked cells
 // → checks, hypothesis cells carry their strength as a CodeLens, and a quick fix (declare a baseline
-// in H1) edits the hypothesis cell and changes the findings accordingly.
+// in H1) edits the hypothesis cell and changes the findings accordingly. Field names complete in
+// hypothesis cells.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { waitFor, type Scenario } from "../harness";
@@ -9,7 +10,7 @@ import { waitFor, type Scenario } from "../harness";
 const FILE = "lint.falsify";
 
 export const scenario: Scenario = {
-  name: "lint: problems, Falsifiability panel, strength and a quick fix",
+  name: "lint: problems, Falsifiability panel, strength, a quick fix and completion",
   workspaceFiles: { [FILE]: "test/fixtures/lint/visual-without-baseline.falsify" },
   timeoutMs: 180_000,
   async run({ page, openFile, runCommand, screenshot, log }) {
@@ -76,6 +77,15 @@ export const scenario: Scenario = {
     }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline never computed'");
     assert.ok(!after.some((r) => /H1 declares no baseline/.test(r)), "the fixed finding is gone");
     await screenshot("fixed");
+
+    // Completion of field names in a hypothesis cell: at the top level of H1, "te" offers `test`.
+    await cellRow(page, 0).locator(".monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("te");
+    await page.keyboard.press("Control+Space");
+    const suggestion = page.locator(".suggest-widget .monaco-list-row", { hasText: /^test/ });
+    await waitFor(() => suggestion.count(), 15_000, "the completion 'test' in H1's cell");
+    await screenshot("completion");
   },
 };
 

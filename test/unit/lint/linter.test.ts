@@ -114,3 +114,9 @@ test("fuzz: garbage in any cell, outputs or metadata never throws and never repo
   }
   assert.deepEqual(lintNotebook({ cells: null } as unknown as Notebook).diagnostics, []);
 });
+
+test("a picture linked to a hypothesis cell that does not validate is not blamed on what that cell declares", () => {
+  const broken = { language: "hypothesis", source: "id: H1\nclaim: x\nprediction: y\nnull: z\nte\n" };
+  const report = lintNotebook(notebook([broken, { source: `// @hypothesis H1\n${VISUAL.source}` }]));
+  assert.deepEqual(report.diagnostics.map((d) => d.rule), ["invalid-hypothesis"]);
+});
