@@ -7,7 +7,8 @@
 //   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
 //   --svg-dir dir   write every chart the run displays as an SVG file
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
 import { chartMeta, MIME } from "../core/display";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
@@ -118,7 +119,9 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   // verdict("H1", ...) finds the embedded hypotheses, as it finds the kernel's.
   runtime.setHypothesisLookup((id) => hypotheses.get(id));
   const rng = seedRandom(seed);
-  Object.assign(globalThis, { tf, display, hypotheses, fx: runtime, rng });
+  // `require` too, as kernel cells have it (an ES module script has none of its own).
+  const require = createRequire(resolve(process.argv[1] ?? "script.mjs"));
+  Object.assign(globalThis, { tf, display, hypotheses, fx: runtime, rng, require });
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
   console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);
 
