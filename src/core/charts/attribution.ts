@@ -18,10 +18,10 @@ export interface AttributionHeatmapOptions extends ChartOptions {
 export function attributionHeatmap(image: number[][], map: number[][], options: AttributionHeatmapOptions = {}): VegaLiteSpec {
   const shape = checkSameShape(image, map, "map");
   const signed = options.signed ?? map.some((row) => row.some((value) => value < 0));
-  const panel = heatmapPanel({ shape, size: options.size ?? 240, filter: undefined, zoom: "zoom", colour: signed ? SIGNED_COLOUR : MAGNITUDE_COLOUR });
-  const maps = cells(map).map(({ row, col, value }) => ({ row, col, attribution: value, shown: signed ? value : Math.abs(value) }));
+  const panel = heatmapPanel({ shape, size: options.size ?? 240, dataset: "map", zoom: "zoom", colour: signed ? SIGNED_COLOUR : MAGNITUDE_COLOUR });
+  const mapCells = cells(map).map(({ value, ...cell }) => ({ ...cell, attribution: value, shown: signed ? value : Math.abs(value) }));
   return falsifyChart(
-    { datasets: { image: imageCells(image), maps }, ...panel },
+    { datasets: { image: imageCells(image), map: mapCells }, ...panel },
     { chart: "attribution-heatmap", baselines: [] },
     `${options.method ?? "attribution"} over the input`,
     options,
@@ -70,20 +70,22 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
     ...(input.edgeDetector ? [{ id: "edge-detector", title: ["edge detector", similarity(input.edgeDetector)], baseline: "edge detector", compared: input.edgeDetector, map: input.edgeDetector.map }] : []),
   ];
   for (const panel of panels) checkSameShape(input.image, panel.map, `${panel.id} map`);
-  const maps = panels.flatMap((panel) => {
-    const max = Math.max(...panel.map.flat().map(Math.abs)) || 1;
-    return cells(panel.map).map(({ row, col, value }) => ({ panel: panel.id, row, col, attribution: value, shown: Math.abs(value) / max }));
-  });
+  const maps = Object.fromEntries(
+    panels.map((panel) => {
+      const max = Math.max(...panel.map.flat().map(Math.abs)) || 1;
+      return [panel.id, cells(panel.map).map(({ value, ...cell }) => ({ ...cell, attribution: value, shown: Math.abs(value) / max }))];
+    }),
+  );
   const size = options.size ?? 140;
   const compared = panels.flatMap((panel) => (panel.compared ? [panel.compared] : []));
   const statistics = [compared.some((c) => c.spearman !== undefined) ? "spearman" : undefined, compared.some((c) => c.ssim !== undefined) ? "ssim" : undefined].filter(Boolean);
   return falsifyChart(
     {
-      datasets: { image: imageCells(input.image), maps },
+      datasets: { image: imageCells(input.image), ...maps },
       columns: options.columns ?? (panels.length <= 4 ? panels.length : 4),
       concat: panels.map((panel, index) => ({
         title: { text: panel.title.filter(Boolean), fontSize: 11 },
-        ...heatmapPanel({ shape, size, filter: panel.id, zoom: `zoom_${index}`, colour: NORMALISED_COLOUR }),
+        ...heatmapPanel({ shape, size, dataset: panel.id, zoom: `zoom_${index}`, colour: NORMALISED_COLOUR }),
       })),
       resolve: { scale: { color: "shared" } },
     },
@@ -105,9 +107,10 @@ const NORMALISED_COLOUR = { field: "shown", type: "quantitative", title: "|attri
 
 /**
  * The image in grey, the map over it half-transparent; x/y are quantitative cell edges so the
- * interval selection bound to the scales zooms (band scales cannot be zoomed).
+ * interval selection bound to the scales zooms (band scales cannot be zoomed). Each map is its own
+ * named dataset with its cell edges precomputed: no per-panel filter or calculate at render time.
  */
-function heatmapPanel(panel: { shape: [number, number]; size: number; filter: string | undefined; zoom: string; colour: Record<string, unknown> }): VegaLiteSpec {
+function heatmapPanel(panel: { shape: [number, number]; size: number; dataset: string; zoom: string; colour: Record<string, unknown> }): VegaLiteSpec {
   const [rows, columns] = panel.shape;
   const scale = panel.size / Math.max(rows, columns);
   const position = {
@@ -116,23 +119,17 @@ function heatmapPanel(panel: { shape: [number, number]; size: number; filter: st
     y: { field: "row", type: "quantitative", scale: { domain: [0, rows], nice: false, zero: false, reverse: true }, axis: null },
     y2: { field: "row_end" },
   };
-  const edges = [
-    { calculate: "datum.col + 1", as: "col_end" },
-    { calculate: "datum.row + 1", as: "row_end" },
-  ];
   return {
     width: Math.round(columns * scale),
     height: Math.round(rows * scale),
     layer: [
       {
         data: { name: "image" },
-        transform: edges,
         mark: { type: "rect", tooltip: false },
         encoding: { ...position, fill: { field: "pixel", type: "quantitative", scale: { scheme: "greys", reverse: true }, legend: null } },
       },
       {
-        data: { name: "maps" },
-        transform: [...(panel.filter ? [{ filter: { field: "panel", equal: panel.filter } }] : []), ...edges],
+        data: { name: panel.dataset },
         params: [{ name: panel.zoom, select: { type: "interval", encodings: ["x", "y"] }, bind: "scales" }],
         mark: { type: "rect", opacity: 0.7 },
         encoding: {
@@ -158,10 +155,11 @@ function checkSameShape(image: number[][], map: number[][], what: string): [numb
   return shape;
 }
 
-function cells(matrix: number[][]): { row: number; col: number; value: number }[] {
-  return matrix.flatMap((values, row) => values.map((value, col) => ({ row, col, value })));
+/** One record per cell with its edges (row..row_end, col..col_end), as the rect marks draw it. */
+function cells(matrix: number[][]): { row: number; col: number; row_end: number; col_end: number; value: number }[] {
+  return matrix.flatMap((values, row) => values.map((value, col) => ({ row, col, row_end: row + 1, col_end: col + 1, value })));
 }
 
 function imageCells(image: number[][]): { row: number; col: number; pixel: number }[] {
-  return cells(image).map(({ row, col, value }) => ({ row, col, pixel: value }));
+  return cells(image).map(({ value, ...cell }) => ({ ...cell, pixel: value }));
 }
