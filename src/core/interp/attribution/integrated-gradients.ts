@@ -19,7 +19,7 @@ export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batch
    * (shared by all examples) or x's shape (one baseline per example). Not disposed.
    */
   baseline?: number | tf.Tensor;
-  /** Model evaluations per batch (examples × steps). Default 2048; lower it for large inputs. */
+  /** Model evaluations per batch (examples × steps). Default 1000 (faster than larger batches on CPU: they stay in cache); lower it for large inputs. */
   batchSize?: number;
 }
 
@@ -34,7 +34,7 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const baseline = options.baseline ?? 0;
   const exampleShape = x.shape.slice(1);
   checkBaseline(baseline, x);
-  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 2048) / steps));
+  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 1000) / steps));
   const perExample = exampleShape.reduce((a, b) => a * b, 1);
 
   const out = await perChunk(x, examplesPerBatch, (xChunk, start, size) => {

@@ -14,7 +14,7 @@ export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
   sigma?: number;
   /** Seed of the noise. Default 0. */
   seed?: number;
-  /** Model evaluations per batch (examples × samples). Default 2048. */
+  /** Model evaluations per batch (examples × samples). Default 1000. */
   batchSize?: number;
 }
 
@@ -39,7 +39,7 @@ export async function smoothGrad(model: Explainable, x: tf.Tensor, options: Smoo
     for (let k = 0; k < out.length; k++) out[k] = stream.normal() * scale;
     return out;
   };
-  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 2048) / samples));
+  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 1000) / samples));
   // Noise is drawn in example order before each chunk, so forks happen in the same order whatever the chunking.
   const noiseOf: Float32Array[] = Array.from({ length: x.shape[0] }, (_, i) => noise(i));
   const out = await perChunk(x, examplesPerBatch, (xChunk, start, size) => {
