@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { LoadedTf } from "../../../src/core/backend";
 import { DataError, loadModel, predict, saveLayersModel } from "../../../src/core/data";
 import { testTf } from "../../support/tf";
+import { writeGraphModel } from "./graph-model";
 
 let loaded: LoadedTf;
 before(async () => {
@@ -70,4 +71,18 @@ test("a TensorFlow SavedModel loads through tfjs-node, or says which backend it 
   (await y.data()).forEach((v, i) => assert.ok(Math.abs(v - want.y.flat()[i]) < 1e-6));
   assert.throws(() => predict(model, tf.zeros([1, 5])), isKind("wrong-input-shape"));
   model.model.dispose();
+});
+
+test("a tfjs graph model loads, checks its input shape and predicts x·W", async () => {
+  const W = [[1, 0, -1], [0.5, 2, 0], [0, 0, 1], [-2, 1, 3]];
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeGraphModel(dir, W);
+  const model = await loadModel(dir);
+  assert.equal(model.kind, "graph");
+  assert.deepEqual(model.inputShape, [null, 4]);
+  const x = [[1, 2, 3, 4], [0, -1, 0.5, 2]];
+  const y = await predict(model, tf.tensor2d(x)).data();
+  const want = x.flatMap((row) => [0, 1, 2].map((c) => row.reduce((s, v, k) => s + v * W[k][c], 0)));
+  want.forEach((v, i) => assert.ok(Math.abs(y[i] - v) < 1e-5));
+  assert.throws(() => predict(model, tf.zeros([2, 3])), isKind("wrong-input-shape"));
 });

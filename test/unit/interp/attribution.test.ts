@@ -1,6 +1,9 @@
 // Attribution against TensorFlow (Python, GradientTape, float64) on the same weights, closed forms
 // on a linear model, IG completeness and convergence, SmoothGrad's seeding, and tensor hygiene.
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { DataError, loadModel, type LoadedModel } from "../../../src/core/data";
@@ -14,6 +17,7 @@ import {
   smoothGrad,
 } from "../../../src/core/interp/attribution";
 import { testTf } from "../../support/tf";
+import { writeGraphModel } from "../data/graph-model";
 import { assertClose, interpReference } from "./reference";
 
 type IgCase = Record<string, number[][]> & { scoreDifference: number[] };
@@ -168,4 +172,16 @@ test("wrong input shape and maps for charts", async () => {
   assert.equal(map.length, 8);
   assert.equal(map[0].length, 8);
   assert.equal(map[3][5], g.values[64 + 3 * 8 + 5]);
+});
+
+test("a graph model is explained through its output: gradient = W[:, target]", async () => {
+  const W = [[1, 0, -1], [0.5, 2, 0], [0, 0, 1], [-2, 1, 3]];
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeGraphModel(dir, W);
+  const model = await loadModel(dir);
+  const input = tf.tensor2d([[1, 2, 3, 4]]);
+  const g = await noLeak(() => gradient(model, input, { target: 2 }));
+  assert.equal(g.output, "model-output");
+  assertClose(g.values, W.map((row) => row[2]), 1e-6, "graph gradient");
+  input.dispose();
 });
