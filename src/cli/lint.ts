@@ -120,7 +120,8 @@ function toSarif(results: FileResult[]) {
             informationUri: "https://falsify.dev",
             rules: RULES.map((rule) => ({
               id: rule.id,
-              name: rule.name,
+              // SARIF wants an identifier-like name (e.g. "VisualWithoutHypothesis"); the prose is the description.
+              name: rule.id.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase()),
               shortDescription: { text: rule.name },
               properties: { docs: rule.docs },
               defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },

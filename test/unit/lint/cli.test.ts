@@ -54,6 +54,8 @@ test("sarif: 2.1.0 with the rule table, levels and both file and cell locations"
   const [runObject] = sarif.runs;
   const rules = runObject.tool.driver.rules.map((r: { id: string }) => r.id);
   assert.ok(rules.includes("visual-without-hypothesis"));
+  assert.equal(runObject.tool.driver.rules[0].name, "VisualWithoutHypothesis");
+  assert.equal(runObject.tool.driver.rules[0].shortDescription.text, "Visualisation without a hypothesis");
   assert.equal(runObject.results.length, 3);
   const first = runObject.results[0];
   assert.equal(first.ruleId, "invalid-hypothesis");
