@@ -15,6 +15,8 @@ Float32Array holds them).
   (2012) closed-form unbiased HSIC instead, so agreement checks the algebra, not a copy.
 - probe: sklearn LogisticRegression (multinomial, lbfgs, L2 with C) on standardised features.
 """
+import gzip
+import hashlib
 import json
 import os
 import sys
@@ -25,6 +27,7 @@ from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 META = {
     "generator": "test/reference/interp/generate_representations.py",
     "python": sys.version.split()[0],
@@ -75,6 +78,37 @@ def selectivity_cases():
             "index": index.tolist(), "preferred": preferred.tolist(),
         })
     return cases
+
+
+def digits_mlp_case(rows=400):
+    """The shipped digits MLP's hidden layers on the first `rows` digits of the CSV (file order), with
+    the activations computed here in numpy from model.json + weights.bin, not by tfjs."""
+    folder = os.path.join(ROOT, "examples", "digits", "models", "mlp")
+    with open(os.path.join(folder, "model.json")) as f:
+        manifest = json.load(f)["weightsManifest"]
+    raw = open(os.path.join(folder, "weights.bin"), "rb").read()
+    weights, offset = {}, 0
+    for spec in manifest[0]["weights"]:
+        size = int(np.prod(spec["shape"]))
+        weights[spec["name"]] = np.frombuffer(raw, dtype=np.float32, count=size, offset=offset).reshape(spec["shape"]).astype(np.float64)
+        offset += 4 * size
+    with gzip.open(os.path.join(ROOT, "examples", "digits", "digits.csv.gz"), "rt") as f:
+        table = np.array([[int(v) for v in line.split(",")] for line in f if line.strip()][:rows])
+    x, labels = table[:, :64] / 16.0, table[:, 64]
+    dense1 = np.maximum(x @ weights["dense1/kernel"] + weights["dense1/bias"], 0)
+    dense2 = np.maximum(dense1 @ weights["dense2/kernel"] + weights["dense2/bias"], 0)
+    layers = {}
+    for name, acts in [("dense1", dense1), ("dense2", dense2)]:
+        index, preferred = selectivity(acts, labels, 10)
+        layers[name] = {"index": index.tolist(), "preferred": preferred.tolist()}
+    return {
+        "rows": rows, "weights_sha256": hashlib.sha256(raw).hexdigest(), "layers": layers,
+        "cka_dense1_dense2": {
+            "linear": cka(gram_linear(dense1), gram_linear(dense2)),
+            "debiased_linear": cka(gram_linear(dense1), gram_linear(dense2), debiased=True),
+            "rbf_median_1": cka(gram_rbf(dense1), gram_rbf(dense2)),
+        },
+    }
 
 
 # --- CKA (Kornblith et al. 2019, numpy formulation from their published notebook) --------------
@@ -159,7 +193,7 @@ def probe_case():
 
 
 if __name__ == "__main__":
-    write("selectivity", {"epsilon": 1e-7, "cases": selectivity_cases()})
+    write("selectivity", {"epsilon": 1e-7, "cases": selectivity_cases(), "digits_mlp": digits_mlp_case()})
     write("cka", cka_cases())
     write("probe", probe_case())
     print("wrote", ", ".join(f"test/reference/interp/{n}.json" for n in ("selectivity", "cka", "probe")))

@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { InterpError } from "../../../src/core/interp/activations";
+import { InterpError, layerActivations } from "../../../src/core/interp/activations";
 import { cka, debiasedCka, linearCka, rbfCka } from "../../../src/core/interp/representations/cka";
+import { digitsMlpInputs } from "./activations-digits";
 
 const reference = JSON.parse(readFileSync(join(__dirname, "../../reference/interp/cka.json"), "utf8"));
 const X: number[][] = reference.x, Y: number[][] = reference.y, Z: number[][] = reference.z;
@@ -74,4 +75,17 @@ test("accepts tensors, activations of any rank and arrays alike; errors are type
   assert.throws(() => cka(X, Y, { maxExamples: 10 }), (e: InterpError) => e.kind === "too-large");
   assert.throws(() => linearCka(X, X.map(() => [1, 2])), (e: InterpError) => e.kind === "invalid-input");
   assert.throws(() => debiasedCka(X.slice(0, 3), Y.slice(0, 3)), (e: InterpError) => e.kind === "invalid-input");
+});
+
+test("the shipped digits MLP: CKA between its hidden layers matches numpy's", async () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, "../../reference/interp/selectivity.json"), "utf8")).digits_mlp;
+  const { model, x } = await digitsMlpInputs(fixture);
+  const a = await layerActivations(model, x, { layer: "dense1" });
+  const b = await layerActivations(model, x, { layer: "dense2" });
+  const expected = fixture.cka_dense1_dense2;
+  assert.ok(Math.abs(linearCka(a, b) - expected.linear) < 1e-5);
+  assert.ok(Math.abs(debiasedCka(a, b) - expected.debiased_linear) < 1e-5);
+  assert.ok(Math.abs(rbfCka(a, b) - expected.rbf_median_1) < 1e-5);
+  x.dispose();
+  model.dispose();
 });

@@ -5,6 +5,7 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { InterpError } from "../../../src/core/interp/activations";
 import { classSelectivity, layerClassSelectivity } from "../../../src/core/interp/selectivity";
+import { digitsMlpInputs } from "./activations-digits";
 
 const reference = JSON.parse(readFileSync(join(__dirname, "../../reference/interp/selectivity.json"), "utf8"));
 
@@ -73,6 +74,18 @@ test("on a model: a hidden unit wired to one class input is selective, a dead on
   assert.ok(si.index[0] > 1 - 1e-6);
   assert.equal(si.index[1], 0);
   assert.ok(Math.abs(si.index[2]) < 1e-7);
+  x.dispose();
+  model.dispose();
+});
+
+test("the shipped digits MLP: per-unit SI of both hidden layers matches numpy's (activations computed in numpy from weights.bin)", async () => {
+  const { model, x, labels } = await digitsMlpInputs(reference.digits_mlp);
+  for (const layer of ["dense1", "dense2"]) {
+    const si = await layerClassSelectivity(model, x, labels, { layer, batchSize: 128 });
+    const expected = reference.digits_mlp.layers[layer];
+    expected.index.forEach((e: number, u: number) => assert.ok(Math.abs(si.index[u] - e) < 1e-5, `${layer} unit ${u}: ${si.index[u]} vs ${e}`));
+    assert.deepEqual(si.preferredClass, expected.preferred);
+  }
   x.dispose();
   model.dispose();
 });
