@@ -44,6 +44,8 @@ export interface SanityGridInput {
   method: { name: string; map: number[][] };
   /** The same method on models randomised from the top layer down, in that order; `layer` names the last randomised layer. */
   cascading?: (ComparedMap & { layer: string })[];
+  /** The same method on models with one layer randomised each. */
+  independent?: (ComparedMap & { layer: string })[];
   /** The same method on a model trained on randomly permuted labels. */
   labelRandomised?: ComparedMap;
   /** An edge detector applied to the image: a map that knows nothing of the model. */
@@ -66,6 +68,7 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
   const panels: { id: string; title: string[]; baseline?: string; compared?: ComparedMap; map: number[][] }[] = [
     { id: "method", title: [input.method.name, "trained model"], map: input.method.map },
     ...(input.cascading ?? []).map((step, index) => ({ id: `cascading-${index}`, title: [`cascading: to ${step.layer}`, similarity(step)], baseline: `cascading randomisation: ${step.layer}`, compared: step, map: step.map })),
+    ...(input.independent ?? []).map((step, index) => ({ id: `independent-${index}`, title: [`independent: ${step.layer}`, similarity(step)], baseline: `independent randomisation: ${step.layer}`, compared: step, map: step.map })),
     ...(input.labelRandomised ? [{ id: "label-randomised", title: ["label-randomised model", similarity(input.labelRandomised)], baseline: "label randomisation", compared: input.labelRandomised, map: input.labelRandomised.map }] : []),
     ...(input.edgeDetector ? [{ id: "edge-detector", title: ["edge detector", similarity(input.edgeDetector)], baseline: "edge detector", compared: input.edgeDetector, map: input.edgeDetector.map }] : []),
   ];

@@ -3,6 +3,7 @@
 // notebook renderer draws them; `renderSvg`/`renderPng` draw them outside VS Code.
 export * from "./spec";
 export * from "./attribution";
+export * from "./sanity";
 export * from "./ablation";
 export * from "./distribution";
 export * from "./histogram";

@@ -19,6 +19,20 @@ const units = [0, 1, 2, 4, 8];
 /** Five random orders whose accuracy falls 1% per unit, spread ±0.4% per unit. */
 const draws = [-2, -1, 0, 1, 2].map((spread) => units.map((u) => 0.9 - u * (0.01 + spread * 0.002)));
 
+/** A sanity-check report as interp's `sanityCheck` returns it: two examples, four controls. */
+export const sanityReport: charts.SanityReportLike = {
+  method: "gradient",
+  n: 2,
+  images: [image, image.map((row) => row.map((v) => 1 - v))],
+  maps: [map, map.map((row) => row.map((v) => -v))],
+  controls: [
+    { id: "cascading-1", kind: "cascading", label: "cascading randomisation: logits", layers: ["logits"], maps: [image, image], similarity: { spearmanAbs: [0.9, 0.8], spearman: [0.7, 0.6], ssim: [0.5, 0.4] } },
+    { id: "cascading-2", kind: "cascading", label: "cascading randomisation: logits → conv1", layers: ["logits", "conv1"], maps: [image, image], similarity: { spearmanAbs: [0.2, Number.NaN], spearman: [0.1, 0.1], ssim: [0.1, 0.05] } },
+    { id: "independent-conv1", kind: "independent", label: "independent randomisation: conv1", layers: ["conv1"], maps: [map, map], similarity: { spearmanAbs: [0.3, 0.35], spearman: [0.2, 0.25], ssim: [0.2, 0.2] } },
+    { id: "edge-detector", kind: "edge-detector", label: "edge detector (Sobel)", layers: [], maps: [image, map], similarity: { spearmanAbs: [0.6, 0.65], spearman: [0.5, 0.55], ssim: [0.3, 0.35] } },
+  ],
+};
+
 export const examples: Record<string, () => VegaLiteSpec> = {
   "attribution-heatmap": () => charts.attributionHeatmap(image, map, { method: "saliency", hypothesis: "H1" }),
   "attribution-grid": () =>
@@ -35,6 +49,8 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       },
       { hypothesis: "H2" },
     ),
+  "sanity-grid": () => charts.sanityGrid(sanityReport, { example: 1, hypothesis: "H2" }),
+  "sanity-similarity": () => charts.sanitySimilarity(sanityReport, { hypothesis: "H2" }),
   "ablation-curves": () =>
     charts.ablationCurves(
       { unitsAblated: units, curves: [{ order: "most selective first", accuracy: units.map((u) => 0.9 - u * 0.03) }], random: { draws } },

@@ -1,0 +1,103 @@
+// Charts straight from a sanity-check report (what interp's `sanityCheck` returns): the grid for one
+// example, and the similarity of every control's maps to the method's over all examples, so the
+// grid's example is not shown alone and the verdict can be read off the spread.
+import type { VegaLiteSpec } from "../display";
+import { attributionGrid, type ComparedMap, type SanityGridInput, type SanityGridOptions } from "./attribution";
+import { type ChartOptions, ChartError, falsifyChart, formatNumber } from "./spec";
+
+/** The parts of interp's `SanityReport` the charts read (a `SanityReport` is one). */
+export interface SanityReportLike {
+  method: string;
+  n: number;
+  images: number[][][];
+  maps: number[][][];
+  controls: {
+    id: string;
+    kind: "cascading" | "independent" | "label-randomised" | "edge-detector";
+    label: string;
+    layers: string[];
+    maps: number[][][];
+    similarity: Record<string, number[]>;
+  }[];
+}
+
+export interface SanityReportGridOptions extends SanityGridOptions {
+  /** Which example of the report to draw. Default 0. */
+  example?: number;
+  /** Rank correlation to title the panels with: of |maps| (Adebayo et al.'s choice, default) or signed. */
+  rank?: "spearmanAbs" | "spearman";
+  /** Leave out the independent-randomisation panels (there is one per layer). Default false. */
+  withoutIndependent?: boolean;
+}
+
+/** The sanity grid of one example of a report: its map beside every control's, with their similarities. */
+export function sanityGrid(report: SanityReportLike, options: SanityReportGridOptions = {}): VegaLiteSpec {
+  const example = options.example ?? 0;
+  if (!Number.isInteger(example) || example < 0 || example >= report.n) {
+    throw new ChartError("invalid-input", `example ${example} is not in the report: pick 0 to ${report.n - 1}.`);
+  }
+  const rank = options.rank ?? "spearmanAbs";
+  const compared = (control: SanityReportLike["controls"][number]): ComparedMap => ({ map: control.maps[example], spearman: control.similarity[rank]?.[example], ssim: control.similarity.ssim?.[example] });
+  const ofKind = (kind: SanityReportLike["controls"][number]["kind"]) => report.controls.filter((control) => control.kind === kind);
+  const labelRandomised = ofKind("label-randomised")[0];
+  const edgeDetector = ofKind("edge-detector")[0];
+  const input: SanityGridInput = {
+    image: report.images[example],
+    method: { name: report.method, map: report.maps[example] },
+    cascading: ofKind("cascading").map((control) => ({ layer: control.layers.at(-1) ?? control.id, ...compared(control) })),
+    independent: options.withoutIndependent ? [] : ofKind("independent").map((control) => ({ layer: control.layers[0] ?? control.id, ...compared(control) })),
+    labelRandomised: labelRandomised && compared(labelRandomised),
+    edgeDetector: edgeDetector && compared(edgeDetector),
+  };
+  return attributionGrid(input, { ...options, title: options.title ?? `${report.method}: sanity checks on example ${example} of ${report.n}` });
+}
+
+export interface SanitySimilarityOptions extends ChartOptions {
+  /** Which similarity to plot. Default "spearmanAbs". */
+  measure?: string;
+  width?: number;
+}
+
+/**
+ * Per control, each example's similarity between the control's map and the method's map (one tick
+ * per example) and their mean. Maps that stay similar under randomisation fail the sanity check.
+ */
+export function sanitySimilarity(report: SanityReportLike, options: SanitySimilarityOptions = {}): VegaLiteSpec {
+  const measure = options.measure ?? "spearmanAbs";
+  const missing = report.controls.filter((control) => !control.similarity[measure]);
+  if (report.controls.length === 0 || missing.length) {
+    throw new ChartError("invalid-input", report.controls.length === 0 ? "the report has no controls to compare with." : `no "${measure}" similarity for ${missing.map((c) => c.id).join(", ")}: pick a measure the report has (${Object.keys(report.controls[0].similarity).join(", ")}).`);
+  }
+  const labels = report.controls.map((control) => control.label);
+  // NaN similarities (a constant map has no rank correlation) are left out, as the report's summary does.
+  const rows = report.controls.flatMap((control) => control.similarity[measure].flatMap((value, example) => (Number.isFinite(value) ? [{ control: control.label, example, value }] : [])));
+  const means = report.controls.map((control) => {
+    const values = control.similarity[measure].filter(Number.isFinite);
+    const mean = values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+    return { control: control.label, mean, label: `mean ${formatNumber(mean)} (n = ${values.length})` };
+  });
+  const y = { field: "control", type: "nominal", sort: labels, title: null, axis: { labelLimit: 0 } };
+  const bounded = ["spearman", "spearmanAbs", "ssim"].includes(measure);
+  const x = { field: "value", type: "quantitative", title: `${measure} with the method's map`, ...(bounded ? { scale: { domain: [-1, 1] } } : {}) };
+  return falsifyChart(
+    {
+      width: options.width ?? 360,
+      height: { step: 22 },
+      layer: [
+        {
+          data: { values: rows },
+          mark: { type: "tick", opacity: 0.5, thickness: 1 },
+          encoding: { x, y, tooltip: [{ field: "control", type: "nominal" }, { field: "example", type: "quantitative" }, { field: "value", type: "quantitative", format: ".3f", title: measure }] },
+        },
+        {
+          data: { values: means },
+          mark: { type: "tick", thickness: 3, color: "#e45756" },
+          encoding: { x: { field: "mean", type: "quantitative" }, y, tooltip: [{ field: "control", type: "nominal" }, { field: "label", type: "nominal", title: "mean" }] },
+        },
+      ],
+    },
+    { chart: "sanity-similarity", baselines: labels, statistic: measure, distribution: true },
+    `${report.method}: similarity of control maps to the method's, over ${report.n} examples`,
+    options,
+  );
+}
