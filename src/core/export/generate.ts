@@ -57,13 +57,17 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
     "",
     `const ${HANDLE} = await startScript(${JSON.stringify(config, null, 2)});`,
     `const { ${globals.join(", ")} } = ${HANDLE};`,
+    ...boundImports(code.map(({ facts }) => facts)),
     "",
     bodies.join("\n"),
     `await ${HANDLE}.finish();`,
     "",
   ].join("\n");
   const header = headerLines(plan, options, seed).join("\n");
-  const script = options.language === "mjs" ? `${header}\n${toJavaScript(body)}` : `${header}\n${body}`;
+  // Compiled either way: a script esbuild rejects (a case the checks above missed) is refused, not written.
+  const compiled = toJavaScript(body);
+  if (!compiled.ok) return compiled;
+  const script = `${header}\n${options.language === "mjs" ? compiled.code : body}`;
   return { ok: true, script, cellIds: config.cells, hypotheses: plan.hypotheses.map(({ hypothesis }) => hypothesis.id) };
 }
 
@@ -110,10 +114,9 @@ function usedGlobals(facts: CellFacts[]): string[] {
 function cellBody(source: string, facts: CellFacts): string {
   const edits: Edit[] = [];
   for (const statement of facts.imports) {
-    const text = boundImport(statement);
-    // A hoisted import leaves no empty line behind.
-    const end = text === "" && source[statement.end] === "\n" ? statement.end + 1 : statement.end;
-    edits.push({ start: statement.start, end, text });
+    // Imports move to the top of the script; the one they leave leaves no empty line behind.
+    const end = source[statement.end] === "\n" ? statement.end + 1 : statement.end;
+    edits.push({ start: statement.start, end, text: "" });
   }
   const trailing = facts.trailingExpression;
   if (trailing && !isShownAlready(source.slice(trailing.start, trailing.end))) {
@@ -135,14 +138,29 @@ function boundTo(statement: ImportFacts): "tf" | "fx" | undefined {
   return TFJS_MODULES.has(statement.module) ? "tf" : statement.module === RUNTIME_MODULE ? "fx" : undefined;
 }
 
-function boundImport(statement: ImportFacts): string {
-  const source = boundTo(statement);
-  if (!source || statement.typeOnly) return "";
+/**
+ * The cells' tfjs and "falsify" imports, once each, as bindings to the runtime's `tf` and `fx`
+ * (`import { mean } from "falsify"` -> `const { mean } = fx;`), right after the runtime starts.
+ */
+function boundImports(facts: CellFacts[]): string[] {
   const lines: string[] = [];
-  for (const local of [statement.namespace, statement.default]) if (local && local !== source) lines.push(`const ${local} = ${source};`);
-  const named = statement.named.filter((n) => !n.typeOnly).map((n) => (n.imported === n.local ? n.local : `${n.imported}: ${n.local}`));
-  if (named.length) lines.push(`const { ${named.join(", ")} } = ${source};`);
-  return lines.join("\n");
+  const named = { tf: new Map<string, string>(), fx: new Map<string, string>() };
+  const aliases = new Set<string>();
+  for (const statement of facts.flatMap((f) => f.imports)) {
+    const source = boundTo(statement);
+    if (!source || statement.typeOnly) continue;
+    for (const local of [statement.namespace, statement.default]) {
+      if (local && local !== source && !aliases.has(local)) {
+        aliases.add(local);
+        lines.push(`const ${local} = ${source};`);
+      }
+    }
+    for (const n of statement.named) if (!n.typeOnly) named[source].set(n.local, n.imported === n.local ? n.local : `${n.imported}: ${n.local}`);
+  }
+  for (const source of ["tf", "fx"] as const) {
+    if (named[source].size) lines.push(`const { ${[...named[source].values()].join(", ")} } = ${source};`);
+  }
+  return lines;
 }
 
 /** The cells' other imports, once each, at the top of the script (ES modules hoist them anyway). */
@@ -186,8 +204,19 @@ function markdownBlock(cellId: string, source: string): string {
  * TypeScript -> JavaScript with esbuild. esbuild drops ordinary comments, so the markers and the
  * markdown comments travel as legal comments (`//!`) and are turned back afterwards.
  */
-function toJavaScript(typescript: string): string {
+function toJavaScript(typescript: string): { ok: true; code: string } | { ok: false; error: ExportError } {
   const marked = typescript.replace(/^\/\/( %% \[|(?= )|$)/gm, "//!$1");
-  const { code } = transformSync(marked, { loader: "ts", format: "esm", target: "node20", legalComments: "inline" });
-  return code.replace(/^\/\/!/gm, "//").replace(/\n(\/\/ %% \[)/g, "\n\n$1").replace(/\n(await falsifyScript\.finish\(\);)/, "\n\n$1");
+  let code: string;
+  try {
+    code = transformSync(marked, { loader: "ts", format: "esm", target: "node20", legalComments: "inline" }).code;
+  } catch (error) {
+    const first = (error as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0];
+    const line = first?.location?.line ?? 1;
+    const markers = [...typescript.split("\n").slice(0, line).join("\n").matchAll(/^\/\/ %% \[([^\]]+)\]/gm)];
+    const cellId = markers[markers.length - 1]?.[1] ?? "";
+    const message = `cell ${cellId || "(script preamble)"} does not compile as part of one script: ${first?.text ?? (error as Error).message}`;
+    return { ok: false, error: { kind: "syntax", cellId, message } };
+  }
+  code = code.replace(/^\/\/!/gm, "//").replace(/\n(\/\/ %% \[)/g, "\n\n$1").replace(/\n(await falsifyScript\.finish\(\);)/, "\n\n$1");
+  return { ok: true, code };
 }

@@ -140,6 +140,14 @@ describe("generated scripts (golden)", () => {
     assert.match(result.script, /^const \{ tf, display, fx \} = falsifyScript;$/m);
   });
 
+  test("the same runtime import in several cells is bound once", () => {
+    const nb2 = notebook(code("a", 'import { mean, createRng } from "falsify";\nconst m = mean([1]);'), code("b", 'import { createRng, verdict } from "falsify";\nconst r = createRng(1);'));
+    const result = exported(nb2, { language: "mjs" });
+    assert.ok(result.ok, result.ok ? "" : result.error.message);
+    assert.equal(result.script.match(/createRng/g)?.length, 2, "one binding, one use");
+    assert.match(result.script, /^const \{ mean, createRng, verdict \} = fx;$/m);
+  });
+
   test("the trailing expression is displayed as the kernel displays it, and a cell without `;` cannot run into the next", () => {
     const nb2 = notebook(code("a", "const x = 2\nx * 3"), code("b", "(async () => 1)()"));
     const result = exported(nb2);
@@ -194,6 +202,13 @@ describe("refusals name the cell and why", () => {
     assert.equal(error.kind, "redeclared");
     assert.equal(error.cellId, "b");
     assert.match(error.message, /declares model again \(cell a declared it first\)/);
+  });
+
+  test("a cell that would not compile as part of the script is refused, not written", () => {
+    const error = refused(notebook(code("a", "const k = 1;"), code("twice", "const x = 1;\nlet x = 2;")));
+    assert.equal(error.kind, "syntax");
+    assert.equal(error.cellId, "twice");
+    assert.match(error.message, /"x" has already been declared/);
   });
 
   test("a cell that does not parse, an unknown cell, a referenced hypothesis that does not parse", () => {
