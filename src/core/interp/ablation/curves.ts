@@ -3,7 +3,7 @@
 // orders, whose spread is the band a "this order matters" claim must leave (Morcos et al. 2018).
 import type * as tf from "@tensorflow/tfjs";
 import { createRng } from "../../stats/rng";
-import { InterpError, type Labels, layerActivations } from "../activations";
+import { InterpError, type Labels, layerActivations, resolveLayer } from "../activations";
 import { quantiles } from "../quantile";
 import { classSelectivity } from "../selectivity";
 import { type Ablation, type AblationSiteOptions, withAblationSite } from "./site";
@@ -37,11 +37,9 @@ export async function ablateEachUnit(
   labels: Labels,
   options: AblationSiteOptions & { mode?: "zero" | "mean" },
 ): Promise<AblationResult> {
-  return withAblationSite(model, inputs, labels, options, async (site) => ({
-    layer: site.layer,
-    baseline: site.baseline,
-    accuracy: await site.accuracy(Array.from({ length: site.units }, (_, u) => ({ units: [u], mode: options.mode }))),
-  }));
+  const shape = resolveLayer(model, options.layer).outputShape as number[];
+  const ablations = Array.from({ length: shape[shape.length - 1] }, (_, u) => ({ units: [u], mode: options.mode }));
+  return ablate(model, inputs, labels, { ...options, ablations });
 }
 
 export interface CumulativeAblationOptions extends AblationSiteOptions {
