@@ -1,17 +1,19 @@
 // Preregistration in the editor: a hypothesis edited after its result was recorded is flagged
 // (edited-after-results); the quick fix asks for a reason and appends an amendment to the notebook's
-// log, which clears the finding and is saved in the file, next to the original record.
+// log, which clears the finding and is saved in the file, next to the original record. And a
+// notebook whose hypothesis has a verdict but no record gets one: the hash of the hypothesis cell.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { sourceHash } from "../../../src/core/hash";
 import { waitFor, type Scenario } from "../harness";
 
 const FILE = "preregistered.falsify";
+const UNREGISTERED = "unregistered.falsify";
 const REASON = "5 units: the layer has only 64 units";
 
 export const scenario: Scenario = {
   name: "lint: record an amendment to a hypothesis edited after its results",
-  workspaceFiles: { [FILE]: "test/fixtures/lint/edited-after-results.falsify" },
+  workspaceFiles: { [FILE]: "test/fixtures/lint/edited-after-results.falsify", [UNREGISTERED]: "test/fixtures/lint/visual-without-quantification.falsify" },
   timeoutMs: 150_000,
   async run({ page, openFile, readText, screenshot }) {
     const before = JSON.parse(readText(FILE));
@@ -50,6 +52,18 @@ export const scenario: Scenario = {
     assert.equal(added.from, before.metadata.preregistration.records.H1.hash);
     assert.equal(added.to, sourceHash(h1), "the amendment registers the hypothesis as it is now");
     await screenshot("amended");
+
+    // H2 of this notebook has a verdict in its outputs and no record: opening it registers H2.
+    const unregistered = JSON.parse(readText(UNREGISTERED));
+    assert.equal(unregistered.metadata.preregistration, undefined);
+    await openFile(UNREGISTERED);
+    await waitFor(() => page.locator(".tabs-container .tab.active.dirty").count(), 30_000, `${UNREGISTERED} to be changed by the registration`);
+    await page.keyboard.press("Control+S");
+    const registered = await waitFor(() => JSON.parse(readText(UNREGISTERED)).metadata.preregistration, 20_000, `${UNREGISTERED} to be saved with its record`);
+    const h2 = unregistered.cells.find((c: { id: string }) => c.id === "h2");
+    assert.deepEqual(Object.keys(registered.records), ["H2"], "only the hypothesis with a verdict is registered");
+    assert.equal(registered.records.H2.hash, sourceHash(h2.source.join("")));
+    assert.equal(registered.records.H2.cellId, "h2");
   },
 };
 
