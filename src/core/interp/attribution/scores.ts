@@ -3,6 +3,7 @@
 // softmax layer; `output: "model-output"` explains whatever the model returns.
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
+import { layerChain } from "./layer-chain";
 
 /** Maps a batch of inputs to class scores [batch, classes]; must be differentiable for gradients. */
 export type ScoreFunction = (x: tf.Tensor) => tf.Tensor;
@@ -23,7 +24,7 @@ export interface ScoredModel {
   inputShape?: (number | null)[];
 }
 
-const subModels = new WeakMap<tf.LayersModel, ScoreFunction>();
+const cache = new WeakMap<tf.LayersModel, Partial<Record<ScoreOutput, ScoredModel>>>();
 
 /** The score function of `model`: its logits when asked and found, else its output. */
 export function scoredModel(model: Explainable, output: ScoreOutput = "logits"): ScoredModel {
@@ -35,37 +36,44 @@ export function scoredModel(model: Explainable, output: ScoreOutput = "logits"):
   if (model instanceof tf.GraphModel) {
     return { scores: (x) => model.predict(x) as tf.Tensor, output: "model-output", inputShape: model.inputs[0]?.shape?.map((s) => (s === -1 ? null : s)) };
   }
-  const inputShape = model.inputs[0].shape;
-  const logits = output === "logits" ? logitsOf(model) : undefined;
-  if (logits) return { scores: logits, output: "logits", inputShape };
-  return { scores: (x) => model.apply(x) as tf.Tensor, output: "model-output", inputShape };
+  const cached = cache.get(model) ?? {};
+  cache.set(model, cached);
+  return (cached[output] ??= layersScores(model, output));
 }
 
-/** The pre-softmax scores of a layers model whose last layer is a softmax, else undefined. */
-function logitsOf(model: tf.LayersModel): ScoreFunction | undefined {
-  const cached = subModels.get(model);
-  if (cached) return cached;
-  const last = model.layers[model.layers.length - 1];
-  const config = last.getConfig() as { activation?: string };
-  if (config.activation !== "softmax") return undefined;
-  const below = last.input as tf.SymbolicTensor;
-  const isInput = model.inputs.includes(below);
-  const feed: ScoreFunction = isInput ? (x) => x : (() => {
+/**
+ * Scores of a layers model. With `logits`, a final softmax is looked through: a last Activation
+ * layer is dropped, a last Dense layer's activation is skipped. Sequential models of standard layers
+ * run as a gradient-lean chain of unfused ops (layer-chain.ts); others through the layers themselves.
+ */
+function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
+  const inputShape = model.inputs[0].shape;
+  const n = model.layers.length;
+  const last = model.layers[n - 1];
+  const softmaxLast = output === "logits" && (last.getConfig() as { activation?: string }).activation === "softmax";
+  const dropLast = softmaxLast && last.getClassName() === "Activation";
+  const linearLast = softmaxLast && last.getClassName() === "Dense";
+  const found: ScoreOutput = dropLast || linearLast ? "logits" : "model-output";
+  const chain = layerChain(model, dropLast ? n - 1 : n, linearLast);
+  if (chain) return { scores: chain, output: found, inputShape };
+  if (dropLast) {
+    const below = last.input as tf.SymbolicTensor;
+    if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape };
     const sub = tf.model({ inputs: model.inputs, outputs: below });
-    return (x: tf.Tensor) => sub.apply(x) as tf.Tensor;
-  })();
-  let scores: ScoreFunction;
-  if (last.getClassName() === "Activation") scores = feed;
-  else if (last.getClassName() === "Dense") {
-    // A Dense layer with a softmax activation: its kernel and bias give the logits.
-    const [kernel, bias] = last.getWeights();
-    scores = (x) => {
-      const z = tf.matMul(feed(x) as tf.Tensor2D, kernel as tf.Tensor2D);
-      return bias ? tf.add(z, bias) : z;
+    return { scores: (x) => sub.apply(x) as tf.Tensor, output: found, inputShape };
+  }
+  if (linearLast) {
+    // A Dense layer with a softmax activation: the model up to it, then its kernel and bias.
+    const below = last.input as tf.SymbolicTensor;
+    const sub = model.inputs.includes(below) ? undefined : tf.model({ inputs: model.inputs, outputs: below });
+    const [kernel, bias] = last.weights;
+    const scores: ScoreFunction = (x) => {
+      const z = tf.matMul((sub ? sub.apply(x) : x) as tf.Tensor2D, kernel.read() as tf.Tensor2D);
+      return bias ? tf.add(z, bias.read()) : z;
     };
-  } else return undefined;
-  subModels.set(model, scores);
-  return scores;
+    return { scores, output: found, inputShape };
+  }
+  return { scores: (x) => model.apply(x) as tf.Tensor, output: "model-output", inputShape };
 }
 
 /** Checks `x` against the model's declared input shape (clear `wrong-input-shape` error). */
