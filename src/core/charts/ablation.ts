@@ -15,7 +15,10 @@ export interface RandomBand {
   orders?: number;
 }
 
+/** interp's `cumulativeAblation` result is one as is. */
 export interface AblationCurvesInput {
+  /** The ablated layer, for the title. */
+  layer?: string;
   /** x positions: the number of units ablated at each step. */
   unitsAblated: number[];
   /** Curves for the orders under test, e.g. { order: "selectivity, high first", accuracy: [...] }. */
@@ -88,7 +91,7 @@ export function ablationCurves(input: AblationCurvesInput, options: AblationCurv
       ],
     },
     { chart: "ablation-curves", baselines: ["random orders"] },
-    `${metric} as units are ablated, by order vs random orders`,
+    `${metric} as units${input.layer ? ` of ${input.layer}` : ""} are ablated, by order vs random orders`,
     options,
   );
 }

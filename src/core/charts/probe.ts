@@ -1,7 +1,7 @@
 // Probe accuracy per layer beside the same probe on a control task (Hewitt & Liang 2019): a probe
 // that learns random labels as well as real ones shows the probe's capacity, not the layer's content.
 import type { VegaLiteSpec } from "../display";
-import { type ChartOptions, falsifyChart, LEGEND, sameLength } from "./spec";
+import { type ChartOptions, ChartError, falsifyChart, LEGEND, sameLength } from "./spec";
 
 export interface ProbeAccuracyInput {
   /** Layer names, input to output. */
@@ -16,6 +16,13 @@ export interface ProbeAccuracyInput {
   interval?: { lower: number[]; upper: number[] };
 }
 
+/** One layer's probe and control-task probe; interp's `probeWithControl` result is one as is. */
+export interface LayerProbe {
+  layer: string;
+  task: { testAccuracy: number; majorityBaseline: number };
+  control: { testAccuracy: number };
+}
+
 export interface ProbeAccuracyOptions extends ChartOptions {
   /** Name of the probed property, e.g. "part of speech". */
   property?: string;
@@ -23,7 +30,26 @@ export interface ProbeAccuracyOptions extends ChartOptions {
   height?: number;
 }
 
-export function probeAccuracy(input: ProbeAccuracyInput, options: ProbeAccuracyOptions = {}): VegaLiteSpec {
+/**
+ * Probe accuracy per layer against the control task. Takes the series, or one probe result per
+ * layer (held-out accuracies; the chance rule is the majority-class baseline of the test split).
+ */
+export function probeAccuracy(input: ProbeAccuracyInput | readonly LayerProbe[], options: ProbeAccuracyOptions = {}): VegaLiteSpec {
+  if (Array.isArray(input)) return probeAccuracy(fromProbes(input as readonly LayerProbe[]), options);
+  return probeAccuracyChart(input as ProbeAccuracyInput, options);
+}
+
+function fromProbes(probes: readonly LayerProbe[]): ProbeAccuracyInput {
+  if (probes.length === 0) throw new ChartError("invalid-input", "probeAccuracy needs at least one layer's probe.");
+  return {
+    layers: probes.map((probe) => probe.layer),
+    accuracy: probes.map((probe) => probe.task.testAccuracy),
+    control: probes.map((probe) => probe.control.testAccuracy),
+    chance: Math.max(...probes.map((probe) => probe.task.majorityBaseline)),
+  };
+}
+
+function probeAccuracyChart(input: ProbeAccuracyInput, options: ProbeAccuracyOptions): VegaLiteSpec {
   const n = input.layers.length;
   sameLength(n, { accuracy: input.accuracy, control: input.control, ...(input.interval ? { "interval.lower": input.interval.lower, "interval.upper": input.interval.upper } : {}) });
   const task = options.property ? `${options.property} probe` : "probe";

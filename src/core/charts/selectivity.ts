@@ -5,10 +5,11 @@ import type { VegaLiteSpec } from "../display";
 import { histogram } from "./histogram";
 import { type ChartOptions, ChartError, falsifyChart } from "./spec";
 
+/** One layer's units; interp's `layerClassSelectivity` result is one as is. */
 export interface LayerSelectivity {
   layer: string;
-  /** One selectivity index per unit. */
-  values: number[];
+  /** The class-selectivity index of each unit. */
+  index: number[];
 }
 
 export interface SelectivityHistogramOptions extends ChartOptions {
@@ -23,11 +24,11 @@ export interface SelectivityHistogramOptions extends ChartOptions {
 export function selectivityHistograms(layers: LayerSelectivity[], options: SelectivityHistogramOptions = {}): VegaLiteSpec {
   if (layers.length === 0) throw new ChartError("invalid-input", "selectivityHistograms needs at least one layer.");
   const control = options.control;
-  const all = [...layers, ...(control?.layers ?? [])].flatMap((layer) => layer.values);
+  const all = [...layers, ...(control?.layers ?? [])].flatMap((layer) => layer.index);
   const extent: [number, number] = [Math.min(...all), Math.max(...all)];
   const binned = (source: string, layer: LayerSelectivity) =>
     // Densities, so a control with a different unit count is comparable.
-    histogram(layer.values, { bins: options.bins ?? 20, extent }).map((bin) => ({ layer: layer.layer, source, units: layer.values.length, ...bin }));
+    histogram(layer.index, { bins: options.bins ?? 20, extent }).map((bin) => ({ layer: layer.layer, source, units: layer.index.length, ...bin }));
   const trained = "trained";
   const rows = [...layers.flatMap((layer) => binned(trained, layer)), ...(control?.layers ?? []).filter((c) => layers.some((l) => l.layer === c.layer)).flatMap((layer) => binned(control!.name, layer))];
   const source = { field: "source", type: "nominal", title: null, scale: { domain: [trained, ...(control ? [control.name] : [])] } };

@@ -61,10 +61,10 @@ export const examples: Record<string, () => VegaLiteSpec> = {
   "selectivity-histograms": () =>
     charts.selectivityHistograms(
       [
-        { layer: "conv1", values: [0.1, 0.2, 0.2, 0.8] },
-        { layer: "conv2", values: [0.5, 0.6, 0.9] },
+        { layer: "conv1", index: [0.1, 0.2, 0.2, 0.8] },
+        { layer: "conv2", index: [0.5, 0.6, 0.9] },
       ],
-      { bins: 4, control: { name: "untrained network", layers: [{ layer: "conv1", values: [0.1, 0.1, 0.15] }, { layer: "conv2", values: [0.2, 0.3] }] } },
+      { bins: 4, control: { name: "untrained network", layers: [{ layer: "conv1", index: [0.1, 0.1, 0.15] }, { layer: "conv2", index: [0.2, 0.3] }] } },
     ),
   "cka-matrix": () =>
     charts.ckaMatrix(

@@ -4,11 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as charts from "../../../src/core/charts";
 import { chartMeta } from "../../../src/core/display";
-import type { SanityReport } from "../../../src/core/interp";
 import { sanityReport } from "./examples";
-
-// interp's report must stay usable as is: this line stops type-checking if the two drift apart.
-export const reportFitsCharts = (report: SanityReport): charts.SanityReportLike => report;
 
 test("the grid draws the chosen example with its controls' similarities, |ρ| by default", () => {
   const spec = charts.sanityGrid(sanityReport, { example: 1 }) as { concat: { title: { text: string[] } }[]; datasets: Record<string, { pixel?: number; attribution?: number }[]> };
