@@ -3,7 +3,7 @@
 
 export function hypothesisTemplate(id: string): string {
   return `id: ${id}
-claim: <one sentence: what mechanism do you claim?>
+claim: <one sentence, the mechanism you claim>
 prediction: <what you will observe if the claim holds, measurably>
 null: <what you will observe if it does not>
 intervention: ablation
