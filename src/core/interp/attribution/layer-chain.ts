@@ -23,11 +23,11 @@ export function layerChain(model: tf.LayersModel, end: number, linearLast: boole
   return (x) => ops.reduce((h, op) => op(h), x);
 }
 
-/** ReLU whose gradient is dy ⊙ (y > 0): one comparison instead of tfjs-node's composite `step`. */
+/** ReLU whose gradient is dy ⊙ sign(y) (y ≥ 0, so the mask y > 0; NaN stays NaN, as with tfjs' step): two ops instead of tfjs-node's six. */
 export const reluWithMaskGradient = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   const y = tf.relu(x);
   save([y]);
-  return { value: y, gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.cast(tf.greater(saved, 0), dy.dtype)) };
+  return { value: y, gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.sign(saved)) };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Op;
 
 const ACTIVATIONS: Record<string, Op> = {
