@@ -42,15 +42,19 @@ export const scenario: Scenario = {
     assert.doesNotMatch(await text(), /defined before the interrupt; the loop ran/, "the cell queued after the interrupted one did not run");
     await screenshot("interrupted");
 
-    // Run the last cell by itself, with its run button (shown on hover).
+    // Run the last cell by itself: focus it, then its run button (shown on the focused cell). The cell list
+    // is virtual and scrolls itself (not natively): wheel down until the cell is drawn on screen.
     const lastCell = page.locator('.notebook-editor .cell-list-container .monaco-list-row[data-index="4"]');
-    // The cell list is virtual: scroll down until the last cell is drawn.
     await page.locator(".notebook-editor .cell-list-container").first().hover();
+    const viewport = page.viewportSize()?.height ?? 800;
     await waitFor(async () => {
-      if (await lastCell.count()) return true;
-      await page.mouse.wheel(0, 400);
+      const box = (await lastCell.count()) ? await lastCell.boundingBox() : null;
+      if (box && box.y > 0 && box.y + box.height < viewport - 40) return true;
+      await page.mouse.wheel(0, 300);
       return false;
-    }, 15_000, "the last cell to be drawn");
+    }, 15_000, "the last cell to be drawn on screen");
+    await lastCell.locator(".monaco-editor .view-lines").first().click();
+    await waitFor(() => lastCell.locator(".monaco-editor.focused").count(), 10_000, "the last cell's editor to take focus");
     await lastCell.hover();
     await lastCell.locator(".run-button-container .action-label").first().click();
     await waitFor(async () => /defined before the interrupt; the loop ran/.test(await text()), 30_000, "the last cell to read the state kept across the interrupt");
