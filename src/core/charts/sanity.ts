@@ -2,24 +2,14 @@
 // example, and the similarity of every control's maps to the method's over all examples, so the
 // grid's example is not shown alone and the verdict can be read off the spread.
 import type { VegaLiteSpec } from "../display";
+import type { SanityControlResult, SanityReport, SimilarityMeasure } from "../interp/sanity";
 import { attributionGrid, type ComparedMap, type SanityGridInput, type SanityGridOptions } from "./attribution";
 import { type ChartOptions, ChartError, falsifyChart, formatNumber } from "./spec";
 
-/** The parts of interp's `SanityReport` the charts read (a `SanityReport` is one). */
-export interface SanityReportLike {
-  method: string;
-  n: number;
-  images: number[][][];
-  maps: number[][][];
-  controls: {
-    id: string;
-    kind: "cascading" | "independent" | "label-randomised" | "edge-detector";
-    label: string;
-    layers: string[];
-    maps: number[][][];
-    similarity: Record<string, number[]>;
-  }[];
-}
+/** The parts of interp's `SanityReport` the charts read (a `SanityReport` is one); any similarity may be missing. */
+export type SanityReportLike = Pick<SanityReport, "method" | "n" | "images" | "maps"> & {
+  controls: (Pick<SanityControlResult, "id" | "kind" | "label" | "layers" | "maps"> & { similarity: Partial<Record<SimilarityMeasure, number[]>> })[];
+};
 
 export interface SanityReportGridOptions extends SanityGridOptions {
   /** Which example of the report to draw. Default 0. */
@@ -54,7 +44,7 @@ export function sanityGrid(report: SanityReportLike, options: SanityReportGridOp
 
 export interface SanitySimilarityOptions extends ChartOptions {
   /** Which similarity to plot. Default "spearmanAbs". */
-  measure?: string;
+  measure?: SimilarityMeasure;
   width?: number;
 }
 
@@ -65,16 +55,17 @@ export interface SanitySimilarityOptions extends ChartOptions {
 export function sanitySimilarity(report: SanityReportLike, options: SanitySimilarityOptions = {}): VegaLiteSpec {
   const measure = options.measure ?? "spearmanAbs";
   const missing = report.controls.filter((control) => !control.similarity[measure]);
+  const values = (control: SanityReportLike["controls"][number]) => control.similarity[measure] ?? [];
   if (report.controls.length === 0 || missing.length) {
     throw new ChartError("invalid-input", report.controls.length === 0 ? "the report has no controls to compare with." : `no "${measure}" similarity for ${missing.map((c) => c.id).join(", ")}: pick a measure the report has (${Object.keys(report.controls[0].similarity).join(", ")}).`);
   }
   const labels = report.controls.map((control) => control.label);
   // NaN similarities (a constant map has no rank correlation) are left out, as the report's summary does.
-  const rows = report.controls.flatMap((control) => control.similarity[measure].flatMap((value, example) => (Number.isFinite(value) ? [{ control: control.label, example, value }] : [])));
+  const rows = report.controls.flatMap((control) => values(control).flatMap((value, example) => (Number.isFinite(value) ? [{ control: control.label, example, value }] : [])));
   const means = report.controls.map((control) => {
-    const values = control.similarity[measure].filter(Number.isFinite);
-    const mean = values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-    return { control: control.label, mean, label: `mean ${formatNumber(mean)} (n = ${values.length})` };
+    const finite = values(control).filter(Number.isFinite);
+    const mean = finite.reduce((sum, value) => sum + value, 0) / Math.max(1, finite.length);
+    return { control: control.label, mean, label: `mean ${formatNumber(mean)} (n = ${finite.length})` };
   });
   const y = { field: "control", type: "nominal", sort: labels, title: null, axis: { labelLimit: 0 } };
   const bounded = ["spearman", "spearmanAbs", "ssim"].includes(measure);
