@@ -57,6 +57,7 @@ export function classSelectivity(activations: ArrayWithShape, labels: Labels, op
   const units = unitCount(activations);
   const y = labelArray(labels, n);
   const classes = options.numClasses ?? Math.max(...y) + 1;
+  if (!(classes >= 2)) throw new InterpError("invalid-input", `class selectivity compares classes: it needs at least 2, got ${classes}`);
   const perUnit = spatialMeanOnHost(activations);
   const sums = new Float64Array(units * classes);
   const counts = new Float64Array(classes);

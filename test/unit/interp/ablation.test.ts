@@ -5,6 +5,7 @@ import {
   ablate, ablateEachUnit, ablationSite, cumulativeAblation, orthonormalBasis, projectOut, splitAt,
 } from "../../../src/core/interp/ablation";
 import { InterpError, layerActivations } from "../../../src/core/interp/activations";
+import { layerGradients } from "../../../src/core/interp/representations/tcav";
 import { classSelectivity } from "../../../src/core/interp/selectivity";
 import { createRng, type Rng } from "../../../src/core/stats/rng";
 
@@ -23,7 +24,17 @@ function mlp(): tf.Sequential {
   });
   // Its own seeded stream: the same weights whichever tests ran before.
   const weights = createRng(7);
-  for (const layer of model.layers) layer.setWeights(layer.getWeights().map((w) => tf.tidy(() => normals(weights, w.shape).add(0.2))));
+  tf.tidy(() => model.layers.forEach((layer) => layer.setWeights(layer.getWeights().map((w) => normals(weights, w.shape).add(0.2)))));
+  return model;
+}
+
+/** The same shape with a linear (not ReLU) first hidden layer, whose activations go negative. */
+function mlpWithLinearHidden(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [8], units: 6, name: "h" }), tf.layers.dense({ units: 3, activation: "softmax", name: "out" })],
+  });
+  const weights = createRng(8);
+  tf.tidy(() => model.layers.forEach((layer) => layer.setWeights(layer.getWeights().map((w) => normals(weights, w.shape)))));
   return model;
 }
 
@@ -126,6 +137,18 @@ test("mean-ablating unit j equals zeroing its outgoing weights and adding mean_j
   tf.dispose([ablated, naive, kernel, bias, ...weights]);
   site.dispose();
   model.dispose();
+});
+
+test("after ablations, heads and TCAV gradients, model.dispose() still frees every weight", async () => {
+  const before = tf.memory().numTensors;
+  const model = mlp();
+  const labels = labelsFor(model, X);
+  await ablate(model, X, labels, { layer: "h", ablations: [{ units: [0] }] });
+  await cumulativeAblation(model, X, labels, { layer: "h", randomOrders: 2, steps: [0, 1] });
+  await layerGradients(model, X, { layer: "h", classIndex: 0 });
+  splitAt(model, model.getLayer("h2"), { logits: true }).dispose();
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test("projection: idempotent, removes exactly span(U), equals h − U(UᵀU)⁻¹Uᵀh", () => {
@@ -272,6 +295,10 @@ test("cumulative curves: endpoints by closed form, selectivity order by default,
   assert.notDeepEqual(other.randomCurves, result.randomCurves);
   assert.equal(other.curves[0].order, "given");
   await assert.rejects(cumulativeAblation(model, X, labels, { layer: "h", steps: [7] }), (e: InterpError) => e.kind === "invalid-input");
+  // A linear hidden layer is not post-ReLU: the default (selectivity) order says to pass orders.
+  const linear = mlpWithLinearHidden();
+  await assert.rejects(cumulativeAblation(linear, X, labels, { layer: "h", randomOrders: 2 }), (e: InterpError) => e.kind === "negative-activations" && /pass `orders`/.test(e.message));
+  linear.dispose();
   assert.equal(tf.memory().numTensors, before);
   model.dispose();
 });

@@ -57,6 +57,7 @@ test("non-post-ReLU activations are an error unless rectified; empty classes are
   const rectified = classSelectivity(negative, [0, 0, 1, 1], { rectify: true });
   assert.ok(Math.abs(rectified.index[0] - (1 - 0.5) / (1 + 0.5)) < 1e-7);
   assert.throws(() => classSelectivity(acts(2, 1, () => 1), [0, 2]), (e: InterpError) => e.kind === "invalid-input" && /1/.test(e.message));
+  assert.throws(() => classSelectivity(acts(2, 1, () => 1), [0, 0]), (e: InterpError) => e.kind === "invalid-input" && /at least 2/.test(e.message));
 });
 
 test("on a model: a hidden unit wired to one class input is selective, a dead one is 0, no tensors leak", async () => {

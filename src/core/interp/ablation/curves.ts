@@ -112,7 +112,13 @@ export async function cumulativeAblation(
 }
 
 async function selectivityOrders(model: tf.LayersModel, inputs: tf.Tensor, labels: Labels, options: AblationSiteOptions) {
-  const si = classSelectivity(await layerActivations(model, inputs, { ...options, reduce: "spatial-mean" }), labels).index;
+  let si: number[];
+  try {
+    si = classSelectivity(await layerActivations(model, inputs, { ...options, reduce: "spatial-mean" }), labels).index;
+  } catch (error) {
+    if (!(error instanceof InterpError && error.kind === "negative-activations")) throw error;
+    throw new InterpError(error.kind, `the default ablation order is class selectivity, defined on post-ReLU activations; pass \`orders\` for this layer (${error.message})`);
+  }
   const high = si.map((_, u) => u).sort((a, b) => si[b] - si[a] || a - b);
   return [
     { name: "class selectivity, high first", units: high },

@@ -8,7 +8,10 @@ import { InterpError, layerOutput } from "../activations";
 export interface Head {
   /** The sub-model: input = the split layer's output (per example), output = the model's output. */
   model: tf.LayersModel;
-  /** Frees what the split created (a linear copy of the output layer for `logits`); never the model's weights. */
+  /**
+   * Frees what the split created (a linear copy of the output layer for `logits`) and releases the
+   * model's layers it re-used; never the model's weights, which `model.dispose()` still frees.
+   */
   dispose(): void;
 }
 
@@ -27,6 +30,9 @@ export function splitAt(model: tf.LayersModel, layer: tf.layers.Layer, options: 
   const input = tf.input({ shape: split.shape.slice(1) as number[], dtype: split.dtype, name: `${layer.name}_head_input` });
   const rebuilt = new Map<number, tf.SymbolicTensor>([[split.id, input]]);
   const created: tf.layers.Layer[] = [];
+  // tfjs counts every symbolic call of a layer as a reference, and a model's dispose() frees a
+  // layer's weights only when its count drops to 0: each re-used layer is released once in dispose().
+  const reused: tf.layers.Layer[] = [];
 
   function rebuild(tensor: tf.SymbolicTensor, dropSoftmax: boolean): tf.SymbolicTensor {
     const done = rebuilt.get(tensor.id);
@@ -52,6 +58,7 @@ export function splitAt(model: tf.LayersModel, layer: tf.layers.Layer, options: 
     const inputs = node.inputTensors.map((t) => rebuild(t, false));
     const output = applied.apply(inputs.length === 1 ? inputs[0] : inputs, node.callArgs) as tf.SymbolicTensor | tf.SymbolicTensor[];
     if (applied !== source) applied.setWeights(source.getWeights());
+    else reused.push(source);
     const result = Array.isArray(output) ? output[tensor.tensorIndex] : output;
     rebuilt.set(tensor.id, result);
     return result;
@@ -61,6 +68,9 @@ export function splitAt(model: tf.LayersModel, layer: tf.layers.Layer, options: 
   if (output === input) throw new InterpError("unsplittable-model", `layer ${layer.name} is the model's output; there is nothing after it`);
   return {
     model: tf.model({ inputs: input, outputs: output }),
-    dispose: () => created.forEach((l) => l.dispose()),
+    dispose: () => {
+      for (const layer of [...created, ...reused]) layer.dispose();
+      created.length = reused.length = 0;
+    },
   };
 }
