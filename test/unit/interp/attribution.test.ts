@@ -28,9 +28,10 @@ const ref = interpReference<{
 const RULES: QuadratureRule[] = ["gauss-legendre", "riemann-left", "riemann-right", "riemann-middle", "riemann-trapezoid"];
 const models = {} as Record<"mlp" | "cnn", LoadedModel>;
 let x: tf.Tensor4D;
+let backend: string;
 
 before(async () => {
-  await testTf();
+  backend = (await testTf()).backend;
   for (const name of ["mlp", "cnn"] as const) models[name] = await loadModel(`examples/digits/models/${name}/model.json`);
   x = tf.tensor4d(ref.inputs.flat(), [ref.inputs.length, 8, 8, 1]);
 });
@@ -58,7 +59,11 @@ for (const name of ["mlp", "cnn"] as const) {
   test(`${name}: Integrated Gradients with every rule matches TensorFlow at 16 steps, zero and constant baselines`, async () => {
     const want = ref.models[name];
     for (const baseline of ["0.0", "0.25"]) {
-      for (const rule of RULES) {
+      // At α = 0 the CNN sees a constant image: max-pooling ties everywhere, and which tied input gets
+      // the gradient is a kernel convention (TensorFlow's: the first). tfjs-node shares it; wasm/cpu
+      // pick another, equally valid subgradient, so rules with an α = 0 node are compared there only.
+      const ties = name === "cnn" && backend !== "tensorflow";
+      for (const rule of RULES.filter((r) => !ties || (r !== "riemann-left" && r !== "riemann-trapezoid"))) {
         const ig = await noLeak(() => integratedGradients(models[name], x, { rule, steps: 16, baseline: Number(baseline), batchSize: 40 }));
         assertClose(ig.values, want.ig[baseline][`${rule}/16`].flat(), 1e-4, `${rule} baseline ${baseline}`);
         assertClose(ig.completeness!.scoreDifference, want.ig[baseline].scoreDifference, 1e-5, "f(x) − f(b)");
