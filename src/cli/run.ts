@@ -1,13 +1,13 @@
-// `falsify run <notebook.falsify> [--out results.json] [--write] [--fail-on falsified|inconclusive]`:
+// `falsify run <notebook.falsify> [--out results.json] [--svg-dir dir] [--write] [--fail-on falsified|inconclusive]`:
 // runs every cell in notebook order in the same kernel process the editor uses, seeded from the
 // notebook seed; prints each cell's status and the verdicts; collects results through the same
 // session code an exported script uses, so both write the same results JSON.
 //
 // Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
 // tripped --fail-on, 2 usage errors and unreadable notebooks.
-import { writeFile } from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
-import type { VerdictWord } from "../core/display";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { chartMeta, MIME, type VerdictWord } from "../core/display";
 import { outputsHash } from "../core/export/plan";
 import { notebookSeed } from "../core/export/results";
 import { serializeNotebook, type Cell } from "../core/format";
@@ -19,6 +19,8 @@ import { readNotebook } from "./read";
 export interface RunOptions {
   notebook: string;
   out?: string;
+  /** Write every chart the cells display as an SVG file here (named as exported scripts name them). */
+  svgDir?: string;
   write: boolean;
   failOn?: Exclude<VerdictWord, "supported">;
 }
@@ -32,7 +34,7 @@ export async function runCommand(args: string[], io: CliIo, kernel: KernelOverri
   const options = parseRunArgs(args);
   if (typeof options === "string") {
     io.err(`falsify run: ${options}`);
-    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--write] [--fail-on falsified|inconclusive]");
+    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir] [--write] [--fail-on falsified|inconclusive]");
     return 2;
   }
   return runNotebook(options, io, kernel);
@@ -47,6 +49,9 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
     else if (arg === "--out" || arg === "-o") {
       options.out = args[++i];
       if (!options.out) return `${arg} takes a file name`;
+    } else if (arg === "--svg-dir") {
+      options.svgDir = args[++i];
+      if (!options.svgDir) return `${arg} takes a folder name`;
     } else if (arg === "--fail-on") {
       const word = args[++i];
       if (word !== "falsified" && word !== "inconclusive") return `--fail-on takes falsified or inconclusive (got ${word ?? "nothing"})`;
@@ -69,6 +74,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
 
   const kernel = await KernelClient.start({ notebookDir: dirname(path), ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
+  const charts: Record<string, unknown>[] = [];
   try {
     io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
     await kernel.seed(seed);
@@ -81,6 +87,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
       }
       const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
       session.observeOutputs(result.outputs);
+      for (const output of result.outputs) {
+        const chart = output.items.find((item) => item.mime === MIME.chart || item.mime === MIME.vegaLite);
+        if (chart) charts.push(chart.data as Record<string, unknown>);
+      }
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
       if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
       else {
@@ -103,6 +113,15 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   if (options.out) {
     await writeFile(options.out, session.serializedResults());
     io.out(`wrote ${options.out}`);
+  }
+  if (options.svgDir && charts.length) {
+    const { renderSvg } = await import("../core/charts/render-node");
+    await mkdir(options.svgDir, { recursive: true });
+    for (const [i, spec] of charts.entries()) {
+      const name = `chart-${String(i + 1).padStart(2, "0")}-${chartMeta(spec)?.chart ?? "vega-lite"}`;
+      await writeFile(join(options.svgDir, `${name}.svg`), await renderSvg(spec));
+    }
+    io.out(`wrote ${charts.length} chart${charts.length === 1 ? "" : "s"} to ${options.svgDir}`);
   }
   if (options.write) {
     await writeFile(path, serializeNotebook(notebook));
