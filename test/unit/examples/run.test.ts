@@ -1,0 +1,66 @@
+// The worked examples run headless from top to bottom (`falsify run`, the editor's kernel from
+// src), each on the shipped digits models: exit code 0, every cell ok, one verdict per test each
+// notebook declares (whatever the verdicts turn out to be), and example 1 writes its charts as SVG,
+// as the README's one-command start does. The slowest part of the unit suite (about a minute with
+// tfjs-node): it is the integration test of kernel, toolkit, charts and run together.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { runCommand } from "../../../src/cli/run";
+import type { VerdictWord } from "../../../src/core/display";
+import { kernelScript } from "../kernel/support";
+
+const scratch = mkdtempSync(join(tmpdir(), "falsify-examples-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function run(notebook: string, ...flags: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const results = join(scratch, `${notebook}.json`);
+  const started = performance.now();
+  const code = await runCommand([join("examples", `${notebook}.falsify`), "--out", results, ...flags], { out: (l) => out.push(l), err: (l) => err.push(l) }, { kernelScript: kernelScript() });
+  const seconds = (performance.now() - started) / 1000;
+  const text = out.join("\n");
+  assert.equal(code, 0, `${notebook} failed:\n${text}\n${err.join("\n")}`);
+  assert.doesNotMatch(text, /^ {2}(error|skipped|interrupted|died)/m, text);
+  return { text, seconds, results: JSON.parse(readFileSync(results, "utf8")) as { verdicts: { hypothesis: string; verdict: string }[] } };
+}
+
+const VERDICT_WORDS: readonly VerdictWord[] = ["supported", "falsified", "inconclusive"];
+const verdictsOf = (results: { verdicts: { hypothesis: string; verdict: string }[] }) => {
+  for (const v of results.verdicts) assert.ok((VERDICT_WORDS as readonly string[]).includes(v.verdict), `${v.hypothesis}: ${v.verdict}`);
+  return results.verdicts.map((v) => v.hypothesis);
+};
+
+describe("examples run headless with falsify run", { concurrency: false }, () => {
+  test("01-selectivity-ablation decides H1 and H2 and writes its charts as SVG", async (t) => {
+    const svgDir = join(scratch, "svg");
+    const { results, seconds, text } = await run("01-selectivity-ablation", "--svg-dir", svgDir);
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1", "H2"]);
+    assert.match(text, /^verdict H1: /m, "the verdicts are printed");
+    const svgs = readdirSync(svgDir).sort();
+    assert.deepEqual(svgs.map((f) => f.replace(/^chart-\d\d-/, "")), ["selectivity-histograms.svg", "ablation-curves.svg", "class-ablation-bars.svg"]);
+    for (const file of svgs) assert.match(readFileSync(join(svgDir, file), "utf8"), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+  });
+
+  test("02-saliency-sanity decides H1 once per attribution method", async (t) => {
+    const { results, seconds } = await run("02-saliency-sanity");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1", "H1", "H1"]);
+  });
+
+  test("03-representations decides H1 (CKA) and H2 (probes)", async (t) => {
+    const { results, seconds } = await run("03-representations");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1", "H2"]);
+  });
+
+  test("04-linter-tour runs its heatmap (and decides nothing yet)", async (t) => {
+    const { results, seconds } = await run("04-linter-tour");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), []);
+  });
+});
