@@ -1,7 +1,9 @@
 // Charts outside VS Code: the same Vega-Lite specs rendered to SVG (and PNG, when the optional
 // rasteriser is installed) in plain Node, for exported scripts and reports. vega and vega-lite are
-// ES modules; they are loaded with a dynamic import so CommonJS callers (the kernel, the CLI, tsx)
-// can use this too, and only when a chart is actually rendered.
+// ES modules (vega-canvas even uses top-level await, which no CommonJS bundle can hold); they are
+// loaded at run time from node_modules with a dynamic import whose specifier bundlers do not
+// follow, so CommonJS callers (the kernel, the CLI, tsx) can use this, every bundle builds, and
+// nothing is loaded until a chart is actually rendered.
 import type { VegaLiteSpec } from "../display";
 import { ChartError } from "./spec";
 
@@ -62,8 +64,19 @@ interface HeadlessView {
   finalize(): void;
 }
 
+const VEGA = "vega";
+const VEGA_LITE = "vega-lite";
+
+async function loadVega(): Promise<[typeof import("vega-lite"), typeof import("vega")]> {
+  try {
+    return await Promise.all([import(/* @vite-ignore */ VEGA_LITE), import(/* @vite-ignore */ VEGA)]);
+  } catch (error) {
+    throw new ChartError("renderer-unavailable", `Rendering charts outside VS Code needs the packages vega and vega-lite (npm install vega vega-lite); they could not be loaded: ${(error as Error).message}`);
+  }
+}
+
 async function headlessView(spec: VegaLiteSpec): Promise<HeadlessView> {
-  const [vegaLite, vega] = await Promise.all([import("vega-lite"), import("vega")]);
+  const [vegaLite, vega] = await loadVega();
   let runtime;
   try {
     const compiled = vegaLite.compile(spec as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
