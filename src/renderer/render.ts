@@ -49,10 +49,10 @@ export async function render({ container, mime, value, theme }: RenderRequest): 
       renderer: "svg",
       ast: true,
       expr: expressionInterpreter,
-      actions: { export: true, source: false, compiled: false, editor: false },
+      // No action menu: the webview cannot download exports, and charts stay off the online editor.
+      // Exports come from `renderSvg`/`renderPng` and `falsify run`.
+      actions: false,
       tooltip: { theme: dark ? "dark" : "light" },
-      // Charts stay in the webview: no links out to the online editor.
-      downloadFileName: "falsify-chart",
     });
     if (mime === MIME.chart) container.append(caption(container.ownerDocument, value));
     return { dispose: () => result.finalize() };
