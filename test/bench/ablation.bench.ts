@@ -11,9 +11,28 @@ import { loadTensorFlow } from "../../src/core/backend";
 import { loadDigits, loadModel } from "../../src/core/data";
 import { ablateEachUnit } from "../../src/core/interp/ablation";
 import { createRng } from "../../src/core/stats/rng";
-import { medianMs, type Benchmark, type Measurement } from "./harness";
+import { type Benchmark, type Measurement } from "./harness";
 
-const RUNS = 5;
+const RUNS = 9;
+
+/**
+ * Median times of `a` and `b`, run alternately (a, b, a, b, ...) after one warm-up each, so a
+ * change in machine load hits both alike.
+ */
+async function interleavedMedians(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number): Promise<[number, number]> {
+  await a();
+  await b();
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const start = process.hrtime.bigint();
+      await fn();
+      times[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const median = (t: number[]) => t.sort((x, y) => x - y)[t.length >> 1];
+  return [median(times[0]), median(times[1])];
+}
 
 interface Case {
   name: string;
@@ -130,8 +149,11 @@ export const benchmarks: Benchmark[] = [
         const reference = await naive(model, c, images, labels, units);
         const mismatch = reference.findIndex((a, u) => a !== ours.accuracy[u]);
         if (mismatch >= 0) throw new Error(`${c.name}: unit ${mismatch} accuracy ${ours.accuracy[mismatch]} (ablateEachUnit) vs ${reference[mismatch]} (naive)`);
-        const subject = await medianMs(() => ablateEachUnit(model, images, labels, { layer: c.layer }), RUNS, 1);
-        const baseline = await medianMs(() => naive(model, c, images, labels, units), RUNS, 1);
+        const [subject, baseline] = await interleavedMedians(
+          () => ablateEachUnit(model, images, labels, { layer: c.layer }),
+          () => naive(model, c, images, labels, units),
+          RUNS,
+        );
         results.push({
           subject: { name: `ablateEachUnit ${c.name}/${c.layer}`, value: subject, unit: "ms" },
           baseline: { name: "full forward per unit (weights zeroed)", value: baseline, unit: "ms" },
