@@ -21,6 +21,8 @@ import { currentSession, metricLine, resultLines, seedRandom, type Session } fro
 export interface ScriptConfig {
   /** Base name of the source notebook. */
   notebook: string;
+  /** The notebook's folder, relative to the script's: the script runs there, as the kernel does. */
+  notebookDir?: string;
   seed: number;
   /** The exported cells, in order (for the log line). */
   cells: string[];
@@ -91,9 +93,14 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     console.error(options.message);
     process.exit(2);
   }
-  // tfjs-node from where the user runs the script, where the script is, or next to this runtime.
-  const searchFrom = [process.cwd(), ...(process.argv[1] ? [dirname(process.argv[1])] : []), __dirname];
-  const loaded = await loadTensorFlow({ searchFrom });
+  const scriptDir = dirname(resolve(process.argv[1] ?? "."));
+  const notebookDir = resolve(scriptDir, config.notebookDir ?? ".");
+  // tfjs-node from the notebook's folder (as the kernel looks), the caller's, the script's, or next to this runtime.
+  const loaded = await loadTensorFlow({ searchFrom: [notebookDir, process.cwd(), scriptDir, __dirname] });
+  // Paths given on the command line are the caller's; paths in cells are the notebook's.
+  if (options.out) options.out = resolve(options.out);
+  if (options.svgDir) options.svgDir = resolve(options.svgDir);
+  process.chdir(notebookDir);
   const tf = loaded.tf;
   const seed = options.seed ?? config.seed;
   const session = currentSession();
@@ -120,7 +127,7 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   runtime.setHypothesisLookup((id) => hypotheses.get(id));
   const rng = seedRandom(seed);
   // `require` too, as kernel cells have it (an ES module script has none of its own).
-  const require = createRequire(resolve(process.argv[1] ?? "script.mjs"));
+  const require = createRequire(join(notebookDir, "<cell>.js"));
   Object.assign(globalThis, { tf, display, hypotheses, fx: runtime, rng, require });
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
   console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);

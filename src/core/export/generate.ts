@@ -19,7 +19,10 @@ export interface ExportOptions {
   cellId?: string;
   /** "ts" (TypeScript, run with tsx) or "mjs" (plain JavaScript for node). */
   language?: "ts" | "mjs";
-  /** Relative path (posix) from the script's folder to the notebook's, for the cells' relative imports. */
+  /**
+   * Relative path (posix) from the script's folder to the notebook's (default "."): the script runs
+   * there, as the kernel does (relative data paths), and the cells' relative imports are rebased.
+   */
   notebookDir?: string;
 }
 
@@ -47,6 +50,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   const globals = usedGlobals(code.map(({ facts }) => facts));
   const config = {
     notebook: options.notebookName,
+    notebookDir: options.notebookDir ?? ".",
     seed,
     cells: code.map(({ cell }) => cell.id),
     hypotheses: plan.hypotheses.map(({ cellId, hypothesis }) => ({ cell: cellId, hypothesis })),

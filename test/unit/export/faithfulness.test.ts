@@ -2,13 +2,13 @@
 // same notebook exported as a script and run with node, on the same backend and seed, write
 // byte-identical results JSON. Also: --seed, --shard with `falsify merge`, the .mjs variant.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCommand } from "../../../src/cli/run";
 import { runCli } from "../../../src/cli/main";
 import { exportScript, mergeResults, parseResults, serializeResults, type ExportOptions, type RunResults } from "../../../src/core/export";
-import { parseNotebook } from "../../../src/core/format";
+import { parseNotebook, serializeNotebook, type Notebook } from "../../../src/core/format";
 import { kernelScript } from "../kernel/support";
 import { removeScriptWorkspace, runScript, scriptWorkspace } from "./support";
 
@@ -76,6 +76,31 @@ describe("notebook and exported script write the same results", () => {
     const [a, b] = [reseeded.results as RunResults, original.results as RunResults];
     assert.equal(a.seed, 8);
     assert.notDeepEqual(a.metrics, b.metrics);
+  });
+});
+
+describe("paths", () => {
+  test("a script runs in the notebook's folder, as the kernel does: relative data paths in cells agree, --out is the caller's", async () => {
+    const dir = join(scriptWorkspace(), "data");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "numbers.json"), "[1, 2, 39]");
+    const notebook: Notebook = {
+      format: "falsify",
+      version: 1,
+      metadata: {},
+      cells: [{ id: "read", kind: "code", language: "typescript", source: 'fx.record("sum", JSON.parse(require("node:fs").readFileSync("numbers.json", "utf8")).reduce((a: number, b: number) => a + b, 0));', metadata: {}, outputs: [] }],
+    };
+    writeFileSync(join(dir, "reads.falsify"), serializeNotebook(notebook));
+    const result = exportScript(notebook, { notebookName: "reads.falsify", generator: "falsify test", language: "mjs", notebookDir: "data" });
+    assert.ok(result.ok);
+    writeFileSync(join(scriptWorkspace(), "reads.mjs"), result.script);
+    const script = scriptResults("reads.mjs");
+    assert.match(script.text, /"value": 42/);
+    const out: string[] = [];
+    const kernelOut = join(scriptWorkspace(), "reads.kernel.json");
+    const code = await runCommand([join(dir, "reads.falsify"), "--out", kernelOut], { out: (l) => out.push(l), err: (l) => out.push(l) }, { kernelScript: kernelScript() });
+    assert.equal(code, 0, out.join("\n"));
+    assert.equal(readFileSync(kernelOut, "utf8"), script.text);
   });
 });
 
