@@ -227,7 +227,7 @@ test("conv channels: zero-ablating channel c equals zeroing the next conv's inpu
   model.dispose();
 });
 
-test("functional graphs: a branch after the layer is kept; a skip around it is refused", () => {
+test("functional graphs: a branch after the layer is kept; a skip around it is refused", async () => {
   const input = tf.input({ shape: [4] });
   const h = tf.layers.dense({ units: 3, activation: "relu", name: "h" }).apply(input) as tf.SymbolicTensor;
   const a = tf.layers.dense({ units: 2, name: "a" }).apply(h) as tf.SymbolicTensor;
@@ -242,6 +242,9 @@ test("functional graphs: a branch after the layer is kept; a skip around it is r
   const skip = tf.layers.dense({ units: 2, name: "skip" }).apply(input) as tf.SymbolicTensor;
   const skipped = tf.model({ inputs: input, outputs: tf.layers.add().apply([a, skip]) as tf.SymbolicTensor });
   assert.throws(() => splitAt(skipped, skipped.getLayer("h")), (e: InterpError) => e.kind === "unsplittable-model");
+  const before = tf.memory().numTensors;
+  await assert.rejects(ablate(skipped, x, [0, 1, 0, 1, 0], { layer: "h", ablations: [] }), (e: InterpError) => e.kind === "unsplittable-model");
+  assert.equal(tf.memory().numTensors, before, "a refused split leaves nothing behind");
   tf.dispose([x, hx, viaHead, full]);
   head.dispose();
 });

@@ -64,13 +64,16 @@ export function splitAt(model: tf.LayersModel, layer: tf.layers.Layer, options: 
     return result;
   }
 
-  const output = rebuild(model.outputs[0], options.logits ?? false);
-  if (output === input) throw new InterpError("unsplittable-model", `layer ${layer.name} is the model's output; there is nothing after it`);
-  return {
-    model: tf.model({ inputs: input, outputs: output }),
-    dispose: () => {
-      for (const layer of [...created, ...reused]) layer.dispose();
-      created.length = reused.length = 0;
-    },
+  const dispose = () => {
+    for (const layer of [...created, ...reused]) layer.dispose();
+    created.length = reused.length = 0;
   };
+  try {
+    const output = rebuild(model.outputs[0], options.logits ?? false);
+    if (output === input) throw new InterpError("unsplittable-model", `layer ${layer.name} is the model's output; there is nothing after it`);
+    return { model: tf.model({ inputs: input, outputs: output }), dispose };
+  } catch (error) {
+    dispose();
+    throw error;
+  }
 }

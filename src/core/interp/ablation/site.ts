@@ -9,7 +9,7 @@ import {
   checkBatchSize, checkInputs, InterpError, type LayerRef, type Labels, labelArray, resolveLayer, activationModel,
 } from "../activations";
 import { editedForward, lowRankForward, type ResolvedAblation } from "./forward";
-import { splitAt } from "./head";
+import { type Head, splitAt } from "./head";
 import { orthonormalBasis, projectOutBasis } from "./project";
 
 /** What to remove from the layer's output. */
@@ -60,7 +60,6 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const batchSize = checkBatchSize(options.batchSize ?? 256);
   const maxElements = options.maxBatchElements ?? 2 ** 23;
   const upTo = activationModel(model, layer);
-  const head = splitAt(model, layer);
   const cached = tf.tidy(() => {
     const parts: tf.Tensor[] = [];
     for (let start = 0; start < n; start += batchSize) parts.push(upTo.predict(inputs.slice(start, Math.min(batchSize, n - start)), { batchSize }) as tf.Tensor);
@@ -71,6 +70,13 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const units = cached.shape[cached.rank - 1];
   const exampleSize = cached.size / Math.max(1, n);
   let disposed = false;
+  let head: Head;
+  try {
+    head = splitAt(model, layer);
+  } catch (error) {
+    tf.dispose([cached, mean, labelTensor]);
+    throw error;
+  }
 
   function resolve(ablation: Ablation): ResolvedAblation {
     if ("directions" in ablation) return { basis: orthonormalBasis(ablation.directions, units) };
