@@ -10,6 +10,9 @@ import { createRng } from "../stats/rng";
 import { DataError } from "./errors";
 
 export const DIGITS_FILE = join("examples", "digits", "digits.csv.gz");
+/** The example models trained on the digits (see examples/digits/README.md). */
+export const DIGITS_MODELS = ["mlp", "cnn", "cnn-seed1", "cnn-shuffled"] as const;
+export type DigitsModelName = (typeof DIGITS_MODELS)[number];
 export const DIGITS_SHAPE = [8, 8, 1] as const;
 export const DIGITS_CLASSES = 10;
 
@@ -65,6 +68,12 @@ export function loadDigits(options: DigitsOptions = {}): Digits {
   };
   const digits = { train: part(train), test: part(test), source, seed };
   return { ...digits, dispose: () => tf.dispose([digits.train.images, digits.test.images]) };
+}
+
+/** The model.json of a shipped example model, found from any working folder: `loadModel(digitsModelPath("cnn"))`. */
+export function digitsModelPath(name: DigitsModelName): string {
+  if (!DIGITS_MODELS.includes(name)) throw new DataError("invalid-argument", `no example model ${name}; the digits models are ${DIGITS_MODELS.join(", ")}`);
+  return findExampleFile(join("examples", "digits", "models", name, "model.json"));
 }
 
 /** Reads and validates the CSV (gzipped or not): 64 pixel counts in 0..16 and a label 0..9 per row. */

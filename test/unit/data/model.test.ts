@@ -1,13 +1,13 @@
 // Model loading: the shipped tfjs layers models, a save/load round trip, a TensorFlow SavedModel via
 // tfjs-node (or a clear error on other backends), and typed errors for every failure.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedTf } from "../../../src/core/backend";
-import { DataError, loadModel, predict, saveLayersModel } from "../../../src/core/data";
+import { DataError, DIGITS_MODELS, digitsModelPath, loadModel, predict, saveLayersModel } from "../../../src/core/data";
 import { testTf } from "../../support/tf";
 import { writeGraphModel } from "./graph-model";
 
@@ -30,6 +30,17 @@ test("loads the shipped CNN (file or folder) and predicts probabilities for a ba
     tf.dispose([x, y]);
     model.model.dispose();
   }
+});
+
+test("every shipped example model is found by name, loads, and is a small 10-class classifier", async () => {
+  for (const name of DIGITS_MODELS) {
+    const path = digitsModelPath(name);
+    assert.ok(statSync(path.replace("model.json", "weights.bin")).size < 200_000, `${name} weights < 200 KB`);
+    const model = await loadModel(path);
+    assert.deepEqual((model.model as tf.LayersModel).outputs[0].shape, [null, 10]);
+    model.model.dispose();
+  }
+  assert.throws(() => digitsModelPath("resnet" as "cnn"), isKind("invalid-argument"));
 });
 
 test("save and reload give the same predictions", async () => {
