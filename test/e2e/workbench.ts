@@ -142,3 +142,23 @@ export async function outputTexts(page: Page): Promise<string[]> {
   const frame = await notebookOutputFrame(page, ".output");
   return frame.locator(".output").allInnerTexts();
 }
+
+/**
+ * Applies the code action `label` at the cursor of the focused editor. Code actions are computed
+ * after the diagnostics arrive, so the menu (Ctrl+.) is reopened until it offers `label`.
+ */
+export async function applyCodeAction(page: Page, label: string, ms = 30_000): Promise<void> {
+  const menu = page.locator(".action-widget");
+  const item = menu.locator(".monaco-list-row", { hasText: label }).first();
+  await waitFor(
+    async () => {
+      // Escape only when the menu is open: in a notebook cell it would otherwise leave the editor.
+      if (await menu.isVisible()) await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+.");
+      return waitFor(() => item.isVisible(), 3_000, "").catch(() => false);
+    },
+    ms,
+    `the code action '${label}' to be offered`,
+  );
+  await item.click();
+}
