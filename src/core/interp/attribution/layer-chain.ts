@@ -52,6 +52,7 @@ interface LayerConfig {
 function layerOp(layer: tf.layers.Layer, linear: boolean): Op | undefined {
   const config = layer.getConfig() as LayerConfig;
   if (config.dataFormat && config.dataFormat !== "channelsLast") return undefined;
+  if (config.padding && config.padding !== "same" && config.padding !== "valid") return undefined;
   const activation = linear ? ACTIVATIONS.linear : ACTIVATIONS[config.activation ?? "linear"];
   if (!activation) return undefined;
   const weights = layer.weights;
