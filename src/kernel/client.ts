@@ -119,6 +119,11 @@ export class KernelClient {
     return !this.disposed && this.deathReason === undefined;
   }
 
+  /** True while a run is queued or running. */
+  get busy(): boolean {
+    return this.runs.size > 0;
+  }
+
   /** Runs one cell; `onEvent` sees its output as it happens. Runs are queued in the kernel in call order. */
   execute(cell: CellRun, onEvent?: (event: RunEvent) => void): Promise<RunResult> {
     if (!this.alive) return Promise.resolve({ status: "died", outputs: [], died: this.deathReason ?? "the kernel was shut down" });

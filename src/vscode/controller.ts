@@ -53,7 +53,18 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
   };
 
   controller.interruptHandler = async (notebook) => {
-    (await kernels.get(notebook.uri.toString())?.client.catch(() => undefined))?.interrupt();
+    const client = await kernels.get(notebook.uri.toString())?.client.catch(() => undefined);
+    if (!client) return;
+    client.interrupt();
+    // Cell code stops within a second; code the kernel cannot instrument (a loop in an imported
+    // module or a native call) may not. Offer the way out that always works.
+    setTimeout(() => {
+      if (!client.alive || !client.busy) return;
+      const message = "The cell did not stop within 3 seconds (code outside the notebook's cells cannot be interrupted). Restart the kernel? Its state will be lost.";
+      void vscode.window.showWarningMessage(message, "Restart Kernel").then((choice) => {
+        if (choice && client.busy) void vscode.commands.executeCommand("falsify.restartKernel");
+      });
+    }, 3000);
   };
 
   const restart = async () => {

@@ -93,6 +93,17 @@ export function rewriteForRepl(js: string): ReplScript {
   };
 }
 
+/**
+ * Only the interrupt checks, for the user's own modules that cells import: loops and functions there
+ * stop on interrupt too. Inserts no line breaks, so their source maps keep every line.
+ */
+export function instrumentForInterrupts(js: string): string {
+  const file = ts.createSourceFile("module.js", js, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const edits: Edit[] = [];
+  for (const statement of file.statements) instrument(statement, edits, 1);
+  return applyEdits(js, edits).text;
+}
+
 function importCode(statement: ts.ImportDeclaration, vars: string[]): string {
   const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
   const load = `await ${KERNEL_GLOBAL}.import(${JSON.stringify(specifier)})`;

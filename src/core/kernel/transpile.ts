@@ -8,7 +8,7 @@ import type { Message, TransformOptions } from "esbuild";
 import { SourceMap } from "node:module";
 import ts from "typescript";
 import { LineIndex } from "../hypothesis/range";
-import { rewriteForRepl } from "./repl";
+import { instrumentForInterrupts, rewriteForRepl } from "./repl";
 
 export interface CompiledCell {
   code: string;
@@ -75,16 +75,16 @@ export async function compileCell(source: string, options: CompileOptions = {}):
 
 /**
  * A user's own `.ts` module imported by a cell: CommonJS with an inline source map (Node maps its
- * stack frames once source maps are enabled).
+ * stack frames once source maps are enabled), its loops and functions checking for interrupts.
  */
 export function transpileModule(source: string, filename: string): string {
   const esbuild = loadEsbuild();
   if (!esbuild) {
     const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true, inlineSources: true };
-    return ts.transpileModule(source, { fileName: filename, compilerOptions: options }).outputText;
+    return instrumentForInterrupts(ts.transpileModule(source, { fileName: filename, compilerOptions: options }).outputText);
   }
   const loader = filename.endsWith(".tsx") ? "tsx" : filename.endsWith(".js") || filename.endsWith(".mjs") ? "js" : "ts";
-  return esbuild.transformSync(source, { loader, format: "cjs", sourcemap: "inline", sourcefile: filename, target: "node20" }).code;
+  return instrumentForInterrupts(esbuild.transformSync(source, { loader, format: "cjs", sourcemap: "inline", sourcefile: filename, target: "node20" }).code);
 }
 
 let esbuildModule: typeof import("esbuild") | null | undefined;

@@ -228,6 +228,14 @@ describe("interrupt", () => {
   });
 });
 
+test("interrupt stops a loop inside the user's own imported .ts module", async () => {
+  await ok('import { spinForever } from "./helper";');
+  const running = kernel.execute({ source: "spinForever();" });
+  await new Promise((r) => setTimeout(r, 200));
+  kernel.interrupt();
+  assert.equal((await running).status, "interrupted");
+});
+
 describe("hypotheses", () => {
   const valid = `id: H1
 claim: Unit 7 detects loops
