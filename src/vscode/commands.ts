@@ -1,6 +1,7 @@
 // Commands: a table of id -> handler, registered in one place.
 import * as vscode from "vscode";
 import { notebookTemplate } from "../core/format";
+import { openExample } from "./examples";
 import { NOTEBOOK_TYPE, toNotebookData } from "./serializer";
 
 type Command = (...args: unknown[]) => unknown;
@@ -8,6 +9,7 @@ type Command = (...args: unknown[]) => unknown;
 export function registerCommands(): vscode.Disposable {
   const table: Record<string, Command> = {
     "falsify.newNotebook": newNotebook,
+    "falsify.openExample": openExample,
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }
