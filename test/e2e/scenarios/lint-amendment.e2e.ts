@@ -3,9 +3,9 @@
 // log, which clears the finding and is saved in the file, next to the original record. And a
 // notebook whose hypothesis has a verdict but no record gets one: the hash of the hypothesis cell.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { sourceHash } from "../../../src/core/hash";
 import { waitFor, type Scenario } from "../harness";
+import { applyQuickFix, problemTexts } from "./lint-ui";
 
 const FILE = "preregistered.falsify";
 const UNREGISTERED = "unregistered.falsify";
@@ -26,10 +26,7 @@ export const scenario: Scenario = {
     await waitFor(() => row.locator(".monaco-editor.focused").count(), 10_000, "H1's editor to take focus");
     await page.keyboard.press("Control+Home");
     await page.keyboard.press("ArrowRight");
-    await page.keyboard.press("Control+.");
-    const fix = page.locator(".action-widget .monaco-list-row", { hasText: "Record an amendment to H1" });
-    await waitFor(() => fix.count(), 15_000, "the quick fix 'Record an amendment to H1'");
-    await fix.first().click();
+    await applyQuickFix(page, "Record an amendment to H1");
 
     const input = page.locator(".quick-input-widget input.input");
     await waitFor(() => input.isVisible(), 10_000, "the input box asking for the amendment's reason");
@@ -66,7 +63,3 @@ export const scenario: Scenario = {
     assert.equal(registered.records.H2.cellId, "h2");
   },
 };
-
-async function problemTexts(page: Page): Promise<string[]> {
-  return page.locator(".markers-panel .monaco-list-row").allInnerTexts();
-}

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { waitFor, type Scenario } from "../harness";
+import { applyQuickFix, problemTexts } from "./lint-ui";
 
 const FILE = "lint.falsify";
 
@@ -21,7 +22,7 @@ export const scenario: Scenario = {
     // Problems panel: the six warnings `falsify lint` reports for this fixture.
     await page.keyboard.press("Control+Shift+M");
     const problems = await waitFor(async () => {
-      const rows = await problemRows(page);
+      const rows = await problemTexts(page);
       return rows.filter((r) => /falsify/.test(r)).length >= 6 ? rows : undefined;
     }, 60_000, "six falsify problems in the Problems panel");
     assert.ok(problems.some((r) => /H1 declares no baseline/.test(r) && /visual-without-baseline/.test(r)), problems.join("\n"));
@@ -59,11 +60,7 @@ export const scenario: Scenario = {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Home");
     for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
-    await page.keyboard.press("Control+.");
-    const fix = page.locator(".action-widget .monaco-list-row", { hasText: "Declare a baseline in H1" });
-    await waitFor(() => fix.count(), 15_000, "the quick fix 'Declare a baseline in H1'");
-    await screenshot("quick-fix");
-    await fix.first().click();
+    await applyQuickFix(page, "Declare a baseline in H1");
 
     await panelRow(page, /^H1\s*weak/).click();
     const h1 = await waitFor(async () => {
@@ -72,7 +69,7 @@ export const scenario: Scenario = {
     }, 15_000, "H1's cell to gain a baselines field");
     assert.match(h1, /name: random-units/);
     const after = await waitFor(async () => {
-      const rows = await problemRows(page);
+      const rows = await problemTexts(page);
       return rows.some((r) => /H1 declares the baseline "random-units" but the notebook never computes it/.test(r)) ? rows : undefined;
     }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline never computed'");
     assert.ok(!after.some((r) => /H1 declares no baseline/.test(r)), "the fixed finding is gone");
@@ -88,12 +85,6 @@ export const scenario: Scenario = {
     await screenshot("completion");
   },
 };
-
-/** The rows of the Problems panel (aria labels carry message, source, code and position). */
-async function problemRows(page: Page): Promise<string[]> {
-  const rows = page.locator(".markers-panel .monaco-list-row");
-  return (await rows.all()).length ? Promise.all((await rows.all()).map(async (r) => `${(await r.getAttribute("aria-label")) ?? ""} ${await r.innerText()}`)) : [];
-}
 
 function panelPane(page: Page) {
   return page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Falsifiability" }) });

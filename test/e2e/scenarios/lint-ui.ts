@@ -1,0 +1,28 @@
+// Workbench helpers the lint scenarios share (not a scenario: the runner loads *.e2e.ts only).
+import type { Page } from "playwright-core";
+import { waitFor } from "../harness";
+
+/** Texts of the Problems panel's rows (open it first with Ctrl+Shift+M). */
+export async function problemTexts(page: Page): Promise<string[]> {
+  return page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+}
+
+/**
+ * Opens the quick-fix menu at the cursor (Ctrl+.) and picks `title`. The menu is asked for again
+ * until the action is listed: on a loaded machine the extension host may answer after the menu gave up.
+ */
+export async function applyQuickFix(page: Page, title: string): Promise<void> {
+  const widget = page.locator(".action-widget");
+  const fix = widget.locator(".monaco-list-row", { hasText: title });
+  await waitFor(
+    async () => {
+      if (await fix.count()) return true;
+      if (await widget.isVisible()) await page.keyboard.press("Escape");
+      await page.keyboard.press("Control+.");
+      return waitFor(() => fix.count(), 5_000, "").catch(() => 0);
+    },
+    60_000,
+    `the quick fix '${title}'`,
+  );
+  await fix.first().click();
+}
