@@ -11,7 +11,10 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, r
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { waitFor } from "./wait";
 import { openFile, runCommand, waitForWorkbench } from "./workbench";
+
+export { waitFor };
 
 export interface Scenario {
   /** Shown in the report; also names the workspace folder and screenshots. */
@@ -52,28 +55,6 @@ const CACHE = join(REPO, ".cache");
 const NODE24 = join(CACHE, "node24/bin/node");
 const CODE_SERVER = join(CACHE, "code-server/out/node/entry.js");
 const VSIX = join(REPO, "dist/falsify.vsix");
-
-/**
- * Polls `condition` until it returns a truthy value (returned) or `ms` pass (throws `message`, with
- * the last error the condition threw). The only way scenarios should wait.
- */
-export async function waitFor<T>(condition: () => T | Promise<T>, ms: number, message: string): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError ? ` (last error: ${(lastError as Error).message ?? String(lastError)})` : "";
-      throw new Error(`Timed out after ${ms} ms: ${message}${cause}`);
-    }
-    await new Promise((done) => setTimeout(done, 100)); // poll interval, not synchronisation
-  }
-}
 
 /** User settings: a quiet, deterministic workbench (no welcome page, no trust prompt, no suggestions). */
 const USER_SETTINGS = {

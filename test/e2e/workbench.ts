@@ -2,7 +2,7 @@
 // reading what is on screen. Selectors of VS Code's DOM live here only, so a VS Code update means
 // fixing one file. Every helper waits on a condition (waitFor), never on a sleep.
 import type { Frame, Page } from "playwright-core";
-import { waitFor } from "./harness";
+import { waitFor } from "./wait";
 
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
