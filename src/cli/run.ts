@@ -5,9 +5,9 @@
 //
 // Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
 // tripped --fail-on, 2 usage errors and unreadable notebooks.
-import { mkdir, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
-import { chartMeta, MIME, type VerdictWord } from "../core/display";
+import { writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
+import type { VerdictWord } from "../core/display";
 import { outputsHash } from "../core/export/plan";
 import { notebookSeed } from "../core/export/results";
 import { serializeNotebook, type Cell } from "../core/format";
@@ -74,7 +74,6 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
 
   const kernel = await KernelClient.start({ notebookDir: dirname(path), ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
-  const charts: Record<string, unknown>[] = [];
   try {
     io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
     await kernel.seed(seed);
@@ -87,10 +86,6 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
       }
       const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
       session.observeOutputs(result.outputs);
-      for (const output of result.outputs) {
-        const chart = output.items.find((item) => item.mime === MIME.chart || item.mime === MIME.vegaLite);
-        if (chart) charts.push(chart.data as Record<string, unknown>);
-      }
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
       if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
       else {
@@ -114,15 +109,8 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     await writeFile(options.out, session.serializedResults());
     io.out(`wrote ${options.out}`);
   }
-  if (options.svgDir && charts.length) {
-    const { renderSvg } = await import("../core/charts/render-node");
-    await mkdir(options.svgDir, { recursive: true });
-    for (const [i, spec] of charts.entries()) {
-      const name = `chart-${String(i + 1).padStart(2, "0")}-${chartMeta(spec)?.chart ?? "vega-lite"}`;
-      await writeFile(join(options.svgDir, `${name}.svg`), await renderSvg(spec));
-    }
-    io.out(`wrote ${charts.length} chart${charts.length === 1 ? "" : "s"} to ${options.svgDir}`);
-  }
+  const charts = options.svgDir ? await session.writeCharts(options.svgDir) : 0;
+  if (charts) io.out(`wrote ${charts} chart${charts === 1 ? "" : "s"} to ${options.svgDir}`);
   if (options.write) {
     await writeFile(path, serializeNotebook(notebook));
     io.out(`wrote outputs into ${options.notebook}`);

@@ -6,14 +6,14 @@
 //   --shard i/n     this job's slice of the work (0-based): `shardOf(items)` returns it
 //   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
 //   --svg-dir dir   write every chart the run displays as an SVG file
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
-import { chartMeta, MIME } from "../core/display";
+import { MIME } from "../core/display";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
 import type { Hypothesis } from "../core/hypothesis";
-import { isVegaLite, mimeBundle } from "../core/kernel/mime-bundle";
+import { mimeBundle } from "../core/kernel/mime-bundle";
 import type { Rng } from "../core/stats/rng";
 import * as runtime from "./index";
 import { currentSession, metricLine, resultLines, seedRandom, type Session } from "./session";
@@ -106,18 +106,13 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   const session = currentSession();
   session.begin({ notebook: config.notebook, seed, shard: options.shard });
   const hypotheses = new Map(config.hypotheses.map(({ hypothesis }) => [hypothesis.id, hypothesis]));
-  const charts: { name: string; spec: Record<string, unknown> }[] = [];
   const isTensor = (value: unknown): value is InstanceType<Tf["Tensor"]> => value instanceof tf.Tensor;
 
   const display: Display = (value, mime) => {
     if (value === undefined && mime === undefined) return;
-    session.observe(value, mime);
+    // The kernel's rendering of the value, collected as `falsify run` collects the kernel's outputs.
     const items = mimeBundle(value, mime, isTensor);
-    const chart = items.find((item) => item.mime === MIME.chart || item.mime === MIME.vegaLite);
-    if (chart && isVegaLite(chart.data)) {
-      const name = `chart-${String(charts.length + 1).padStart(2, "0")}-${chartMeta(chart.data)?.chart ?? "vega-lite"}`;
-      charts.push({ name, spec: chart.data });
-    }
+    session.observeOutputs([{ items }]);
     const text = items.find((item) => item.mime === MIME.text)?.data;
     if (mime === MIME.metric) console.log(metricLine(value as Metric));
     else console.log(typeof text === "string" ? text : `[${items[0]?.mime ?? mime}]`);
@@ -141,12 +136,8 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
       await writeFile(options.out, session.serializedResults());
       console.log(`wrote ${options.out}`);
     }
-    if (options.svgDir && charts.length) {
-      const { renderSvg } = await import("../core/charts/render-node");
-      await mkdir(options.svgDir, { recursive: true });
-      for (const { name, spec } of charts) await writeFile(join(options.svgDir, `${name}.svg`), await renderSvg(spec));
-      console.log(`wrote ${charts.length} chart${charts.length === 1 ? "" : "s"} to ${options.svgDir}`);
-    }
+    const charts = options.svgDir ? await session.writeCharts(options.svgDir) : 0;
+    if (charts) console.log(`wrote ${charts} chart${charts === 1 ? "" : "s"} to ${options.svgDir}`);
   };
   return { tf, display, hypotheses, fx: runtime, rng, session, options, finish };
 }

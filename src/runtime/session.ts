@@ -12,7 +12,9 @@
 //
 // The session is a process-wide singleton on globalThis under a registered symbol, so separate
 // bundles (kernel, runtime, script) that each carry a copy of this code still share one.
-import { MIME, isVerdict, type Verdict } from "../core/display";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
 import { canonicalJson, DEFAULT_SEED, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
 import { createRng, type Rng } from "../core/stats/rng";
@@ -40,6 +42,8 @@ export class Session {
   shard: Shard | undefined;
   private verdicts: Verdict[] = [];
   private metrics: Metric[] = [];
+  /** Vega-Lite specs of the charts the run displayed, in order (written as SVG on request). */
+  charts: VegaLiteSpec[] = [];
 
   /** Starts collecting a run's results (and forgets earlier ones). */
   begin(start: SessionStart): void {
@@ -48,6 +52,7 @@ export class Session {
     this.shard = start.shard;
     this.verdicts = [];
     this.metrics = [];
+    this.charts = [];
   }
 
   /** Every displayed value goes through here (with its MIME type when the display call named one). */
@@ -58,12 +63,29 @@ export class Session {
     else if ((mime === undefined || mime === MIME.verdict) && isVerdict(value)) this.verdicts.push(canonicalJson(value) as Verdict);
   }
 
-  /** A cell's outputs as the kernel sent them: each output's first verdict or metric item counts. */
+  /**
+   * Outputs as the kernel sends them (a script builds the same with the kernel's mimeBundle): each
+   * output's first verdict or metric item is a result, its first chart item a chart.
+   */
   observeOutputs(outputs: readonly Output[]): void {
     for (const output of outputs) {
       const item = output.items.find((i) => i.mime === MIME.verdict || i.mime === MIME.metric);
       if (item) this.observe(item.data, item.mime);
+      const chart = output.items.find((i) => i.mime === MIME.chart || i.mime === MIME.vegaLite);
+      if (chart && typeof chart.data === "object" && chart.data !== null) this.charts.push(chart.data as VegaLiteSpec);
     }
+  }
+
+  /** Writes the displayed charts as `chart-01-<builder>.svg`, ... into `dir`; returns how many. */
+  async writeCharts(dir: string): Promise<number> {
+    if (!this.charts.length) return 0;
+    const { renderSvg } = await import("../core/charts/render-node");
+    await mkdir(dir, { recursive: true });
+    for (const [i, spec] of this.charts.entries()) {
+      const name = `chart-${String(i + 1).padStart(2, "0")}-${chartMeta(spec)?.chart ?? "vega-lite"}`;
+      await writeFile(join(dir, `${name}.svg`), await renderSvg(spec));
+    }
+    return this.charts.length;
   }
 
   /** The items of this shard of a list (all of them outside a sharded script run). */

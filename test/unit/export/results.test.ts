@@ -69,10 +69,13 @@ describe("results JSON", () => {
       { items: [{ mime: MIME.metric, data: { name: "first", value: 1 } }] },
       { items: [{ mime: MIME.verdict, data: VERDICT }, { mime: MIME.text, data: "H1: supported" }] },
       { items: [{ mime: MIME.stdout, data: "log\n" }] },
+      { items: [{ mime: MIME.chart, data: { mark: "bar", usermeta: { falsify: { chart: "histogram", baselines: [] } } } }, { mime: MIME.text, data: "[chart]" }] },
     ]);
     const results = session.results();
     assert.deepEqual(results.metrics, [{ name: "first", value: 1 }]);
     assert.equal(results.verdicts.length, 1);
+    assert.deepEqual(session.charts.map((spec) => spec.mark), ["bar"], "charts are collected for --svg-dir, not put in the results");
+    assert.doesNotMatch(session.serializedResults(), /histogram/);
   });
 
   test("a file that is not results is refused with the first problem", () => {
