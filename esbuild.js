@@ -21,6 +21,8 @@ const entries = [
   // vega is ES-module-only with top-level await: the runtime's chart rasteriser imports it at run time.
   { entryPoints: ["src/kernel/main.ts"], outfile: "dist/kernel.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
   { entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  // tfjs + its wasm backend (and the .wasm files, to dist/wasm/) for a .vsix, which has no node_modules.
+  { entryPoints: ["src/kernel/tfjs-bundle.ts"], outfile: "dist/tfjs.js", platform: "node", format: "cjs", external: ["vscode"], loader: { ".wasm": "file" }, assetNames: "wasm/[name]" },
   // The runtime of exported scripts (`import { startScript } from "falsify/script"`, package.json exports).
   { entryPoints: ["src/runtime/script.ts"], outfile: "dist/script.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
   // The notebook renderer runs in the notebook webview: an ES module that bundles vega, vega-lite and vega-embed.

@@ -6,7 +6,8 @@
 //   run.status, run.outputs (the notebook's Output[]), run.execution
 //   kernel.interrupt(); kernel = await kernel.restart(); kernel.dispose();
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { MIME } from "../core/display";
 import type { Execution, Output } from "../core/format/schema";
@@ -20,7 +21,7 @@ export interface KernelStartOptions {
   searchFrom?: string[];
   /** Use this backend or a slower one (tensorflow > wasm > cpu). */
   prefer?: BackendName;
-  /** A bundled tfjs and its wasm folder (the packaged extension). */
+  /** A bundled tfjs and its wasm folder; default: dist/tfjs.js and dist/wasm/ beside the kernel script, if built. */
   bundled?: { module: string; wasmDir: string };
   /** The kernel bundle; default `kernel.js` next to this code (dist/). */
   kernelScript?: string;
@@ -78,7 +79,8 @@ export class KernelClient {
   ) {}
 
   static start(options: KernelStartOptions): Promise<KernelClient> {
-    const child = spawn(options.execPath ?? process.execPath, [...(options.execArgv ?? []), options.kernelScript ?? join(__dirname, "kernel.js")], {
+    const kernelScript = options.kernelScript ?? join(__dirname, "kernel.js");
+    const child = spawn(options.execPath ?? process.execPath, [...(options.execArgv ?? []), kernelScript], {
       cwd: options.notebookDir,
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: "1" },
       stdio: ["ignore", "pipe", "pipe", "pipe", "ipc"],
@@ -110,7 +112,8 @@ export class KernelClient {
         if (client) client.exited(code, signal);
         else reject(new Error(`kernel did not start: ${deathReason(code, signal, stderr)}`));
       });
-      const init: KernelRequest = { type: "init", notebookDir: options.notebookDir, searchFrom: options.searchFrom ?? [], prefer: options.prefer, bundled: options.bundled };
+      const bundled = options.bundled ?? bundledTfjs(dirname(kernelScript));
+      const init: KernelRequest = { type: "init", notebookDir: options.notebookDir, searchFrom: options.searchFrom ?? [], prefer: options.prefer, bundled };
       child.send(init);
     });
   }
@@ -246,6 +249,12 @@ function collect(result: RunResult, event: RunEvent): void {
       result.memory = event.memory;
       return;
   }
+}
+
+/** dist/tfjs.js and dist/wasm/ beside the kernel (a packaged extension), when they are there. */
+function bundledTfjs(dir: string): KernelStartOptions["bundled"] {
+  const module = join(dir, "tfjs.js");
+  return existsSync(module) ? { module, wasmDir: join(dir, "wasm") } : undefined;
 }
 
 function deathReason(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {

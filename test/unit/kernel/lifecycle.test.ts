@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { test } from "node:test";
 import { MIME } from "../../../src/core/display";
 import type { KernelClient } from "../../../src/kernel/client";
-import { kernelScript, NOTEBOOK_DIR, startKernel } from "./support";
+import { kernelScript, NOTEBOOK_DIR, startKernel, tfjsBundle } from "./support";
 
 function alive(pid: number): boolean {
   try {
@@ -32,6 +32,18 @@ test("wasm backend when asked: cells run on it and record it", async () => {
     assert.equal(result.status, "ok");
     assert.equal(result.outputs[0].items[0].data, "[ 'wasm', [ [ 3, 3 ], [ 3, 3 ] ] ]");
     assert.equal(result.execution?.backend, "wasm");
+  } finally {
+    kernel.dispose();
+  }
+});
+
+test("a packaged extension's bundled tfjs (no node_modules) runs the wasm backend", async () => {
+  const kernel = await startKernel({ prefer: "wasm", bundled: tfjsBundle() });
+  try {
+    assert.equal(kernel.info.backend, "wasm");
+    const source = 'import * as tfa from "@tensorflow/tfjs";\n[tfa === tf, tf.sum(tf.ones([4])).dataSync()[0], Object.keys(require.cache).some((file) => file.includes("node_modules/@tensorflow/tfjs/"))]';
+    const result = await kernel.execute({ source });
+    assert.equal(result.outputs[0].items[0].data, "[ true, 4, false ]");
   } finally {
     kernel.dispose();
   }
