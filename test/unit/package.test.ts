@@ -36,12 +36,16 @@ function referencedFiles(): string[] {
   return paths.map((path) => normalize(path).replace(/\\/g, "/"));
 }
 
+/** Files the extension loads at run time that the manifest does not name: the kernel process and what it loads. */
+const RUNTIME_FILES = ["dist/kernel.js", "dist/runtime.js", "dist/tfjs.js", "dist/wasm/tfjs-backend-wasm.wasm", "dist/wasm/tfjs-backend-wasm-simd.wasm"];
+
 const NEVER_SHIPPED = [
   "src/vscode/extension.ts",
   "src/core/format/schema.ts",
   "test/unit/package.test.ts",
   "test/fixtures/format/valid.falsify",
   "dist/extension.js.map",
+  "dist/kernel.js.map",
   "dist/falsify.vsix",
   "node_modules/zod/index.js",
   ".cache/code-server/out/node/entry.js",
@@ -62,7 +66,7 @@ function touch(path: string): void {
 test(".vscodeignore packs exactly the files the manifest refers to, the docs, and nothing else", async () => {
   copyFileSync("package.json", join(scratch, "package.json"));
   copyFileSync(".vscodeignore", join(scratch, ".vscodeignore"));
-  const shipped = [...referencedFiles(), "README.md", "LICENSE"];
+  const shipped = [...referencedFiles(), ...RUNTIME_FILES, "README.md", "LICENSE"];
   for (const path of [...shipped, ...NEVER_SHIPPED]) touch(path);
 
   const files = await listFiles({ cwd: scratch, packageManager: PackageManager.None });
