@@ -47,5 +47,8 @@ export const exportCommand: CliCommand = async (args, io) => {
   }
   await writeFile(out, result.script);
   io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
+  const runner = language === "mjs" ? "node" : "npx tsx";
+  const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";
+  io.out(`run it with: ${runner} ${out} [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]${esm}`);
   return 0;
 };
