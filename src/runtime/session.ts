@@ -6,12 +6,14 @@
 //                             restarts from the seed; returns the cells' `rng`
 //   record(name, value)       a metric: shown with the environment's `display` as MIME.metric, so it
 //                             is an output of the cell in the notebook and a line in a script
-//   Session.observe(v, mime)  every displayed value: Verdicts and metrics are collected, in order
+//   shardOf(items)            this job's share of a list under `--shard i/n` (all of it elsewhere)
+//   Session.observeOutputs    every output, as the kernel's MIME bundles: verdicts and metrics are
+//                             collected in display order, charts kept for --svg-dir
 //   Session.results()         the results JSON (src/core/export/results.ts); serializedResults()
 //                             gives its canonical bytes
 //
-// The session is a process-wide singleton on globalThis under a registered symbol, so separate
-// bundles (kernel, runtime, script) that each carry a copy of this code still share one.
+// `currentSession()` is a process-wide singleton on globalThis under a registered symbol, so
+// separate bundles (kernel, runtime, script) that each carry a copy of this code still share one.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
