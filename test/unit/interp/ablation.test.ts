@@ -199,7 +199,7 @@ test("conv channels: zero-ablating channel c equals zeroing the next conv's inpu
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, activation: "relu", name: "c1" }),
-      tf.layers.conv2d({ filters: 3, kernelSize: 3, activation: "relu", name: "c2" }),
+      tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: "same", activation: "relu", name: "c2" }),
       tf.layers.flatten(),
       tf.layers.dense({ units: 3, name: "out" }),
     ],
@@ -211,6 +211,16 @@ test("conv channels: zero-ablating channel c equals zeroing the next conv's inpu
   const site = await ablationSite(model, x, labels, { layer: "c1", maxBatchElements: 1000 });
   const ablated = site.outputs({ units: [1] });
   const accuracy = await site.accuracy([{ units: [1] }]);
+  // The conv low-rank route (depthwise per-channel contributions) against edited copies through the whole head.
+  const plain = await ablationSite(model, x, labels, { layer: "c1", strategy: "edited" });
+  const mixed = [{ units: [0] }, { units: [1] }, { units: [2] }, { units: [3], mode: "mean" as const }, { units: [0], mode: "mean" as const }, { units: [1, 3] }, { directions: [[1, -1, 0.5, 0]] }];
+  assert.deepEqual(await site.accuracy(mixed), await plain.accuracy(mixed));
+  for (const ablation of mixed) {
+    const [a, b] = [site.outputs(ablation), plain.outputs(ablation)];
+    assert.ok(maxAbsDiff(a, b) < 1e-5, JSON.stringify(ablation));
+    tf.dispose([a, b]);
+  }
+  plain.dispose();
   site.dispose();
   const c2 = model.getLayer("c2");
   const [kernel, bias] = c2.getWeights().map((w) => w.clone());

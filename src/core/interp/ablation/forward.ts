@@ -1,15 +1,15 @@
 // How an ablation site runs the head on edited activations. Two exact strategies:
 //
 // - `editedForward` (any head): edit a copy of h per ablation, stack the copies, run the head.
-// - `lowRankForward` (the head starts with a Dense layer reading h directly): that layer's
-//   pre-activation z = hW + b is computed once, and an ablation only adds a low-rank correction:
-//     units U zeroed:        z' = z − h_U W_U          (U's columns of h, rows of W)
-//     units U mean-ablated:  z' = z + (μ_U − h_U) W_U
-//     subspace Q projected:  z' = z − (hQᵀ)(QW)        (Q orthonormal rows)
-//   so the Dense layer's matrix product is not repeated per ablation; single units of one mode
-//   are done together as one broadcast outer product. The rest of the head then runs on
-//   activation(z'). The activation is applied by a standalone Activation layer built from the Dense
-//   layer's own activation name, so it is the same function.
+// - `lowRankForward` (the head starts with a Dense or Conv2D layer reading h alone): that layer is
+//   linear before its activation, so its pre-activation z = K(h) + b is computed once and an
+//   ablation only adds the contribution of what it changes:
+//     units U zeroed:        z' = z − K_U(h_U)            (K_U: the kernel's input channels U)
+//     units U mean-ablated:  z' = z + K_U(μ_U − h_U)
+//     subspace Q projected:  z' = z − K_Q(hQᵀ)            (K_Q = the kernel mixed by Q's rows)
+//   For a Dense layer, single units of one mode are done together: each unit's own contribution in
+//   one outer product. The rest of the head then runs on
+//   activation(z'), applied by a standalone Activation layer built from the layer's own activation.
 import * as tf from "@tensorflow/tfjs";
 import { type Head, splitAt } from "./head";
 
@@ -35,44 +35,79 @@ export function editedForward(head: Head, edit: (h: tf.Tensor, ablation: Resolve
   };
 }
 
-/** The low-rank strategy, or undefined when the head does not start with a Dense layer on h alone. */
+/** The low-rank strategy, or undefined when the head does not start with a Dense/Conv2D layer on h alone. */
 export function lowRankForward(head: Head): HeadForward | undefined {
   const input = head.model.inputs[0];
   const consumers = input.sourceLayer.outboundNodes;
-  if (input.shape.length !== 2 || consumers.length !== 1) return undefined;
-  const dense = consumers[0].outboundLayer;
-  if (dense.getClassName() !== "Dense") return undefined;
-  const config = dense.getConfig();
-  const activation = tf.layers.activation({ activation: (config.activation as string | undefined) ?? "linear" } as never);
+  if (consumers.length !== 1) return undefined;
+  const layer = consumers[0].outboundLayer;
+  const linear = linearPart(layer, input.shape.length);
+  if (!linear) return undefined;
+  const activation = tf.layers.activation({ activation: (layer.getConfig().activation as string | undefined) ?? "linear" } as never);
   let rest: Head | undefined;
   try {
-    rest = splitAt(head.model, dense);
+    rest = splitAt(head.model, layer);
   } catch {
-    rest = undefined; // the Dense layer is the head's output: nothing runs after it
+    rest = undefined; // the layer is the head's output: nothing runs after it
   }
+  const outputSize = (layer.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1);
   return {
     run(h, group, mean) {
       // Read the live weights on every call: the model may have been trained since.
-      const [kernel, bias] = dense.getWeights();
-      const z = bias ? h.matMul(kernel).add(bias) : h.matMul(kernel);
+      const [kernel, bias] = layer.getWeights();
+      const z = bias ? linear.apply(h, kernel).add(bias) : linear.apply(h, kernel);
       const corrected: tf.Tensor[] = [];
       for (let i = 0; i < group.length; ) {
-        const single = singleUnitRun(group, i);
+        const single = linear.perChannel ? singleUnitRun(group, i) : [];
         if (single.length > 1) {
-          corrected.push(singleUnits(h, z, kernel, single, mean, (group[i] as { mode: "zero" | "mean" }).mode));
+          corrected.push(singleUnits(linear, h, z, kernel, single, mean, (group[i] as { mode: "zero" | "mean" }).mode));
           i += single.length;
           continue;
         }
-        corrected.push(correctedZ(h, z, kernel, group[i], mean));
+        corrected.push(correctedZ(linear, h, z, kernel, group[i], mean));
         i++;
       }
       const output = activation.apply(tf.concat(corrected)) as tf.Tensor;
       return rest ? (rest.model.predict(output, { batchSize: output.shape[0] }) as tf.Tensor) : output;
     },
-    rowSize: (exampleSize) => Math.max(exampleSize, dense.outputShape[1] as number),
+    rowSize: (exampleSize) => Math.max(exampleSize, outputSize),
     dispose() {
       rest?.dispose();
     },
+  };
+}
+
+/** The linear map of a Dense or Conv2D layer (before bias and activation), restricted to some input channels. */
+interface LinearPart {
+  /** The kernel's axis of input channels. */
+  inputAxis: number;
+  /** K(x) for x [b, ..., k] and a kernel with k input channels. */
+  apply(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor;
+  /**
+   * Each input channel's own contribution, [k, b, ..., out], for x [b, ..., k], when one op does it
+   * (Dense: an outer product). Conv2D has none worth it: a depthwise convolution plus the transpose
+   * to [k, b, ...] costs more than one small convolution per channel.
+   */
+  perChannel?(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor;
+}
+
+function linearPart(layer: tf.layers.Layer, inputRank: number): LinearPart | undefined {
+  const name = layer.getClassName();
+  if (name === "Dense" && inputRank === 2) {
+    return {
+      inputAxis: 0,
+      apply: (x, kernel) => x.matMul(kernel),
+      perChannel: (x, kernel) => x.transpose().expandDims(2).mul(kernel.expandDims(1)),
+    };
+  }
+  const config = layer.getConfig() as { strides?: number[]; padding?: string; dilationRate?: number | number[]; dataFormat?: string };
+  const dilation = [config.dilationRate ?? 1].flat();
+  if (name !== "Conv2D" || inputRank !== 4 || config.dataFormat === "channelsFirst" || dilation.some((d) => d !== 1)) return undefined;
+  const strides = (config.strides ?? [1, 1]) as [number, number];
+  const padding = config.padding === "same" ? "same" : "valid";
+  return {
+    inputAxis: 2,
+    apply: (x, kernel) => tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides, padding),
   };
 }
 
@@ -89,24 +124,37 @@ function singleUnitRun(group: readonly ResolvedAblation[], i: number): number[] 
   return units;
 }
 
-/** z' for m single-unit ablations at once: [m·b, out] = z − (h_u − fill_u) ⊗ W_u per unit u. */
-function singleUnits(h: tf.Tensor, z: tf.Tensor, kernel: tf.Tensor, units: number[], mean: tf.Tensor, mode: "zero" | "mean"): tf.Tensor {
-  const index = tf.tensor1d(units, "int32");
-  const removed = tf.gather(h, index, 1).transpose(); // [m, b]
-  const delta = mode === "mean" ? tf.gather(mean, index).expandDims(1).sub(removed) : removed.neg();
-  const rows = tf.gather(kernel, index); // [m, out]
-  const [b, out] = z.shape as [number, number];
-  return z.expandDims(0).add(delta.expandDims(2).mul(rows.expandDims(1))).reshape([units.length * b, out]);
+/** What ablating units replaces h by, minus h: −h (zero) or μ − h (mean), on channels `index`. */
+function unitDelta(h: tf.Tensor, mean: tf.Tensor, index: tf.Tensor1D, mode: "zero" | "mean"): tf.Tensor {
+  const axis = h.rank - 1;
+  const removed = tf.gather(h, index, axis);
+  return mode === "mean" ? tf.gather(mean, index, axis - 1).sub(removed) : removed.neg();
 }
 
-function correctedZ(h: tf.Tensor, z: tf.Tensor, kernel: tf.Tensor, ablation: ResolvedAblation, mean: tf.Tensor): tf.Tensor {
+/** z' for m single-unit ablations at once: [m·b, ...out] = z + (each unit's own delta through the kernel). */
+function singleUnits(linear: LinearPart, h: tf.Tensor, z: tf.Tensor, kernel: tf.Tensor, units: number[], mean: tf.Tensor, mode: "zero" | "mean"): tf.Tensor {
+  const index = tf.tensor1d(units, "int32");
+  const contributions = linear.perChannel!(unitDelta(h, mean, index, mode), tf.gather(kernel, index, linear.inputAxis));
+  return z.expandDims(0).add(contributions).reshape([units.length * z.shape[0], ...z.shape.slice(1)]);
+}
+
+function correctedZ(linear: LinearPart, h: tf.Tensor, z: tf.Tensor, kernel: tf.Tensor, ablation: ResolvedAblation, mean: tf.Tensor): tf.Tensor {
   if ("basis" in ablation) {
-    const q = tf.tensor2d(ablation.basis);
-    return z.sub(h.matMul(q, false, true).matMul(q.matMul(kernel)));
+    const q = tf.tensor2d(ablation.basis); // [k, units]
+    const units = h.shape[h.rank - 1];
+    const coefficients = h.reshape([-1, units]).matMul(q, false, true).reshape([...h.shape.slice(0, -1), q.shape[0]]);
+    return z.sub(linear.apply(coefficients, mixInputs(kernel, q, linear.inputAxis)));
   }
   if (ablation.units.length === 0) return z;
   const index = tf.tensor1d(ablation.units, "int32");
-  const removed = tf.gather(h, index, 1);
-  const delta = ablation.mode === "mean" ? tf.gather(mean, index).sub(removed) : removed.neg();
-  return z.add(delta.matMul(tf.gather(kernel, index)));
+  return z.add(linear.apply(unitDelta(h, mean, index, ablation.mode), tf.gather(kernel, index, linear.inputAxis)));
+}
+
+/** The kernel with its input channels replaced by the k combinations q [k, units] of them. */
+function mixInputs(kernel: tf.Tensor, q: tf.Tensor2D, axis: number): tf.Tensor {
+  const order = [axis, ...kernel.shape.keys()].filter((a, i) => i === 0 || a !== axis);
+  const moved = kernel.transpose(order);
+  const mixed = q.matMul(moved.reshape([moved.shape[0], -1])).reshape([q.shape[0], ...moved.shape.slice(1)]);
+  const back = order.map((_, i) => order.indexOf(i));
+  return mixed.transpose(back);
 }
