@@ -148,8 +148,10 @@ function startKernel(context: vscode.ExtensionContext, notebook: vscode.Notebook
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const notebookDir = notebook.uri.scheme === "file" ? dirname(notebook.uri.fsPath) : (folders[0] ?? context.extensionPath);
   status.starting();
+  const backend = vscode.workspace.getConfiguration("falsify.kernel", notebook.uri).get<string>("backend");
   const started = KernelClient.start({
     notebookDir,
+    prefer: backend === "tensorflow" || backend === "wasm" || backend === "cpu" ? backend : undefined,
     searchFrom: [...folders, context.extensionPath],
     kernelScript: join(context.extensionPath, "dist", "kernel.js"),
     onLog: (text, level) => (level === "error" ? log().error(text.trimEnd()) : log().info(text.trimEnd())),

@@ -1,0 +1,31 @@
+// The packaged extension's own TensorFlow.js: with `falsify.kernel.backend: wasm` (as when no tfjs-node
+// is installed) cells run on the wasm backend the .vsix carries (dist/tfjs.js, dist/wasm/), the status
+// bar says so, and a cell's error shows a stack that points at the cell's own line and column.
+import assert from "node:assert/strict";
+import { waitFor, type Scenario } from "../harness";
+import { outputTexts } from "../workbench";
+
+const FILE = "backend.falsify";
+
+export const scenario: Scenario = {
+  name: "kernel falls back to the bundled wasm backend",
+  workspaceFiles: { [FILE]: "test/fixtures/kernel/backend.falsify" },
+  settings: { "falsify.kernel.backend": "wasm" },
+  timeoutMs: 120_000,
+  async run({ page, openFile, runCommand, screenshot, log }) {
+    await openFile(FILE);
+    await runCommand("Notebook: Run All");
+    const text = async () => (await outputTexts(page).catch(() => [] as string[])).join("\n");
+    await waitFor(async () => /wasm 6/.test(await text()), 60_000, "the first cell to run on the wasm backend");
+    const error = await waitFor(async () => {
+      const all = await text();
+      return /too big: 5/.test(all) ? all : undefined;
+    }, 30_000, "the second cell's error");
+    assert.match(error, /RangeError/);
+    assert.match(error, /at check \(cell \[2\]:2:20\)/, `the stack points into the cell: ${error}`);
+    const status = page.locator(".statusbar-item", { hasText: "tfjs:" });
+    const statusText = await waitFor(async () => ((await status.count()) ? await status.first().innerText() : undefined), 30_000, "the kernel status bar item");
+    assert.match(statusText, /tfjs: wasm/);
+    log(`status bar: ${statusText.replace(/\s+/g, " ")}; screenshot ${await screenshot("wasm")}`);
+  },
+};
