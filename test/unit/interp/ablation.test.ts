@@ -237,6 +237,45 @@ test("conv channels: zero-ablating channel c equals zeroing the next conv's inpu
   model.dispose();
 });
 
+test("conv channels before max-pool → flatten → dense: zeroing channel c equals zeroing its dense rows; other ablations agree across routes", async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3, padding: "same", activation: "relu", name: "c" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dropout({ rate: 0.5 }),
+      tf.layers.dense({ units: 5, activation: "relu", name: "d" }),
+      tf.layers.dense({ units: 3, name: "out" }),
+    ],
+  });
+  const weights = createRng(21);
+  tf.tidy(() => model.layers.forEach((layer) => layer.setWeights(layer.getWeights().map((w) => normals(weights, w.shape).mul(0.5)))));
+  const x = randn(30, 6, 6, 1);
+  const labels = labelsFor(model, x);
+  const before = tf.memory().numTensors;
+  const site = await ablationSite(model, x, labels, { layer: "c" });
+  const plain = await ablationSite(model, x, labels, { layer: "c", strategy: "edited" });
+  // Flattened channels-last [3, 3, 4]: channel c is every index p·4 + c of the dense kernel's rows.
+  for (let c = 0; c < 4; c++) {
+    const ablated = site.outputs({ units: [c] });
+    const naive = withKernel(model, "d", (k) => k.map((row, r) => (r % 4 === c ? row.map(() => 0) : row)), () => model.predict(x) as tf.Tensor);
+    assert.ok(maxAbsDiff(ablated, naive) < 1e-5, `channel ${c}`);
+    tf.dispose([ablated, naive]);
+  }
+  const mixed = [{ units: [0] }, { units: [2] }, { units: [1, 3] }, { units: [1], mode: "mean" as const }, { directions: [[1, 0, -1, 0.5]] }, { units: [] }];
+  assert.deepEqual(await site.accuracy(mixed), await plain.accuracy(mixed));
+  for (const ablation of mixed) {
+    const [a, b] = [site.outputs(ablation), plain.outputs(ablation)];
+    assert.ok(maxAbsDiff(a, b) < 1e-5, JSON.stringify(ablation));
+    tf.dispose([a, b]);
+  }
+  site.dispose();
+  plain.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  x.dispose();
+  model.dispose();
+});
+
 test("functional graphs: a branch after the layer is kept; a skip around it is refused", async () => {
   const input = tf.input({ shape: [4] });
   const h = tf.layers.dense({ units: 3, activation: "relu", name: "h" }).apply(input) as tf.SymbolicTensor;

@@ -8,7 +8,11 @@
 //     units U mean-ablated:  z' = z + K_U(μ_U − h_U)
 //     subspace Q projected:  z' = z − K_Q(hQᵀ)            (K_Q = the kernel mixed by Q's rows)
 //   For a Dense layer, single units of one mode are done together: each unit's own contribution in
-//   one outer product. The rest of the head then runs on
+//   one outer product. Layers between h and that layer which keep channels apart and map zero to
+//   zero (pooling, flatten, dropout, relu) are crossed for zero-ablations of units: zeroing channel c
+//   of h zeroes exactly channel c of their output (every position of it after a flatten), so the
+//   low-rank update applies there; other ablations of such a site take the edited route. The rest
+//   of the head then runs on
 //   activation(z'), applied by a standalone Activation layer built from the layer's own activation.
 import * as tf from "@tensorflow/tfjs";
 import { type Head, splitAt } from "./head";
@@ -19,6 +23,8 @@ export type ResolvedAblation = { units: number[]; mode: "zero" | "mean" } | { ba
 export interface HeadForward {
   /** The head's outputs [group.length × b, outputs] for activations h [b, ...] (call inside tf.tidy). */
   run(h: tf.Tensor, group: readonly ResolvedAblation[], mean: tf.Tensor): tf.Tensor;
+  /** Whether this route computes `ablation` (the site sends the others to the edited route). */
+  accepts(ablation: ResolvedAblation): boolean;
   /** Floats held per stacked row, given the floats of one example's activations (for the memory budget). */
   rowSize(exampleSize: number): number;
   dispose(): void;
@@ -30,19 +36,36 @@ export function editedForward(head: Head, edit: (h: tf.Tensor, ablation: Resolve
       const stacked = tf.concat(group.map((ablation) => edit(h, ablation)));
       return head.model.predict(stacked, { batchSize: stacked.shape[0] }) as tf.Tensor;
     },
+    accepts: () => true,
     rowSize: (exampleSize) => exampleSize,
     dispose() {},
   };
 }
 
-/** The low-rank strategy, or undefined when the head does not start with a Dense/Conv2D layer on h alone. */
+/** The low-rank strategy, or undefined when no Dense/Conv2D layer reads h (alone, or through zero-preserving channel-wise layers). */
 export function lowRankForward(head: Head): HeadForward | undefined {
   const input = head.model.inputs[0];
-  const consumers = input.sourceLayer.outboundNodes;
-  if (consumers.length !== 1) return undefined;
-  const layer = consumers[0].outboundLayer;
-  const linear = linearPart(layer, input.shape.length);
-  if (!linear) return undefined;
+  const consumers = consumersIn(head.model);
+  const crossed: tf.layers.Layer[] = [];
+  let reads = input;
+  let layer: tf.layers.Layer | undefined;
+  let linear: LinearPart | undefined;
+  for (;;) {
+    const next = consumers.get(reads.id) ?? [];
+    if (next.length !== 1) return undefined;
+    layer = next[0].layer;
+    linear = linearPart(layer, reads.shape.length);
+    if (linear) break;
+    if (!keepsChannelsAndZero(layer)) return undefined;
+    crossed.push(layer);
+    reads = next[0].output;
+  }
+  const channels = input.shape[input.shape.length - 1] as number;
+  const width = reads.shape[reads.shape.length - 1] as number;
+  if (width % channels !== 0) return undefined;
+  // After a flatten (channels last), channel c is every index p·C + c.
+  const positions = width / channels;
+  const prefix = crossed.length ? tf.model({ inputs: input, outputs: reads }) : undefined;
   const activation = tf.layers.activation({ activation: (layer.getConfig().activation as string | undefined) ?? "linear" } as never);
   let rest: Head | undefined;
   try {
@@ -51,10 +74,15 @@ export function lowRankForward(head: Head): HeadForward | undefined {
     rest = undefined; // the layer is the head's output: nothing runs after it
   }
   const outputSize = (layer.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1);
+  const dense = layer, part = linear;
   return {
-    run(h, group, mean) {
+    accepts: (ablation) => !prefix || ("units" in ablation && ablation.mode === "zero"),
+    run(h0, group0, mean) {
+      const h = prefix ? (prefix.predict(h0, { batchSize: h0.shape[0] }) as tf.Tensor) : h0;
+      const group = prefix ? group0.map((a) => ({ units: spread((a as { units: number[] }).units, channels, positions), mode: "zero" as const })) : group0;
+      const linear = part;
       // Read the live weights on every call: the model may have been trained since.
-      const [kernel, bias] = layer.getWeights();
+      const [kernel, bias] = dense.getWeights();
       const z = bias ? linear.apply(h, kernel).add(bias) : linear.apply(h, kernel);
       const corrected: tf.Tensor[] = [];
       for (let i = 0; i < group.length; ) {
@@ -75,6 +103,38 @@ export function lowRankForward(head: Head): HeadForward | undefined {
       rest?.dispose();
     },
   };
+}
+
+/** Which layers consume each tensor of `model`'s graph (found from its outputs back). */
+function consumersIn(model: tf.LayersModel): Map<number, { layer: tf.layers.Layer; output: tf.SymbolicTensor }[]> {
+  const consumers = new Map<number, { layer: tf.layers.Layer; output: tf.SymbolicTensor }[]>();
+  const seen = new Set<number>();
+  const visit = (t: tf.SymbolicTensor): void => {
+    if (seen.has(t.id)) return;
+    seen.add(t.id);
+    if (t.sourceLayer.getClassName() === "InputLayer") return;
+    for (const x of t.sourceLayer.inboundNodes[t.nodeIndex].inputTensors) {
+      consumers.set(x.id, [...(consumers.get(x.id) ?? []), { layer: t.sourceLayer, output: t }]);
+      visit(x);
+    }
+  };
+  model.outputs.forEach(visit);
+  return consumers;
+}
+
+/** Layers whose output channel c depends only on input channel c and is 0 when it is 0. */
+function keepsChannelsAndZero(layer: tf.layers.Layer): boolean {
+  const name = layer.getClassName();
+  const config = layer.getConfig() as { dataFormat?: string; activation?: string };
+  if (config.dataFormat === "channelsFirst") return false;
+  if (name === "Activation") return ["relu", "relu6", "linear", "tanh"].includes(config.activation ?? "");
+  return ["MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D", "Flatten", "Dropout", "ReLU"].includes(name);
+}
+
+/** Channel indices → the indices of every position of those channels in a flattened channels-last map. */
+function spread(units: number[], channels: number, positions: number): number[] {
+  if (positions === 1) return units;
+  return Array.from({ length: positions }, (_, p) => units.map((c) => p * channels + c)).flat();
 }
 
 /** The linear map of a Dense or Conv2D layer (before bias and activation), restricted to some input channels. */

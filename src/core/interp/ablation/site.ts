@@ -97,7 +97,9 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
     });
   }
 
-  const forward = (options.strategy ?? "auto") === "auto" ? (lowRankForward(head) ?? editedForward(head, edit)) : editedForward(head, edit);
+  const edited = editedForward(head, edit);
+  const lowRank = (options.strategy ?? "auto") === "auto" ? lowRankForward(head) : undefined;
+  const routeOf = (ablation: ResolvedAblation) => (lowRank?.accepts(ablation) ? lowRank : edited);
 
   function check(): void {
     if (disposed) throw new InterpError("invalid-input", "this ablation site was disposed");
@@ -107,21 +109,25 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
     check();
     const resolved = ablations.map(resolve);
     const correct = new Float64Array(ablations.length);
-    // Rows of one head pass: as many examples as fit, then as many ablations of them as fit.
-    const rows = Math.max(1, Math.floor(maxElements / forward.rowSize(exampleSize)));
-    const exampleChunk = Math.min(n, rows);
-    const ablationChunk = Math.max(1, Math.floor(rows / exampleChunk));
-    for (let start = 0; start < n; start += exampleChunk) {
-      const size = Math.min(exampleChunk, n - start);
-      for (let a = 0; a < resolved.length; a += ablationChunk) {
-        const group = resolved.slice(a, a + ablationChunk);
-        const counts = tf.tidy(() => {
-          const predicted = forward.run(cached.slice(start, size), group, mean).argMax(-1).reshape([group.length, size]);
-          return predicted.equal(labelTensor.slice(start, size).expandDims(0)).sum(1);
-        });
-        const values = await counts.data();
-        counts.dispose();
-        values.forEach((c, i) => (correct[a + i] += c));
+    for (const forward of new Set(resolved.map(routeOf))) {
+      const mine = resolved.flatMap((ablation, i) => (routeOf(ablation) === forward ? [i] : []));
+      // Rows of one head pass: as many examples as fit, then as many ablations of them as fit.
+      const rows = Math.max(1, Math.floor(maxElements / forward.rowSize(exampleSize)));
+      const exampleChunk = Math.min(n, rows);
+      const ablationChunk = Math.max(1, Math.floor(rows / exampleChunk));
+      for (let start = 0; start < n; start += exampleChunk) {
+        const size = Math.min(exampleChunk, n - start);
+        for (let a = 0; a < mine.length; a += ablationChunk) {
+          const group = mine.slice(a, a + ablationChunk);
+          const counts = tf.tidy(() => {
+            const outputs = forward.run(cached.slice(start, size), group.map((i) => resolved[i]), mean);
+            const predicted = outputs.argMax(-1).reshape([group.length, size]);
+            return predicted.equal(labelTensor.slice(start, size).expandDims(0)).sum(1);
+          });
+          const values = await counts.data();
+          counts.dispose();
+          values.forEach((c, k) => (correct[group[k]] += c));
+        }
       }
     }
     return Array.from(correct, (c) => c / n);
@@ -130,7 +136,7 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   function outputs(ablation: Ablation): tf.Tensor {
     check();
     const resolved = resolve(ablation);
-    return tf.tidy(() => forward.run(cached, [resolved], mean));
+    return tf.tidy(() => routeOf(resolved).run(cached, [resolved], mean));
   }
 
   const [baseline] = await accuracy([{ units: [] }]);
@@ -145,7 +151,7 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
       if (disposed) return;
       disposed = true;
       tf.dispose([cached, mean, labelTensor]);
-      forward.dispose();
+      lowRank?.dispose();
       head.dispose();
     },
   };
