@@ -3,8 +3,8 @@
 // ablateEachUnit (the layer's activations computed once, then only the layers after it, many
 // ablations stacked per pass, the next Dense/Conv2D layer's product shared). Baseline, same run: the
 // naive loop, one full forward pass per unit with that unit's outgoing weights zeroed. Both must
-// give the same accuracies. Target: ≥ 5x faster. conv2 is the hardest case: a max-pool follows it,
-// so nothing after it is shared and each ablation runs pool → dense → logits on an edited copy.
+// give the same accuracies. Target: ≥ 5x faster. conv1 is the method's worst case (not a target):
+// the next conv layer is shared, but everything after it still runs once per unit.
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../../src/core/backend";
