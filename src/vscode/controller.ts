@@ -160,7 +160,9 @@ function startKernel(context: vscode.ExtensionContext, notebook: vscode.Notebook
     (client) => {
       log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
       for (const note of client.info.notes) log().info(`backend: ${note}`);
-      client.onMemory(() => status.show(client));
+      client.onMemory(() => {
+        if (vscode.window.activeNotebookEditor?.notebook === notebook) status.show(client);
+      });
       client.onDeath((reason) => {
         status.died(reason);
         void vscode.window.showErrorMessage(`Falsify kernel died: ${reason}. Your notebook edits are untouched.`, "Restart Kernel").then((choice) => {
