@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import {
-  ablate, ablateEachUnit, ablationSite, cumulativeAblation, orthonormalBasis, projectOut, splitAt,
+  type Ablation, type AblationSite, ablate, ablateEachUnit, ablationSite, cumulativeAblation, orthonormalBasis, projectOut, splitAt,
 } from "../../../src/core/interp/ablation";
 import { InterpError, layerActivations } from "../../../src/core/interp/activations";
 import { layerGradients } from "../../../src/core/interp/representations/tcav";
@@ -64,6 +64,16 @@ function withKernel<T>(model: tf.LayersModel, name: string, edit: (k: number[][]
   } finally {
     layer.setWeights(original);
     tf.dispose([kernel, ...original]);
+  }
+}
+
+/** The default (low-rank where possible) site and an `edited` one agree on accuracies and outputs. */
+async function sameAcrossRoutes(site: AblationSite, plain: AblationSite, ablations: Ablation[]): Promise<void> {
+  assert.deepEqual(await site.accuracy(ablations), await plain.accuracy(ablations));
+  for (const ablation of ablations) {
+    const [a, b] = [site.outputs(ablation), plain.outputs(ablation)];
+    assert.ok(maxAbsDiff(a, b) < 1e-5, JSON.stringify(ablation));
+    tf.dispose([a, b]);
   }
 }
 
@@ -211,15 +221,10 @@ test("conv channels: zero-ablating channel c equals zeroing the next conv's inpu
   const site = await ablationSite(model, x, labels, { layer: "c1", maxBatchElements: 1000 });
   const ablated = site.outputs({ units: [1] });
   const accuracy = await site.accuracy([{ units: [1] }]);
-  // The conv low-rank route (depthwise per-channel contributions) against edited copies through the whole head.
+  // The conv low-rank route (changed channels through a sliced kernel) against edited copies through the whole head.
   const plain = await ablationSite(model, x, labels, { layer: "c1", strategy: "edited" });
   const mixed = [{ units: [0] }, { units: [1] }, { units: [2] }, { units: [3], mode: "mean" as const }, { units: [0], mode: "mean" as const }, { units: [1, 3] }, { directions: [[1, -1, 0.5, 0]] }];
-  assert.deepEqual(await site.accuracy(mixed), await plain.accuracy(mixed));
-  for (const ablation of mixed) {
-    const [a, b] = [site.outputs(ablation), plain.outputs(ablation)];
-    assert.ok(maxAbsDiff(a, b) < 1e-5, JSON.stringify(ablation));
-    tf.dispose([a, b]);
-  }
+  await sameAcrossRoutes(site, plain, mixed);
   plain.dispose();
   site.dispose();
   const c2 = model.getLayer("c2");
@@ -263,12 +268,7 @@ test("conv channels before max-pool → flatten → dense: zeroing channel c equ
     tf.dispose([ablated, naive]);
   }
   const mixed = [{ units: [0] }, { units: [2] }, { units: [1, 3] }, { units: [1], mode: "mean" as const }, { directions: [[1, 0, -1, 0.5]] }, { units: [] }];
-  assert.deepEqual(await site.accuracy(mixed), await plain.accuracy(mixed));
-  for (const ablation of mixed) {
-    const [a, b] = [site.outputs(ablation), plain.outputs(ablation)];
-    assert.ok(maxAbsDiff(a, b) < 1e-5, JSON.stringify(ablation));
-    tf.dispose([a, b]);
-  }
+  await sameAcrossRoutes(site, plain, mixed);
   site.dispose();
   plain.dispose();
   assert.equal(tf.memory().numTensors, before);
