@@ -25,10 +25,6 @@ function value(result: RunResult): string | undefined {
   return items?.find((i) => i.mime === MIME.text)?.data as string | undefined;
 }
 
-function stdout(result: RunResult): string {
-  return result.outputs.flatMap((o) => o.items.filter((i) => i.mime === MIME.stdout).map((i) => i.data as string)).join("");
-}
-
 async function ok(source: string): Promise<RunResult> {
   const result = await run(source);
   assert.equal(result.status, "ok", `${source}\n-> ${JSON.stringify(result.error ?? result.outputs)}`);
