@@ -5,7 +5,7 @@ import { loadTensorFlow } from "../core/backend";
 import { KernelRequest, type InitRequest, type KernelEvent } from "../core/kernel/protocol";
 import { InterruptChannel } from "./interrupt";
 import { installModuleHooks, TFJS_ALIASES } from "./modules";
-import { Session } from "./session";
+import { Session, type Runtime } from "./session";
 
 const send = (event: KernelEvent): void => {
   process.send?.(event);
@@ -21,7 +21,7 @@ async function start(init: InitRequest): Promise<void> {
   const aliases: Record<string, unknown> = Object.fromEntries(TFJS_ALIASES.map((name) => [name, loaded.tf]));
   const modules = installModuleHooks(init.notebookDir, aliases);
   // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
-  const runtime = require("../runtime") as Record<string, unknown>;
+  const runtime = require("../runtime") as Runtime;
   aliases.falsify = runtime;
   session = new Session({ loaded, modules, runtime, interrupts, send, isInternal });
   send({

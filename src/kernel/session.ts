@@ -18,11 +18,13 @@ import { leakWarning, reachableTensors } from "./leaks";
 import type { ModuleResolver } from "./modules";
 
 export type Send = (event: KernelEvent) => void;
+/** The runtime library (`fx`, `import ... from "falsify"`). */
+export type Runtime = typeof import("../runtime");
 
 export interface SessionOptions {
   loaded: LoadedTf;
   modules: ModuleResolver;
-  runtime: Record<string, unknown>;
+  runtime: Runtime;
   interrupts: InterruptChannel;
   send: Send;
   /** True for stack frames of the kernel itself (hidden from users). */
@@ -152,6 +154,8 @@ export class Session {
       if (this.current) this.options.send({ type: "display", id: this.current, items: this.bundle(value, mime) });
     };
     Object.assign(globalThis, { tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, require: modules.require });
+    // verdict("H1", ...) finds the hypothesis cells that have run.
+    runtime.setHypothesisLookup((id) => this.hypotheses.get(id));
     // verdict("H1", ...) decides H1 with the test its hypothesis cell declares: look ids up here.
     const setLookup = runtime.setHypothesisLookup as ((lookup: (id: string) => Hypothesis | undefined) => void) | undefined;
     setLookup?.((id) => this.hypotheses.get(id));

@@ -251,6 +251,10 @@ test:
     const result = await run(valid, "hypothesis");
     assert.equal(result.status, "ok", JSON.stringify(result.error));
     assert.equal(value(await ok('hypotheses.get("H1").claim')), "Unit 7 detects loops");
+    // verdict("H1", ...) of the runtime finds it too, and the card shows.
+    const card = await ok('fx.verdict("H1", [5, 6, 7, 8, 9], [1, 2, 3, 4, 5])');
+    const verdict = card.outputs[0].items.find((i) => i.mime === MIME.verdict)?.data as { hypothesis: string; claim?: string; test: string };
+    assert.deepEqual([verdict.hypothesis, verdict.claim, verdict.test], ["H1", "Unit 7 detects loops", "permutation"]);
   });
 
   test("a hypothesis cell with a YAML error fails with the error's position", async () => {
