@@ -40,7 +40,8 @@ export class Session {
   private order = 0;
   /** The run console output and display() calls belong to (the last one started). */
   private current = 0;
-  private heldTensors = 0;
+  /** Tensors the cells' variables held after the last run (undefined: too many objects to tell). */
+  private heldTensors: number | undefined = 0;
 
   constructor(private readonly options: SessionOptions) {
     this.tf = options.loaded.tf;
@@ -130,8 +131,8 @@ export class Session {
     const after = this.tf.memory().numTensors;
     if (after === 0 && before === 0) return;
     const roots = [...this.declared].map((name) => (globalThis as Record<string, unknown>)[name]);
-    const held = reachableTensors(roots, this.isTensor).size;
-    const leaked = after - before - (held - this.heldTensors);
+    const held = reachableTensors(roots, this.isTensor)?.size;
+    const leaked = held === undefined || this.heldTensors === undefined ? 0 : after - before - (held - this.heldTensors);
     this.heldTensors = held;
     if (leaked > 0) this.streamTo(id, "stderr", leakWarning(leaked));
   }

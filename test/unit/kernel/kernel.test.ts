@@ -141,6 +141,8 @@ display("<b>hi</b>", "text/html");`);
     assert.match(leaky.outputs.map((o) => o.items[0].data).join(""), /left 3 more tensors allocated/);
     const clean = await ok("const kept = [tf.ones([4]), tf.ones([4])];\nconst model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });");
     assert.deepEqual(clean.outputs, []);
+    // A huge array among the variables does not break (or stall) the accounting.
+    assert.deepEqual((await ok("const huge = Array.from({ length: 2e6 }, (_, i) => i);\nconst also = tf.ones([2]);")).outputs, []);
   });
 });
 
