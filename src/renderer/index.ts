@@ -23,10 +23,17 @@ export function activate(context: RendererContext): RendererApi {
   };
 
   // VS Code changes body classes and CSS variables in place on a theme switch; charts have their
-  // colours baked in, so redraw them.
-  new MutationObserver(() => {
+  // colours baked in, so redraw them, but only when the theme really changed (the webview touches
+  // these attributes for other reasons too).
+  let theme = themeKey(document.body);
+  const observer = new MutationObserver(() => {
+    const now = themeKey(document.body);
+    if (now === theme) return;
+    theme = now;
     for (const { item, element } of [...live.values()]) void draw(item, element);
-  }).observe(document.body, { attributes: true, attributeFilter: ["class"] });
+  });
+  observer.observe(document.body, { attributes: true, attributeFilter: ["class", "style"] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class", "style"] });
 
   return {
     async renderOutputItem(item, element) {
@@ -41,4 +48,9 @@ export function activate(context: RendererContext): RendererApi {
       else for (const key of [...live.keys()]) dispose(key);
     },
   };
+}
+
+/** The theme as the charts see it, comparable across mutations. */
+function themeKey(body: HTMLElement): string {
+  return JSON.stringify(editorTheme(body));
 }

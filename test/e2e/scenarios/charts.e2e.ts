@@ -61,6 +61,21 @@ export const scenario: Scenario = {
     assert.equal(await card.count(), 1, "the verdict card is redrawn too, not lost");
     assert.equal(await error.count(), 1, "the broken spec's error is redrawn too");
     log(`dark theme: axis ink ${darkInk}; screenshot ${await screenshot("dark")}`);
+
+    // The rest of the notebook (curves, the broken spec's error), for the record.
+    // Wheel over the cells' left gutter (the workbench's own DOM, never under the webview) scrolls the notebook.
+    const box = await page.locator(".notebookOverlay .cell-list-container").filter({ visible: true }).first().boundingBox();
+    if (box) await page.mouse.move(box.x + 8, box.y + box.height / 2);
+    await waitFor(
+      async () => {
+        await page.mouse.wheel(0, 400);
+        const bounds = await error.boundingBox();
+        return bounds && bounds.y + bounds.height < 1000;
+      },
+      15_000,
+      "the broken spec's error to scroll into view",
+    );
+    log(`curves and the broken spec: ${await screenshot("error")}`);
   },
 };
 
