@@ -1,7 +1,7 @@
 // The worked examples run headless from top to bottom (`falsify run`, the editor's kernel from
 // src), each on the shipped digits models: exit code 0, every cell ok, one verdict per test each
 // notebook declares (whatever the verdicts turn out to be), and example 1 writes its charts as SVG,
-// as the README's one-command start does. The slowest part of the unit suite (about a minute with
+// as the README's one-command start does. One of the slowest parts of the unit suite (30-60 s with
 // tfjs-node): it is the integration test of kernel, toolkit, charts and run together.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
