@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { type Cell, type Notebook, parseNotebook } from "../../../src/core/format";
 import { type Fix, lintNotebook } from "../../../src/core/lint";
+import * as runtime from "../../../src/runtime";
 
 const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour"].map((name) => join("examples", `${name}.falsify`));
 const [SELECTIVITY, SALIENCY, REPRESENTATIONS, TOUR] = EXAMPLES;
@@ -31,6 +32,19 @@ describe("examples: format, seed and data paths", () => {
       const templated = notebook.cells.flatMap((cell) => [...sourceOf(cell).matchAll(/`digits\/models\/\$\{name\}\/model\.json`/g)]);
       assert.ok(paths.length + templated.length > 0, "the example reads the shipped digits data");
       for (const relative of paths) assert.ok(existsSync(join(dirname(path), relative)), `${relative} (from ${path}) is missing`);
+    });
+  }
+});
+
+describe("examples import only what the runtime exports", () => {
+  for (const path of EXAMPLES) {
+    test(path, () => {
+      const imported = load(path).cells.flatMap((cell) =>
+        [...sourceOf(cell).matchAll(/import \{([^}]*)\} from "falsify"/g)].flatMap((m) => m[1].split(",").map((name) => name.trim().replace(/^type\s+/, "")).filter(Boolean)),
+      );
+      assert.ok(imported.length > 0);
+      const missing = imported.filter((name) => !(name in runtime));
+      assert.deepEqual(missing, [], `${path} imports names the falsify runtime does not export`);
     });
   }
 });
