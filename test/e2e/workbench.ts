@@ -41,7 +41,13 @@ async function quickInput(page: Page, shortcut: string, text: string, expectedLa
     `'${expectedLabel}' to be the first choice in the quick input`,
   );
   await input.press("Enter");
-  await waitFor(async () => !(await widget.isVisible()), 10_000, "the quick input to close");
+  // Done when the palette is gone, or when the command opened its own quick input (a pick, a save
+  // dialog) in the same widget: then the input no longer holds our query.
+  await waitFor(
+    async () => !(await widget.isVisible()) || (await input.inputValue()) !== query,
+    10_000,
+    `'${expectedLabel}' to be accepted by the quick input`,
+  );
 }
 
 /** The label of the active editor tab ("valid.falsify", "Untitled-1.falsify"). */
