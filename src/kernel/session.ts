@@ -157,9 +157,6 @@ export class Session {
     Object.assign(globalThis, { tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, require: modules.require });
     // verdict("H1", ...) finds the hypothesis cells that have run.
     runtime.setHypothesisLookup((id) => this.hypotheses.get(id));
-    // verdict("H1", ...) decides H1 with the test its hypothesis cell declares: look ids up here.
-    const setLookup = runtime.setHypothesisLookup as ((lookup: (id: string) => Hypothesis | undefined) => void) | undefined;
-    setLookup?.((id) => this.hypotheses.get(id));
     const write = (name: "stdout" | "stderr") => (...args: unknown[]) => this.stream(name, `${format(...args)}\n`);
     console.log = console.info = console.debug = write("stdout");
     console.error = console.warn = write("stderr");
