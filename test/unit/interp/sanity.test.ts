@@ -5,7 +5,7 @@ import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel, type LoadedModel } from "../../../src/core/data";
 import { type AttributionResult, gradient } from "../../../src/core/interp/attribution";
-import { cloneModel, randomizableLayers, randomizedCopy, sanityCheck, sanityGridInput, sobelMagnitude } from "../../../src/core/interp/sanity";
+import { cloneModel, randomizableLayers, randomizedCopy, sanityCheck, sobelMagnitude } from "../../../src/core/interp/sanity";
 import { summarize } from "../../../src/core/interp/sanity/sanity-check";
 import { testTf } from "../../support/tf";
 import { interpReference } from "./reference";
@@ -86,10 +86,8 @@ test("sanityCheck: every control, per-example numbers and summaries; a control e
   assert.ok(full.summary.spearmanAbs.mean < 0.9, `cascading-4 spearmanAbs ${full.summary.spearmanAbs.mean}`);
   // The edge detector's maps are Sobel of the inputs.
   assert.deepEqual(report.controls.at(-1)!.maps[0], sobelMagnitude(report.images[0]));
-  const grid = sanityGridInput(report, 1);
-  assert.equal(grid.cascading!.length, 4);
-  assert.equal(grid.cascading![0].layer, "logits");
-  assert.equal(grid.edgeDetector!.spearman, report.controls.at(-1)!.similarity.spearmanAbs[1]);
+  // Cascading steps randomise from the top: the first step re-initialises the logits layer only.
+  assert.deepEqual(report.controls.find((c) => c.id === "cascading-1")!.layers, ["logits"]);
 });
 
 test("sanityCheck takes a custom explainer and is reproducible by seed", async () => {

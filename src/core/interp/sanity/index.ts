@@ -11,7 +11,6 @@ export {
   sanityCheck,
   type SanityControlResult,
   type SanityControls,
-  sanityGridInput,
   type SanityOptions,
   type SanityReport,
   SIMILARITY_MEASURES,

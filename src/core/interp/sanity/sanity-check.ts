@@ -3,7 +3,6 @@
 // summarised, for the sanity grid chart and for a verdict. A method passes when its maps CHANGE under
 // randomisation (low similarity) and do not merely reproduce the edge detector.
 import * as tf from "@tensorflow/tfjs";
-import type { SanityGridInput } from "../../charts/attribution";
 import type { LoadedModel } from "../../data";
 import {
   type AttributionMethod,
@@ -173,19 +172,4 @@ export function summarize(values: number[]): SimilaritySummary {
   const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
   const median = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   return { n, mean, median, sd, min: v[0], max: v[n - 1] };
-}
-
-/** One example of a report in the shape of the charts' sanity grid (cascading steps, label, edge). */
-export function sanityGridInput(report: SanityReport, index = 0): SanityGridInput {
-  const compared = (c: SanityControlResult) => ({ map: c.maps[index], spearman: c.similarity.spearmanAbs[index], ssim: c.similarity.ssim[index] });
-  const find = (kind: SanityControlResult["kind"]) => report.controls.find((c) => c.kind === kind);
-  const label = find("label-randomised");
-  const edge = find("edge-detector");
-  return {
-    image: report.images[index],
-    method: { name: report.method, map: report.maps[index] },
-    cascading: report.controls.filter((c) => c.kind === "cascading").map((c) => ({ ...compared(c), layer: c.layers[c.layers.length - 1] })),
-    ...(label ? { labelRandomised: compared(label) } : {}),
-    ...(edge ? { edgeDetector: compared(edge) } : {}),
-  };
 }
