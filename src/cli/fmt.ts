@@ -1,6 +1,7 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { parseNotebook, serializeNotebook } from "../core/format";
 import type { CliCommand } from "./main";
+import { readText } from "./read";
 import { errorLines } from "./validate";
 
 export const fmt: CliCommand = async (args, io) => {
@@ -12,7 +13,11 @@ export const fmt: CliCommand = async (args, io) => {
   }
   let failed = 0;
   for (const file of files) {
-    const text = await readFile(file, "utf8");
+    const text = await readText(file, io);
+    if (text === undefined) {
+      failed++;
+      continue;
+    }
     const result = parseNotebook(text);
     if (!result.ok) {
       // Never rewrite what we could not read.

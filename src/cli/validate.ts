@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { parseNotebook, type FormatError } from "../core/format";
 import type { CliCommand } from "./main";
+import { readText } from "./read";
 
 export const validate: CliCommand = async (files, io) => {
   if (!files.length) {
@@ -9,10 +9,7 @@ export const validate: CliCommand = async (files, io) => {
   }
   let invalid = 0;
   for (const file of files) {
-    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-      io.err(`${file}: cannot read: ${error.message}`);
-      return undefined;
-    });
+    const text = await readText(file, io);
     if (text === undefined) {
       invalid++;
       continue;

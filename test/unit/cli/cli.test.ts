@@ -90,11 +90,13 @@ describe("falsify validate", () => {
     );
   });
 
-  test("a missing file is reported, not thrown", async () => {
+  test("a missing file is reported, not thrown, by validate and fmt alike", async () => {
     const missing = join(scratch, "nope.falsify");
-    const run = await cli("validate", missing);
-    assert.equal(run.code, 1);
-    assert.match(run.err.join("\n"), new RegExp(`^${missing}: cannot read`));
+    for (const args of [["validate"], ["fmt"], ["fmt", "--check"]]) {
+      const run = await cli(...args, missing);
+      assert.equal(run.code, 1, args.join(" "));
+      assert.match(run.err.join("\n"), new RegExp(`^${missing}: cannot read`), args.join(" "));
+    }
   });
 
   test("no file is a usage error (exit 2)", async () => {
