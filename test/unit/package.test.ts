@@ -83,9 +83,3 @@ test("the manifest refers to the production bundles, the schema and the language
   const configuration = JSON.parse(readFileSync("media/hypothesis-language-configuration.json", "utf8")) as { comments: { lineComment: string } };
   assert.equal(configuration.comments.lineComment, "#");
 });
-
-test("README.md has no relative links (vsce refuses to package them without a repository URL)", () => {
-  const links = [...readFileSync("README.md", "utf8").matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map((match) => match[1]);
-  const relative = links.filter((target) => !/^(https?:|mailto:|#)/.test(target));
-  assert.deepEqual(relative, [], "use an absolute URL or plain text for these links");
-});
