@@ -14,10 +14,14 @@ async function loadScenarios(filters: string[]): Promise<Scenario[]> {
     .sort();
   const scenarios: Scenario[] = [];
   for (const file of files) {
-    const { scenario } = (await import(join(SCENARIOS_DIR, file))) as { scenario?: Scenario };
-    if (!scenario) throw new Error(`${file} must export \`scenario: Scenario\``);
-    if (filters.length && !filters.some((filter) => file.includes(filter) || scenario.name.includes(filter))) continue;
-    scenarios.push(scenario);
+    // A file exports one `scenario`, or `scenarios` when one procedure runs over a table of cases.
+    const module = (await import(join(SCENARIOS_DIR, file))) as { scenario?: Scenario; scenarios?: Scenario[] };
+    const found = module.scenarios ?? (module.scenario ? [module.scenario] : []);
+    if (!found.length) throw new Error(`${file} must export \`scenario: Scenario\` or \`scenarios: Scenario[]\``);
+    for (const scenario of found) {
+      if (filters.length && !filters.some((filter) => file.includes(filter) || scenario.name.includes(filter))) continue;
+      scenarios.push(scenario);
+    }
   }
   return scenarios;
 }
