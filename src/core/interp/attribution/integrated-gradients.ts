@@ -6,7 +6,7 @@ import { DataError } from "../../data";
 import { targetGradient } from "./gradient";
 import type { GradientOptions } from "./gradient";
 import { quadrature, type QuadratureRule } from "./quadrature";
-import { type AttributionResult, completeness, perChunk } from "./result";
+import { type AttributionResult, completeness, examplesPerBatch, perChunk } from "./result";
 import { checkInput, type Explainable, resolveTargets, scoredModel, targetScores } from "./scores";
 
 export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batchSize"> {
@@ -19,7 +19,7 @@ export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batch
    * (shared by all examples) or x's shape (one baseline per example). Not disposed.
    */
   baseline?: number | tf.Tensor;
-  /** Model evaluations per batch (examples × steps). Default 1000 (faster than larger batches on CPU: they stay in cache); lower it for large inputs. */
+  /** Model evaluations per batch (examples × steps). Default: as many as fit 2^18 input elements (4,096 for an 8x8 digit). */
   batchSize?: number;
 }
 
@@ -34,10 +34,10 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const baseline = options.baseline ?? 0;
   const exampleShape = x.shape.slice(1);
   checkBaseline(baseline, x);
-  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 1000) / steps));
+  const chunk = examplesPerBatch(x, steps, options.batchSize);
   const perExample = exampleShape.reduce((a, b) => a * b, 1);
 
-  const out = await perChunk(x, examplesPerBatch, (xChunk, start, size) => {
+  const out = await perChunk(x, chunk, (xChunk, start, size) => {
     const b = baselineChunk(baseline, x, start, size);
     const delta = tf.sub(xChunk, b);
     // [steps, size, ...] → [steps·size, ...]: α varies slowest, so each step is a contiguous block.
@@ -56,8 +56,8 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const n = x.shape[0];
   const scores = new Float32Array(n);
   const difference = new Float64Array(n);
-  for (let start = 0, offset = 0; start < n; start += examplesPerBatch) {
-    const size = Math.min(examplesPerBatch, n - start);
+  for (let start = 0, offset = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
     for (let i = 0; i < size; i++) {
       scores[start + i] = out.ends[offset + i];
       difference[start + i] = out.ends[offset + i] - out.ends[offset + size + i];

@@ -83,6 +83,23 @@ export function completeness(values: Float32Array, perExample: number, scoreDiff
 }
 
 /**
+ * Input elements per batch of model evaluations when the caller gives no batch size: large enough
+ * that per-op overhead vanishes on small inputs (4,096 evaluations of an 8x8 digit, measured ~20%
+ * faster than 1,000 on tfjs-node), small enough that a batch of large images stays a few MB.
+ */
+const ELEMENTS_PER_BATCH = 2 ** 18;
+
+/**
+ * Examples per chunk when each example costs `evaluations` model evaluations (IG steps, SmoothGrad
+ * samples): `batchSize` evaluations if given, else as many as fit the element budget.
+ */
+export function examplesPerBatch(x: tf.Tensor, evaluations: number, batchSize?: number): number {
+  const perExample = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const budget = batchSize ?? Math.max(1, Math.floor(ELEMENTS_PER_BATCH / perExample));
+  return Math.max(1, Math.floor(budget / evaluations));
+}
+
+/**
  * Runs `compute` on consecutive chunks of at most `chunk` examples of `x` (each inside tf.tidy) and
  * concatenates the chunks' outputs into typed arrays; tensors never outlive a chunk.
  */

@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../../stats/rng";
 import { targetGradient, type GradientOptions } from "./gradient";
-import { type AttributionResult, perChunk } from "./result";
+import { type AttributionResult, examplesPerBatch, perChunk } from "./result";
 import { checkInput, type Explainable, resolveTargets, scoredModel } from "./scores";
 
 export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
@@ -14,7 +14,7 @@ export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
   sigma?: number;
   /** Seed of the noise. Default 0. */
   seed?: number;
-  /** Model evaluations per batch (examples × samples). Default 1000. */
+  /** Model evaluations per batch (examples × samples). Default: as many as fit 2^18 input elements. */
   batchSize?: number;
 }
 
@@ -39,10 +39,10 @@ export async function smoothGrad(model: Explainable, x: tf.Tensor, options: Smoo
     for (let k = 0; k < out.length; k++) out[k] = stream.normal() * scale;
     return out;
   };
-  const examplesPerBatch = Math.max(1, Math.floor((options.batchSize ?? 1000) / samples));
+  const chunk = examplesPerBatch(x, samples, options.batchSize);
   // Noise is drawn in example order before each chunk, so forks happen in the same order whatever the chunking.
   const noiseOf: Float32Array[] = Array.from({ length: x.shape[0] }, (_, i) => noise(i));
-  const out = await perChunk(x, examplesPerBatch, (xChunk, start, size) => {
+  const out = await perChunk(x, chunk, (xChunk, start, size) => {
     // [size, samples, ...] so that each example's noisy copies are contiguous.
     const eps = tf.tensor(concat(noiseOf.slice(start, start + size)), [size, samples, ...exampleShape]);
     const noisy = tf.add(tf.expandDims(xChunk, 1), eps).reshape([size * samples, ...exampleShape]);
