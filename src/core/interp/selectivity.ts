@@ -10,6 +10,7 @@ import type * as tf from "@tensorflow/tfjs";
 import {
   type ActivationOptions, type ArrayWithShape, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount,
 } from "./activations";
+import { mean, variance } from "../stats/sample";
 import { quantiles } from "./quantile";
 
 export interface ClassSelectivityOptions {
@@ -109,13 +110,12 @@ export async function layerClassSelectivity(
 function summarise(index: number[], deadUnits: number): SelectivitySummary {
   const units = index.length;
   const [min, q25, median, q75, max] = quantiles(index, [0, 0.25, 0.5, 0.75, 1]);
-  const mean = index.reduce((s, v) => s + v, 0) / units;
-  const std = Math.sqrt(index.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, units - 1));
+  const std = units > 1 ? Math.sqrt(variance(index)) : 0;
   const counts = new Array<number>(10).fill(0);
   for (const v of index) counts[Math.min(9, Math.max(0, Math.floor(v * 10)))]++;
   return {
     units,
-    mean,
+    mean: mean(index),
     median,
     std,
     min,

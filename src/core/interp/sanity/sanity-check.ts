@@ -19,6 +19,7 @@ import {
   type SmoothGradOptions,
   type Target,
 } from "../attribution";
+import { mean, variance } from "../../stats/sample";
 import { resolveTargets, scoredModel } from "../attribution/scores";
 import { hogSimilarity, mapSpearman, normalizeAbs, ssim, type Map2D } from "../similarity";
 import { sobelMagnitude } from "./edge-detector";
@@ -168,8 +169,7 @@ export function summarize(values: number[]): SimilaritySummary {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   const n = v.length;
   if (!n) return { n, mean: NaN, median: NaN, sd: NaN, min: NaN, max: NaN };
-  const mean = v.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+  const sd = n > 1 ? Math.sqrt(variance(v)) : NaN;
   const median = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  return { n, mean, median, sd, min: v[0], max: v[n - 1] };
+  return { n, mean: mean(v), median, sd, min: v[0], max: v[n - 1] };
 }
