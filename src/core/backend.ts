@@ -88,6 +88,8 @@ function loadNative(searchFrom: string[], notes: string[]): { tf: Tf; tfjsNodePa
     }
     try {
       patchNodeUtilForTfjsNode();
+      // TensorFlow logs at INFO to stderr (oneDNN notices, each graph session it loads); keep warnings.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= "1";
       const tf = require(entry) as Tf;
       if (tf.getBackend() === "tensorflow") return { tf, tfjsNodePath: packageDir };
       notes.push(`@tensorflow/tfjs-node in ${packageDir} loaded but its backend is ${tf.getBackend()}`);

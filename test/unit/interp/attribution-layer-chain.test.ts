@@ -1,10 +1,12 @@
 // The gradient-lean layer chain must compute exactly what the layers compute: outputs and input
-// gradients against tf.grad through model.apply (the layers' own fused path), for each layer kind.
+// gradients against tf.grad through model.apply (the layers' own fused path), for each layer kind;
+// and its TensorFlow graph (gradient-graph.ts, a hand-written backward pass) must agree with it.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { layerChain } from "../../../src/core/interp/attribution/layer-chain";
 import { gradient } from "../../../src/core/interp/attribution";
+import { scoredModel, targetScores, targetScoreSum } from "../../../src/core/interp/attribution/scores";
 import { testTf } from "../../support/tf";
 import { assertClose } from "./reference";
 
@@ -80,4 +82,52 @@ test("a model with a layer the chain does not know falls back to the layers and 
   const g = await gradient(model, x, { target: 0 });
   const want = tf.grad((z: tf.Tensor) => tf.sum(tf.mul(model.apply(z) as tf.Tensor, tf.tensor1d([1, 0]))))(x);
   assertClose(g.values, want.dataSync(), 1e-6, "fallback gradient");
+});
+
+test("the graph route (tfjs-node) gives the chain's scores and input gradients, for every step kind, and sees new weights", async (t) => {
+  if (tf.getBackend() !== "tensorflow") return t.skip(`the graph route needs tfjs-node; backend is ${tf.getBackend()}`);
+  const softmaxInside = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [6], units: 5, ...init() }),
+      tf.layers.activation({ activation: "softmax" }),
+      tf.layers.dense({ units: 4, activation: "tanh", ...init() }),
+      tf.layers.dense({ units: 3, ...init() }),
+    ],
+  });
+  const cases: [string, tf.LayersModel, tf.Tensor][] = [
+    ...Object.entries(models()).map(([name, model]): [string, tf.LayersModel, tf.Tensor] => [name, model, tf.randomNormal([5, 9, 9, 2], 0, 1, "float32", 8)]),
+    ["softmax inside", softmaxInside, tf.randomNormal([5, 6], 0, 1, "float32", 9)],
+  ];
+  const targets = tf.tensor1d([0, 2, 1, 1, 0], "int32");
+  for (const [name, model, x] of cases) {
+    const scored = scoredModel(model);
+    const check = (what: string) => {
+      const viaGraph = scored.graph!.targetGradient(x, targets);
+      assert.ok(viaGraph, `${name}: the graph route ran`);
+      const tape = tf.grad((z: tf.Tensor) => targetScoreSum(scored.scores(z), targets))(x);
+      assertClose(viaGraph.grad.dataSync(), tape.dataSync(), 1e-5, `${name} ${what} gradient`);
+      assertClose(viaGraph.value.dataSync(), targetScores(scored.scores(x), targets).dataSync(), 1e-5, `${name} ${what} target scores`);
+      assertClose(scored.graph!.scores(x)!.dataSync(), scored.scores(x).dataSync(), 1e-5, `${name} ${what} scores`);
+    };
+    check("initial");
+    // Weights are inputs of the graph, read at every call: retrained weights are seen at once.
+    const layer = model.layers.find((l) => l.getWeights().length > 0)!;
+    layer.setWeights(layer.getWeights().map((w) => tf.mul(w, -1.5)));
+    check("after setWeights");
+  }
+});
+
+test("off tfjs-node the graph routes answer undefined and attribution takes the tape route", async () => {
+  const model = models().mlp;
+  const x = tf.randomNormal([3, 9, 9, 2], 0, 1, "float32", 10);
+  const before = tf.getBackend();
+  const onTensorFlow = (await gradient(model, x, { target: 1 })).values;
+  await tf.setBackend("cpu");
+  try {
+    assert.equal(scoredModel(model).graph!.targetGradient(x, tf.tensor1d([1, 1, 1], "int32")), undefined);
+    assert.equal(scoredModel(model).graph!.scores(x), undefined);
+    assertClose((await gradient(model, x, { target: 1 })).values, onTensorFlow, 1e-5, "cpu gradient");
+  } finally {
+    await tf.setBackend(before);
+  }
 });

@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { AttributionResult } from "./result";
 import { perChunk } from "./result";
-import { checkInput, type Explainable, resolveTargets, type ScoreOutput, scoredModel, type Target, targetScores, targetScoreSum } from "./scores";
+import { checkInput, type Explainable, resolveTargets, type ScoredModel, type ScoreOutput, scoredModel, type Target, targetScores, targetScoreSum } from "./scores";
 
 export interface GradientOptions {
   /** Class to explain. Default: the predicted class of each example. */
@@ -30,7 +30,7 @@ async function gradientBased(method: "gradient" | "gradient-x-input", model: Exp
   const targets = resolveTargets(scored, x, options.target);
   const { values, scores } = await perChunk(x, options.batchSize ?? 256, (xChunk, start, size) => {
     const t = tf.tensor1d(targets.subarray(start, start + size), "int32");
-    const { value, grad } = targetGradient(scored.scores, xChunk, t, true);
+    const { value, grad } = targetGradient(scored, xChunk, t, true);
     return { values: method === "gradient" ? grad : tf.mul(grad, xChunk), scores: value! };
   });
   return { method, values, shape: x.shape, targets, scores, output: scored.output, settings: {} };
@@ -38,12 +38,15 @@ async function gradientBased(method: "gradient" | "gradient-x-input", model: Exp
 
 /**
  * The gradient of each row's target score w.r.t. the row, and with `withValue` the scores themselves
- * from the same forward pass (kept out of tf.grad's scope; call inside tf.tidy).
+ * from the same forward pass: through the model's graph route when it has one, else tf.grad (call
+ * inside tf.tidy).
  */
-export function targetGradient(scores: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, targets: tf.Tensor1D, withValue = false): { value?: tf.Tensor1D; grad: tf.Tensor } {
+export function targetGradient(scored: ScoredModel, x: tf.Tensor, targets: tf.Tensor1D, withValue = false): { value?: tf.Tensor1D; grad: tf.Tensor } {
+  const viaGraph = scored.graph?.targetGradient(x, targets);
+  if (viaGraph) return withValue ? viaGraph : { grad: viaGraph.grad };
   let value: tf.Tensor1D | undefined;
   const grad = tf.grad((input: tf.Tensor) => {
-    const s = scores(input);
+    const s = scored.scores(input);
     if (withValue) value = tf.keep(targetScores(s, targets));
     return targetScoreSum(s, targets);
   })(x);

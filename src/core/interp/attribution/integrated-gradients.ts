@@ -7,7 +7,7 @@ import { targetGradient } from "./gradient";
 import type { GradientOptions } from "./gradient";
 import { quadrature, type QuadratureRule } from "./quadrature";
 import { type AttributionResult, completeness, examplesPerBatch, perChunk } from "./result";
-import { checkInput, type Explainable, resolveTargets, scoredModel, targetScores } from "./scores";
+import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel, targetScores } from "./scores";
 
 export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batchSize"> {
   /** Gradient evaluations per example. Default 50. */
@@ -19,7 +19,7 @@ export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batch
    * (shared by all examples) or x's shape (one baseline per example). Not disposed.
    */
   baseline?: number | tf.Tensor;
-  /** Model evaluations per batch (examples × steps). Default: as many as fit 2^18 input elements (4,096 for an 8x8 digit). */
+  /** Model evaluations per batch (examples × steps). Default: as many as fit 2^19 input elements (8,192 for an 8x8 digit). */
   batchSize?: number;
 }
 
@@ -45,11 +45,11 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
     const alphas = tf.tensor(Float32Array.from(nodes), alphaShape);
     const path = tf.add(tf.expandDims(b, 0), tf.mul(alphas, tf.expandDims(delta, 0))).reshape([steps * size, ...exampleShape]);
     const t = tf.tensor1d(targets.subarray(start, start + size), "int32");
-    const { grad } = targetGradient(scored.scores, path, tf.tile(t, [steps]));
+    const { grad } = targetGradient(scored, path, tf.tile(t, [steps]));
     const w = tf.tensor(Float32Array.from(weights), alphaShape);
     const meanGrad = tf.sum(tf.mul(grad.reshape([steps, size, ...exampleShape]), w), 0);
     // f at both ends of the path, for the completeness check.
-    const ends = targetScores(scored.scores(tf.concat([xChunk, tf.broadcastTo(b, xChunk.shape)])), tf.concat([t, t]) as tf.Tensor1D);
+    const ends = targetScores(forwardScores(scored, tf.concat([xChunk, tf.broadcastTo(b, xChunk.shape)])), tf.concat([t, t]) as tf.Tensor1D);
     return { values: tf.mul(delta, meanGrad), ends };
   });
 

@@ -1,25 +1,52 @@
-// A gradient-lean forward pass for Sequential models of standard layers. tfjs layers run fused
-// kernels whose gradient also computes the weight and bias gradients (attribution needs only the
-// input's), and tfjs-node's ReLU gradient goes through a six-op `step`; rebuilding the same
-// computation from unfused ops, with a one-mask ReLU gradient, makes input gradients ~2x faster.
+// A Sequential model of standard layers read as a chain of steps, the form both fast gradient
+// routes take:
+// - `layerChain`: the steps as unfused tfjs ops. tfjs layers run fused kernels whose gradient also
+//   computes the weight and bias gradients (attribution needs only the input's), and tfjs-node's ReLU
+//   gradient goes through a six-op `step`; the same computation from unfused ops, with a one-kernel
+//   ReLU gradient, makes input gradients ~2x faster on every backend.
+// - gradient-graph.ts: the steps and their hand-written input gradient as one TensorFlow graph, on
+//   the tfjs-node backend.
 // Weights are read at every call, so later training or setWeights is always seen. Any layer this
 // does not know makes the caller fall back to `model.apply`.
 import * as tf from "@tensorflow/tfjs";
 
 type Op = (x: tf.Tensor) => tf.Tensor;
 
+export type ActivationName = "linear" | "relu" | "tanh" | "sigmoid" | "softplus" | "softmax";
+
+/** One layer of the chain, weights as the layer's live variables. */
+export type ChainStep =
+  | { kind: "conv2d"; kernel: tf.LayerVariable; bias?: tf.LayerVariable; strides: [number, number]; padding: "same" | "valid"; activation: ActivationName }
+  | { kind: "dense"; kernel: tf.LayerVariable; bias?: tf.LayerVariable; activation: ActivationName }
+  | { kind: "maxPool" | "avgPool"; poolSize: [number, number]; strides: [number, number]; padding: "same" | "valid" }
+  | { kind: "flatten"; width: number }
+  | { kind: "activation"; activation: ActivationName };
+
 /**
- * The Sequential model's layers [0, end) as one function of the input, with the activation of
- * layer `end − 1` replaced by the identity when `linearLast`; undefined if any layer is unsupported.
+ * The Sequential model's layers [0, end) as steps, with the activation of layer `end − 1` replaced
+ * by the identity when `linearLast`; undefined if any layer is unsupported. Identity layers
+ * (Dropout at inference, InputLayer) leave no step.
  */
-export function layerChain(model: tf.LayersModel, end: number, linearLast: boolean): Op | undefined {
+export function chainSteps(model: tf.LayersModel, end: number, linearLast: boolean): ChainStep[] | undefined {
   if (!(model instanceof tf.Sequential)) return undefined;
-  const ops: Op[] = [];
+  const steps: ChainStep[] = [];
   for (let i = 0; i < end; i++) {
-    const op = layerOp(model.layers[i], linearLast && i === end - 1);
-    if (!op) return undefined;
-    ops.push(op);
+    const step = layerStep(model.layers[i], linearLast && i === end - 1);
+    if (step === undefined) return undefined;
+    if (step) steps.push(step);
   }
+  return steps;
+}
+
+/** The Sequential model's layers [0, end) as one function of the input (see `chainSteps`). */
+export function layerChain(model: tf.LayersModel, end: number, linearLast: boolean): Op | undefined {
+  const steps = chainSteps(model, end, linearLast);
+  return steps && chainFunction(steps);
+}
+
+/** The steps as one function of the input, from unfused tfjs ops. */
+export function chainFunction(steps: readonly ChainStep[]): Op {
+  const ops = steps.map(stepOp);
   return (x) => ops.reduce((h, op) => op(h), x);
 }
 
@@ -48,7 +75,7 @@ function nativeReluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor | undefined {
   return backend.executeSingleOutput("ReluGrad", [T], [dy, y]);
 }
 
-const ACTIVATIONS: Record<string, Op> = {
+const ACTIVATIONS: Record<ActivationName, Op> = {
   linear: (x) => x,
   relu: reluWithMaskGradient,
   tanh: tf.tanh,
@@ -57,46 +84,70 @@ const ACTIVATIONS: Record<string, Op> = {
   softmax: (x) => tf.softmax(x),
 };
 
+function stepOp(step: ChainStep): Op {
+  switch (step.kind) {
+    case "conv2d":
+    case "dense": {
+      const { kernel, bias } = step;
+      const activation = ACTIVATIONS[step.activation];
+      const linear: Op =
+        step.kind === "conv2d"
+          ? (x) => tf.conv2d(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, step.strides, step.padding)
+          : (x) => tf.matMul(x as tf.Tensor2D, kernel.read() as tf.Tensor2D);
+      return bias ? (x) => activation(tf.add(linear(x), bias.read())) : (x) => activation(linear(x));
+    }
+    case "maxPool":
+      return (x) => tf.maxPool(x as tf.Tensor4D, step.poolSize, step.strides, step.padding);
+    case "avgPool":
+      return (x) => tf.avgPool(x as tf.Tensor4D, step.poolSize, step.strides, step.padding);
+    case "flatten":
+      return (x) => tf.reshape(x, [x.shape[0], -1]);
+    case "activation":
+      return ACTIVATIONS[step.activation];
+  }
+}
+
 interface LayerConfig {
   activation?: string;
   useBias?: boolean;
-  strides?: number[];
-  padding?: "same" | "valid";
+  strides?: [number, number];
+  padding?: string;
   dataFormat?: string;
   dilationRate?: number | number[];
-  poolSize?: number[];
+  poolSize?: [number, number];
 }
 
-function layerOp(layer: tf.layers.Layer, linear: boolean): Op | undefined {
+/** The layer's step; null for an identity layer; undefined when unsupported. */
+function layerStep(layer: tf.layers.Layer, linear: boolean): ChainStep | null | undefined {
   const config = layer.getConfig() as LayerConfig;
   if (config.dataFormat && config.dataFormat !== "channelsLast") return undefined;
-  if (config.padding && config.padding !== "same" && config.padding !== "valid") return undefined;
-  const activation = linear ? ACTIVATIONS.linear : ACTIVATIONS[config.activation ?? "linear"];
-  if (!activation) return undefined;
-  const weights = layer.weights;
-  const read = (k: number) => weights[k].read();
-  const biased = (op: Op): Op => (config.useBias && weights.length > 1 ? (x) => activation(tf.add(op(x), read(1))) : (x) => activation(op(x)));
+  const padding = config.padding ?? "valid";
+  if (padding !== "same" && padding !== "valid") return undefined;
+  const named = config.activation ?? "linear";
+  if (!(named in ACTIVATIONS)) return undefined;
+  const activation: ActivationName = linear ? "linear" : (named as ActivationName);
+  const [kernel, bias] = layer.weights as tf.LayerVariable[];
+  const biasOf = config.useBias && bias ? { bias } : {};
   switch (layer.getClassName()) {
     case "Conv2D": {
       const dilation = config.dilationRate ?? 1;
       if ((Array.isArray(dilation) ? dilation : [dilation]).some((d) => d !== 1)) return undefined;
-      return biased((x) => tf.conv2d(x as tf.Tensor4D, read(0) as tf.Tensor4D, config.strides as [number, number], config.padding!));
+      return { kind: "conv2d", kernel, ...biasOf, strides: config.strides!, padding, activation };
     }
     case "Dense":
       // tfjs Dense on rank > 2 inputs contracts the last axis; leave that case to the layer itself.
       if ((layer.input as tf.SymbolicTensor).shape.length !== 2) return undefined;
-      return biased((x) => tf.matMul(x as tf.Tensor2D, read(0) as tf.Tensor2D));
+      return { kind: "dense", kernel, ...biasOf, activation };
     case "MaxPooling2D":
-      return (x) => tf.maxPool(x as tf.Tensor4D, config.poolSize as [number, number], config.strides as [number, number], config.padding!);
     case "AveragePooling2D":
-      return (x) => tf.avgPool(x as tf.Tensor4D, config.poolSize as [number, number], config.strides as [number, number], config.padding!);
+      return { kind: layer.getClassName() === "MaxPooling2D" ? "maxPool" : "avgPool", poolSize: config.poolSize!, strides: config.strides!, padding };
     case "Flatten":
-      return (x) => tf.reshape(x, [x.shape[0], -1]);
+      return { kind: "flatten", width: (layer.outputShape as number[])[1] };
     case "Activation":
-      return activation;
+      return { kind: "activation", activation };
     case "Dropout":
     case "InputLayer":
-      return (x) => x;
+      return null;
     default:
       return undefined;
   }

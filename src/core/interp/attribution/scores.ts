@@ -3,7 +3,8 @@
 // softmax layer; `output: "model-output"` explains whatever the model returns.
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
-import { layerChain } from "./layer-chain";
+import { type GraphRoutes, graphRoutes } from "./gradient-graph";
+import { chainFunction, chainSteps } from "./layer-chain";
 
 /** Maps a batch of inputs to class scores [batch, classes]; must be differentiable for gradients. */
 export type ScoreFunction = (x: tf.Tensor) => tf.Tensor;
@@ -22,6 +23,8 @@ export interface ScoredModel {
   output: ScoreOutput;
   /** The model's input shape (null = any), when the model declares one. */
   inputShape?: (number | null)[];
+  /** Faster routes to the scores and their input gradient (gradient-graph.ts), where the model has them. */
+  graph?: GraphRoutes;
 }
 
 const cache = new WeakMap<tf.LayersModel, Partial<Record<ScoreOutput, ScoredModel>>>();
@@ -44,7 +47,8 @@ export function scoredModel(model: Explainable, output: ScoreOutput = "logits"):
 /**
  * Scores of a layers model. With `logits`, a final softmax is looked through: a last Activation
  * layer is dropped, a last Dense layer's activation is skipped. Sequential models of standard layers
- * run as a gradient-lean chain of unfused ops (layer-chain.ts); others through the layers themselves.
+ * run as a gradient-lean chain of unfused ops (layer-chain.ts), with their input gradient as one
+ * TensorFlow graph on tfjs-node (gradient-graph.ts); others through the layers themselves.
  */
 function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const inputShape = model.inputs[0].shape;
@@ -54,8 +58,13 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const dropLast = softmaxLast && last.getClassName() === "Activation";
   const linearLast = softmaxLast && last.getClassName() === "Dense";
   const found: ScoreOutput = dropLast || linearLast ? "logits" : "model-output";
-  const chain = layerChain(model, dropLast ? n - 1 : n, linearLast);
-  if (chain) return { scores: chain, output: found, inputShape };
+  const steps = chainSteps(model, dropLast ? n - 1 : n, linearLast);
+  if (steps) {
+    const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+    const exampleShape = inputShape.slice(1).map((d) => d ?? -1);
+    const graph = classes ? graphRoutes(steps, exampleShape, classes) : undefined;
+    return { scores: chainFunction(steps), output: found, inputShape, graph };
+  }
   if (dropLast) {
     const below = last.input as tf.SymbolicTensor;
     if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape };
@@ -82,10 +91,15 @@ export function checkInput(model: ScoredModel, x: tf.Tensor): void {
   if (model.inputShape) checkInputShape(model.inputShape, x.shape, "the model");
 }
 
+/** The scores of `x` when no gradient is taken of them: through the model's graph route when it has one. */
+export function forwardScores(model: ScoredModel, x: tf.Tensor): tf.Tensor {
+  return model.graph?.scores(x) ?? model.scores(x);
+}
+
 /** The class explained for each of the `n` examples of `x`. */
 export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): Int32Array {
   const n = x.shape[0];
-  if (target === "predicted") return tf.tidy(() => model.scores(x).argMax(-1).dataSync() as Int32Array).slice();
+  if (target === "predicted") return tf.tidy(() => forwardScores(model, x).argMax(-1).dataSync() as Int32Array).slice();
   if (typeof target === "number") return new Int32Array(n).fill(target);
   if (target.length !== n) throw new DataError("invalid-argument", `target has ${target.length} classes for ${n} examples`);
   return Int32Array.from(target);

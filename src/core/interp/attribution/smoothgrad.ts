@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../../stats/rng";
 import { targetGradient, type GradientOptions } from "./gradient";
 import { type AttributionResult, examplesPerBatch, perChunk } from "./result";
-import { checkInput, type Explainable, resolveTargets, scoredModel } from "./scores";
+import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel } from "./scores";
 
 export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
   /** Noisy copies per example. Default 50. */
@@ -14,7 +14,7 @@ export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
   sigma?: number;
   /** Seed of the noise. Default 0. */
   seed?: number;
-  /** Model evaluations per batch (examples × samples). Default: as many as fit 2^18 input elements. */
+  /** Model evaluations per batch (examples × samples). Default: as many as fit 2^19 input elements. */
   batchSize?: number;
 }
 
@@ -48,8 +48,8 @@ export async function smoothGrad(model: Explainable, x: tf.Tensor, options: Smoo
     const noisy = tf.add(tf.expandDims(xChunk, 1), eps).reshape([size * samples, ...exampleShape]);
     const t = tf.tensor1d(targets.subarray(start, start + size), "int32");
     const repeated = tf.reshape(tf.tile(tf.expandDims(t, 1), [1, samples]), [-1]) as tf.Tensor1D;
-    const { grad } = targetGradient(scored.scores, noisy, repeated);
-    const clean = scored.scores(xChunk);
+    const { grad } = targetGradient(scored, noisy, repeated);
+    const clean = forwardScores(scored, xChunk);
     return { values: tf.mean(grad.reshape([size, samples, ...exampleShape]), 1), scores: tf.sum(tf.mul(clean, tf.oneHot(t, clean.shape[1]!)), -1) };
   });
   return { method: "smoothgrad", values: out.values, shape: x.shape, targets, scores: out.scores, output: scored.output, settings: { samples, sigma, seed } };
