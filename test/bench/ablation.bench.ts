@@ -1,10 +1,12 @@
 // Ablating every unit of a hidden layer one at a time over the digits test set (450 images), on the
 // example MLP (dense1, 64 units) and CNN (conv1, 16 channels; conv2, 32; dense, 64). Subject:
 // ablateEachUnit (the layer's activations computed once, then only the layers after it, many
-// ablations stacked per pass, the next Dense/Conv2D layer's product shared). Baseline, same run: the
-// naive loop, one full forward pass per unit with that unit's outgoing weights zeroed. Both must
-// give the same accuracies. Target: ≥ 5x faster. conv1 is the method's worst case (not a target):
-// the next conv layer is shared, but everything after it still runs once per unit.
+// ablations stacked per pass, the next Dense/Conv2D layer's product shared; on tfjs-node, single
+// units of a chain model as one TensorFlow graph). Baseline, same run: the naive loop, one full
+// forward pass per unit with that unit's outgoing weights zeroed. Both must give the same
+// accuracies. Target: ≥ 5x faster. conv1 is the method's worst case: the next conv layer's product
+// is shared, but everything after it (relu, pooling, the dense layers) still runs once per unit,
+// as in the naive loop.
 import { existsSync } from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../../src/core/backend";

@@ -3,6 +3,7 @@
 // at the layer, is optionally reduced (spatial mean/max per conv channel), and is copied into one
 // host-side Float32Array. Every interp method (selectivity, ablation, CKA, probes, TCAV) starts here.
 import * as tf from "@tensorflow/tfjs";
+import { forwardGraph } from "./chain-graph";
 
 /** A layer by name (`"dense_1"`), by its index in `model.layers` (negative from the end), or itself. */
 export type LayerRef = string | number | tf.layers.Layer;
@@ -60,7 +61,7 @@ export class InterpError extends Error {
 export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor, options: ActivationOptions): Promise<Activations> {
   const layer = resolveLayer(model, options.layer);
   const reduction = options.reduce ?? "none";
-  const upTo = activationModel(model, layer);
+  const forward = layerForward(model, layer);
   checkInputs(model, inputs);
   const batchSize = checkBatchSize(options.batchSize ?? 256);
   const n = inputs.shape[0];
@@ -68,7 +69,7 @@ export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor,
   let shape: number[] = [];
   for (let start = 0; start < n; start += batchSize) {
     const size = Math.min(batchSize, n - start);
-    const batch = tf.tidy(() => reduceSpatial(upTo.predict(inputs.slice(start, size), { batchSize: size }) as tf.Tensor, reduction));
+    const batch = tf.tidy(() => reduceSpatial(forward(inputs.slice(start, size)), reduction));
     const values = (await batch.data()) as Float32Array;
     if (!data) {
       shape = [n, ...batch.shape.slice(1)];
@@ -93,6 +94,22 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
     throw new InterpError("unknown-layer", `no layer ${JSON.stringify(ref)} in the model; its layers are ${names}`);
   }
   return found;
+}
+
+/**
+ * `layer`'s output for a batch of inputs (call inside tf.tidy). On tfjs-node, for a model whose
+ * layers form a chain, one TensorFlow graph run (chain-graph.ts): tfjs' predict costs ~3 ms a call
+ * even for one small conv layer. Otherwise the sub-model's predict.
+ */
+export function layerForward(model: tf.LayersModel, layer: tf.layers.Layer): (x: tf.Tensor) => tf.Tensor {
+  const graph = forwardGraph(model, model.layers.indexOf(layer) + 1);
+  let upTo: tf.LayersModel | undefined;
+  return (x) => {
+    const viaGraph = x.dtype === "float32" ? graph?.run({ x }, ["y"]) : undefined;
+    if (viaGraph) return viaGraph[0];
+    upTo ??= activationModel(model, layer);
+    return upTo.predict(x, { batchSize: x.shape[0] }) as tf.Tensor;
+  };
 }
 
 /** A model from the inputs of `model` to the output of `layer` (shares the weights; nothing to dispose). */

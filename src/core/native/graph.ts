@@ -7,8 +7,8 @@
 // tensor_shape,types}.proto and tensorflow/core/protobuf/{meta_graph,saved_model}.proto.
 import { bytesField, concat, floatField, intField, mapEntryField, packedIntsField } from "./protobuf";
 
-export type DType = "float32" | "int32";
-const DT: Record<DType, number> = { float32: 1, int32: 3 };
+export type DType = "float32" | "int32" | "bool";
+const DT: Record<DType, number> = { float32: 1, int32: 3, bool: 10 };
 
 /** An attribute value of a node; `shape` dimensions of −1 are unknown. */
 export type Attr =
@@ -83,6 +83,7 @@ function attrValue(value: Attr): Uint8Array {
   if ("ints" in value) return bytesField(1, value.ints.length ? [packedIntsField(3, value.ints)] : []);
   // tensor_content: the values' raw little-endian bytes, whatever the dtype.
   const { dtype, shape, values } = value.tensor;
-  const content = new Uint8Array((dtype === "float32" ? Float32Array.from(values) : Int32Array.from(values)).buffer);
+  const typed = dtype === "float32" ? Float32Array.from(values) : dtype === "int32" ? Int32Array.from(values) : Uint8Array.from(values);
+  const content = new Uint8Array(typed.buffer);
   return bytesField(8, [intField(1, DT[dtype]), bytesField(2, shapeProto(shape)), bytesField(4, content)]);
 }

@@ -11,6 +11,7 @@ import type { DType, Graph } from "./graph";
 /** The part of tfjs-node's backend that loads and runs SavedModels. */
 interface SavedModelBackend {
   loadSavedModelMetaGraph(path: string, tags: string): number;
+  deleteSavedModel(id: number): void;
   runSavedModel(id: number, inputs: tf.Tensor[], inputInfos: { name: string; tfDtype: string }[], outputNames: string[]): tf.Tensor[];
 }
 
@@ -19,18 +20,21 @@ export interface Session {
   run(inputs: Record<string, tf.Tensor>, outputs: readonly string[]): tf.Tensor[];
 }
 
-const TF_DTYPE: Record<DType, string> = { float32: "DT_FLOAT", int32: "DT_INT32" };
+const TF_DTYPE: Record<DType, string> = { float32: "DT_FLOAT", int32: "DT_INT32", bool: "DT_BOOL" };
 
 /** Whether the active backend can run graphs (tfjs-node). */
 export function canRunGraphs(): boolean {
   const backend = tf.backend() as unknown as Partial<SavedModelBackend>;
-  return tf.getBackend() === "tensorflow" && typeof backend.loadSavedModelMetaGraph === "function" && typeof backend.runSavedModel === "function";
+  return tf.getBackend() === "tensorflow" && [backend.loadSavedModelMetaGraph, backend.runSavedModel, backend.deleteSavedModel].every((f) => typeof f === "function");
 }
+
+/** Closes a session's native half once its Session object is garbage. */
+const closer = new FinalizationRegistry<{ backend: SavedModelBackend; id: number }>(({ backend, id }) => backend.deleteSavedModel(id));
 
 /**
  * Loads `graph` into a new session of the active tfjs-node backend. Throws when the backend cannot
- * run graphs (check `canRunGraphs`) or TensorFlow rejects the graph. The session lives as long as
- * the process: callers keep one per graph.
+ * run graphs (check `canRunGraphs`) or TensorFlow rejects the graph. Loading and the first run
+ * (where TensorFlow optimises the graph) take milliseconds: callers keep one session per graph.
  */
 export function loadSession(graph: Graph): Session {
   if (!canRunGraphs()) throw new Error(`graphs run only on the tfjs-node backend, not ${tf.getBackend()}`);
@@ -44,7 +48,7 @@ export function loadSession(graph: Graph): Session {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return {
+  const session: Session = {
     run(inputs, outputs) {
       const names = Object.keys(inputs);
       const tensors = names.map((name) => inputs[name]);
@@ -52,4 +56,6 @@ export function loadSession(graph: Graph): Session {
       return backend.runSavedModel(id, tensors, infos, [...outputs]);
     },
   };
+  closer.register(session, { backend, id });
+  return session;
 }

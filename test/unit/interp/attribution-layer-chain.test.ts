@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { layerChain } from "../../../src/core/interp/attribution/layer-chain";
+import { layerChain } from "../../../src/core/interp/layer-chain";
 import { gradient } from "../../../src/core/interp/attribution";
 import { scoredModel, targetScores, targetScoreSum } from "../../../src/core/interp/attribution/scores";
 import { testTf } from "../../support/tf";

@@ -23,6 +23,11 @@ export type ResolvedAblation = { units: number[]; mode: "zero" | "mean" } | { ba
 export interface HeadForward {
   /** The head's outputs [group.length × b, outputs] for activations h [b, ...] (call inside tf.tidy). */
   run(h: tf.Tensor, group: readonly ResolvedAblation[], mean: tf.Tensor): tf.Tensor;
+  /**
+   * Correct predictions per ablation [group.length] against `labels` [b], where the route counts
+   * them itself (saves moving the outputs; undefined: the site counts from `run`).
+   */
+  correct?(h: tf.Tensor, group: readonly ResolvedAblation[], mean: tf.Tensor, labels: tf.Tensor1D): tf.Tensor | undefined;
   /** Whether this route computes `ablation` (the site sends the others to the edited route). */
   accepts(ablation: ResolvedAblation): boolean;
   /** Floats held per stacked row, given the floats of one example's activations (for the memory budget). */

@@ -2,13 +2,15 @@
 // ablations are cheap. The layer's output is computed ONCE (batched) and kept on the device; each
 // ablation edits that tensor (zero or mean units, or project out a subspace) and runs only the head
 // (the layers after it). Several ablations share one head forward pass by stacking their edited
-// copies along the batch axis, up to a memory budget; when the head starts with a Dense layer, its
-// matrix product is shared too and each ablation is a low-rank correction (forward.ts).
+// copies along the batch axis, up to a memory budget; when the head starts with a Dense or Conv2D
+// layer, its product is shared too and each ablation is a low-rank correction (forward.ts), for
+// single units on tfjs-node inside one TensorFlow graph with the rest of the head (graph-forward.ts).
 import * as tf from "@tensorflow/tfjs";
 import {
-  checkBatchSize, checkInputs, InterpError, type LayerRef, type Labels, labelArray, resolveLayer, activationModel,
+  checkBatchSize, checkInputs, InterpError, type LayerRef, type Labels, labelArray, layerForward, resolveLayer,
 } from "../activations";
-import { editedForward, lowRankForward, type ResolvedAblation } from "./forward";
+import { editedForward, type HeadForward, lowRankForward, type ResolvedAblation } from "./forward";
+import { graphForward } from "./graph-forward";
 import { type Head, splitAt } from "./head";
 import { orthonormalBasis, projectOutBasis } from "./project";
 
@@ -29,9 +31,10 @@ export interface AblationSiteOptions {
    */
   maxBatchElements?: number;
   /**
-   * `auto` (default): a low-rank update of the first head layer when it is Dense, else `edited`:
-   * edited copies of the activations through the whole head. Both are exact; `edited` is the plain
-   * route, kept selectable to cross-check.
+   * `auto` (default): single units through one TensorFlow graph on tfjs-node when the head is a
+   * chain starting with a Dense or Conv2D layer (graph-forward.ts); else a low-rank update of that
+   * layer where it applies; else `edited`: edited copies of the activations through the whole head.
+   * All are exact; `edited` is the plain route, kept selectable to cross-check.
    */
   strategy?: "auto" | "edited";
 }
@@ -59,10 +62,10 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const y = labelArray(labels, n);
   const batchSize = checkBatchSize(options.batchSize ?? 256);
   const maxElements = options.maxBatchElements ?? 2 ** 23;
-  const upTo = activationModel(model, layer);
+  const forward = layerForward(model, layer);
   const cached = tf.tidy(() => {
     const parts: tf.Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) parts.push(upTo.predict(inputs.slice(start, Math.min(batchSize, n - start)), { batchSize }) as tf.Tensor);
+    for (let start = 0; start < n; start += batchSize) parts.push(forward(inputs.slice(start, Math.min(batchSize, n - start))));
     return parts.length === 1 ? parts[0] : tf.concat(parts);
   });
   const mean = tf.tidy(() => cached.mean(0));
@@ -70,12 +73,24 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const units = cached.shape[cached.rank - 1];
   const exampleSize = cached.size / Math.max(1, n);
   let disposed = false;
-  let head: Head;
-  try {
-    head = splitAt(model, layer);
-  } catch (error) {
-    tf.dispose([cached, mean, labelTensor]);
-    throw error;
+  // The graph route needs no tfjs head: split only when another route runs, or to check that the
+  // model can be split at all when no graph route applies.
+  let head: Head | undefined;
+  const headOf = () => (head ??= splitAt(model, layer));
+  const auto = (options.strategy ?? "auto") === "auto";
+  let lowRank: HeadForward | undefined | null = null;
+  const lowRankRoute = () => (lowRank === null ? (lowRank = auto ? lowRankForward(headOf()) : undefined) : lowRank);
+  let edited: HeadForward | undefined;
+  const editedRoute = () => (edited ??= editedForward(headOf(), edit));
+  const graph = auto ? graphForward(model, layer, () => lowRankRoute() ?? editedRoute()) : undefined;
+  const routeOf = (ablation: ResolvedAblation) => (graph?.accepts(ablation) ? graph : lowRankRoute()?.accepts(ablation) ? lowRankRoute()! : editedRoute());
+  if (!graph) {
+    try {
+      headOf();
+    } catch (error) {
+      tf.dispose([cached, mean, labelTensor]);
+      throw error;
+    }
   }
 
   function resolve(ablation: Ablation): ResolvedAblation {
@@ -97,9 +112,6 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
     });
   }
 
-  const edited = editedForward(head, edit);
-  const lowRank = (options.strategy ?? "auto") === "auto" ? lowRankForward(head) : undefined;
-  const routeOf = (ablation: ResolvedAblation) => (lowRank?.accepts(ablation) ? lowRank : edited);
 
   function check(): void {
     if (disposed) throw new InterpError("invalid-input", "this ablation site was disposed");
@@ -120,9 +132,13 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
         for (let a = 0; a < mine.length; a += ablationChunk) {
           const group = mine.slice(a, a + ablationChunk);
           const counts = tf.tidy(() => {
-            const outputs = forward.run(cached.slice(start, size), group.map((i) => resolved[i]), mean);
-            const predicted = outputs.argMax(-1).reshape([group.length, size]);
-            return predicted.equal(labelTensor.slice(start, size).expandDims(0)).sum(1);
+            const h = cached.slice(start, size);
+            const ablations = group.map((i) => resolved[i]);
+            const labelChunk = labelTensor.slice(start, size);
+            const counted = forward.correct?.(h, ablations, mean, labelChunk);
+            if (counted) return counted;
+            const predicted = forward.run(h, ablations, mean).argMax(-1).reshape([group.length, size]);
+            return predicted.equal(labelChunk.expandDims(0)).sum(1);
           });
           const values = await counts.data();
           counts.dispose();
@@ -152,7 +168,7 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
       disposed = true;
       tf.dispose([cached, mean, labelTensor]);
       lowRank?.dispose();
-      head.dispose();
+      head?.dispose();
     },
   };
 }

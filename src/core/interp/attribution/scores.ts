@@ -4,7 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { type GraphRoutes, graphRoutes } from "./gradient-graph";
-import { chainFunction, chainSteps } from "./layer-chain";
+import { chainFunction, chainSteps } from "../layer-chain";
 
 /** Maps a batch of inputs to class scores [batch, classes]; must be differentiable for gradients. */
 export type ScoreFunction = (x: tf.Tensor) => tf.Tensor;
@@ -47,7 +47,7 @@ export function scoredModel(model: Explainable, output: ScoreOutput = "logits"):
 /**
  * Scores of a layers model. With `logits`, a final softmax is looked through: a last Activation
  * layer is dropped, a last Dense layer's activation is skipped. Sequential models of standard layers
- * run as a gradient-lean chain of unfused ops (layer-chain.ts), with their input gradient as one
+ * run as a gradient-lean chain of unfused ops (../layer-chain.ts), with their input gradient as one
  * TensorFlow graph on tfjs-node (gradient-graph.ts); others through the layers themselves.
  */
 function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {

@@ -1,44 +1,65 @@
-// A Sequential model of standard layers read as a chain of steps, the form both fast gradient
-// routes take:
+// A model whose layers form one chain (Sequential, or functional without branches) of standard
+// layers, read as steps: the form the fast routes take.
 // - `layerChain`: the steps as unfused tfjs ops. tfjs layers run fused kernels whose gradient also
 //   computes the weight and bias gradients (attribution needs only the input's), and tfjs-node's ReLU
 //   gradient goes through a six-op `step`; the same computation from unfused ops, with a one-kernel
 //   ReLU gradient, makes input gradients ~2x faster on every backend.
-// - gradient-graph.ts: the steps and their hand-written input gradient as one TensorFlow graph, on
-//   the tfjs-node backend.
+// - chain-graph.ts: the steps (and their hand-written input gradient) as one TensorFlow graph, on
+//   the tfjs-node backend: attribution's gradients and ablation's heads.
 // Weights are read at every call, so later training or setWeights is always seen. Any layer this
 // does not know makes the caller fall back to `model.apply`.
 import * as tf from "@tensorflow/tfjs";
 
 type Op = (x: tf.Tensor) => tf.Tensor;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type ActivationName = "linear" | "relu" | "tanh" | "sigmoid" | "softplus" | "softmax";
 
-/** One layer of the chain, weights as the layer's live variables. */
-export type ChainStep =
+/** One layer of the chain (its source `layer`), weights as the layer's live variables. */
+export type ChainStep = { layer: tf.layers.Layer } & (
   | { kind: "conv2d"; kernel: tf.LayerVariable; bias?: tf.LayerVariable; strides: [number, number]; padding: "same" | "valid"; activation: ActivationName }
   | { kind: "dense"; kernel: tf.LayerVariable; bias?: tf.LayerVariable; activation: ActivationName }
   | { kind: "maxPool" | "avgPool"; poolSize: [number, number]; strides: [number, number]; padding: "same" | "valid" }
   | { kind: "flatten"; width: number }
-  | { kind: "activation"; activation: ActivationName };
+  | { kind: "activation"; activation: ActivationName }
+);
 
 /**
- * The Sequential model's layers [0, end) as steps, with the activation of layer `end − 1` replaced
- * by the identity when `linearLast`; undefined if any layer is unsupported. Identity layers
- * (Dropout at inference, InputLayer) leave no step.
+ * The chain model's layers [start, end) (`model.layers` indices) as steps, with the activation of
+ * layer `end − 1` replaced by the identity when `linearLast`; undefined if the layers branch or any
+ * is unsupported. Identity layers (Dropout at inference, InputLayer) leave no step.
  */
-export function chainSteps(model: tf.LayersModel, end: number, linearLast: boolean): ChainStep[] | undefined {
-  if (!(model instanceof tf.Sequential)) return undefined;
+export function chainSteps(model: tf.LayersModel, end: number, linearLast: boolean, start = 0): ChainStep[] | undefined {
+  if (!isChain(model)) return undefined;
   const steps: ChainStep[] = [];
-  for (let i = 0; i < end; i++) {
+  for (let i = start; i < end; i++) {
     const step = layerStep(model.layers[i], linearLast && i === end - 1);
     if (step === undefined) return undefined;
-    if (step) steps.push(step);
+    if (step) steps.push({ layer: model.layers[i], ...step } as ChainStep);
   }
   return steps;
 }
 
-/** The Sequential model's layers [0, end) as one function of the input (see `chainSteps`). */
+/**
+ * Whether `model.layers` (in order) is a chain: each layer reads the one before. A functional
+ * model's graph is walked from its output through its own nodes (its layers may also belong to
+ * another model, as a split-off head's do).
+ */
+function isChain(model: tf.LayersModel): boolean {
+  if (model instanceof tf.Sequential) return true;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return false;
+  const walked: tf.layers.Layer[] = [];
+  for (let t = model.outputs[0]; t !== model.inputs[0]; ) {
+    const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+    if (!node || node.inputTensors.length !== 1) return false;
+    walked.unshift(t.sourceLayer);
+    t = node.inputTensors[0];
+  }
+  const layers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer");
+  return layers.length === walked.length && layers.every((layer, i) => layer === walked[i]);
+}
+
+/** The chain model's layers [0, end) as one function of the input (see `chainSteps`). */
 export function layerChain(model: tf.LayersModel, end: number, linearLast: boolean): Op | undefined {
   const steps = chainSteps(model, end, linearLast);
   return steps && chainFunction(steps);
@@ -117,8 +138,8 @@ interface LayerConfig {
   poolSize?: [number, number];
 }
 
-/** The layer's step; null for an identity layer; undefined when unsupported. */
-function layerStep(layer: tf.layers.Layer, linear: boolean): ChainStep | null | undefined {
+/** The layer's step (without the layer); null for an identity layer; undefined when unsupported. */
+function layerStep(layer: tf.layers.Layer, linear: boolean): DistributiveOmit<ChainStep, "layer"> | null | undefined {
   const config = layer.getConfig() as LayerConfig;
   if (config.dataFormat && config.dataFormat !== "channelsLast") return undefined;
   const padding = config.padding ?? "valid";
@@ -136,7 +157,8 @@ function layerStep(layer: tf.layers.Layer, linear: boolean): ChainStep | null | 
     }
     case "Dense":
       // tfjs Dense on rank > 2 inputs contracts the last axis; leave that case to the layer itself.
-      if ((layer.input as tf.SymbolicTensor).shape.length !== 2) return undefined;
+      // (Node 0: a layer shared with a split-off head has several nodes, all of one input shape.)
+      if ((layer.getInputAt(0) as tf.SymbolicTensor).shape.length !== 2) return undefined;
       return { kind: "dense", kernel, ...biasOf, activation };
     case "MaxPooling2D":
     case "AveragePooling2D":
