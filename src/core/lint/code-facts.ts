@@ -201,11 +201,16 @@ class CellReader {
     return name !== undefined && roleOf(name) !== undefined;
   }
 
-  /** An argument (or the initialiser of a `const` it names) picks one element by a literal index. */
+  /**
+   * An argument (or the initialiser of a `const` it names) picks one element by a literal index.
+   * Not counted: a tensor's dimension (`x.shape[0]`), and what only labels the picture (template
+   * strings, `title:`/`label:`/`color:`… options): `{ title: names[0] }` shows no example.
+   */
   private showsSingleExample(call: ts.CallExpression): boolean {
     const seen = new Set<string>();
     const picksOne = (node: ts.Node): boolean => {
-      if (ts.isElementAccessExpression(node) && ts.isNumericLiteral(node.argumentExpression)) return true;
+      if (isLabelOnly(node)) return false;
+      if (ts.isElementAccessExpression(node) && ts.isNumericLiteral(node.argumentExpression) && !isDimension(node)) return true;
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && isSingleSlice(node)) return true;
       if (ts.isIdentifier(node) && !seen.has(node.text)) {
         seen.add(node.text);
@@ -302,10 +307,24 @@ function isVegaSpec(object: ts.ObjectLiteralExpression): boolean {
 }
 
 /** `x.slice(3, 4)` or `x.gather(3)` / `x.gather([3])`: one element. */
+/** Option names whose values only label a picture. */
+const LABEL_OPTIONS = new Set(["title", "subtitle", "caption", "description", "label", "labels", "name", "names", "color", "colors", "colour", "colours", "legend", "xLabel", "yLabel", "xTitle", "yTitle", "units", "format"]);
+
+function isLabelOnly(node: ts.Node): boolean {
+  if (ts.isTemplateExpression(node)) return true;
+  return ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && LABEL_OPTIONS.has(node.name.text);
+}
+
+/** `x.shape[k]` (or `.strides[k]`): a size, not an example. */
+function isDimension(node: ts.ElementAccessExpression): boolean {
+  return ts.isPropertyAccessExpression(node.expression) && ["shape", "strides"].includes(node.expression.name.text);
+}
+
 function isSingleSlice(call: ts.CallExpression): boolean {
   const method = (call.expression as ts.PropertyAccessExpression).name.text;
   const [a, b] = call.arguments;
-  if (method === "slice" && a && b && ts.isNumericLiteral(a) && ts.isNumericLiteral(b)) return Number(b.text) - Number(a.text) === 1;
+  // An array's slice(i, i + 1), or a tensor's slice(begin, 1) (tfjs takes a size, not an end).
+  if (method === "slice" && a && b && ts.isNumericLiteral(a) && ts.isNumericLiteral(b)) return Number(b.text) - Number(a.text) === 1 || Number(b.text) === 1;
   if (method === "gather" && a) {
     if (ts.isNumericLiteral(a)) return true;
     return ts.isArrayLiteralExpression(a) && a.elements.length === 1 && ts.isNumericLiteral(a.elements[0]);

@@ -60,4 +60,13 @@ test("single examples: a literal index, a one-element slice or gather, also thro
   assert.deepEqual(single("display(xs.gather([2]));"), [true]);
   assert.deepEqual(single("display(xs.slice(0, 100));"), [false]);
   assert.deepEqual(single("display(images[i]);"), [false]);
+  // tfjs' slice takes a size: slice(7, 1) is one example.
+  assert.deepEqual(single("display(heat(images.slice(7, 1)));"), [true]);
+  // Sizes and labels are not examples.
+  assert.deepEqual(single("display(heat(maps, { width: x.shape[2], height: x.shape[1] }));"), [false]);
+  assert.deepEqual(single("display(heat(maps, { title: names[0], color: palette[2] }));"), [false]);
+  assert.deepEqual(single("display(heat(maps, { title: `digit ${labels[3]}` }));"), [false]);
+  // ... but a picked example stays picked next to them.
+  assert.deepEqual(single("display(heat(maps[0], { title: names[0] }));"), [true]);
+  assert.deepEqual(single("display(heat(maps, { values: scores[4] }));"), [true]);
 });
