@@ -3,6 +3,7 @@
 // another; when one fails or is interrupted, the cells queued after it are not run.
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
+import { outputsHash } from "../core/export/plan";
 import { outputItemToBytes } from "../core/format";
 import type { RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
@@ -239,10 +240,16 @@ function errorOutput(error: { name: string; message: string; stack: string }): v
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: error.name, message: error.message, stack: error.stack })]);
 }
 
-/** Keeps what the kernel recorded about the run in the cell's `execution` (saved in the file). */
+/**
+ * Keeps what the kernel recorded about the run in the cell's `execution` (saved in the file), with
+ * the hash of the outputs it produced, as `falsify run` records it: export then refuses outputs
+ * edited by hand since. The client's outputs are what the cell was given, chunks merged as the
+ * serializer saves them.
+ */
 async function recordExecution(cell: vscode.NotebookCell, result: RunResult): Promise<void> {
+  const execution = { ...result.execution, outputsHash: outputsHash(result.outputs) };
   const edit = new vscode.WorkspaceEdit();
-  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, execution: result.execution })]);
+  edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, execution })]);
   await vscode.workspace.applyEdit(edit);
 }
 

@@ -3,6 +3,7 @@
 // open it and can never save an empty notebook over the user's bytes.
 import * as vscode from "vscode";
 import {
+  mergeStreamChunks,
   newCellId,
   outputItemFromBytes,
   outputItemToBytes,
@@ -11,6 +12,7 @@ import {
   type Cell,
   type FormatError,
   type Notebook,
+  type Output,
 } from "../core/format";
 
 export const NOTEBOOK_TYPE = "falsify-notebook";
@@ -70,6 +72,14 @@ function toCellData(cell: Cell): vscode.NotebookCellData {
   return data;
 }
 
+/** VS Code's outputs of a cell as the file keeps them (console chunks merged: stream-chunks.ts). */
+export function formatOutputs(outputs: readonly vscode.NotebookCellOutput[]): Output[] {
+  return outputs.map((output) => ({
+    items: mergeStreamChunks(output.items.map((item) => outputItemFromBytes(item.mime, item.data))),
+    ...(output.metadata && Object.keys(output.metadata).length ? { metadata: output.metadata } : {}),
+  }));
+}
+
 function fromNotebookData(data: vscode.NotebookData): Notebook {
   const ids = new Set(data.cells.map((cell) => cell.metadata?.id).filter((id): id is string => typeof id === "string"));
   const seen = new Set<string>();
@@ -89,10 +99,7 @@ function fromNotebookData(data: vscode.NotebookData): Notebook {
       language: cell.languageId,
       source: cell.value,
       metadata: metadata.metadata ?? {},
-      outputs: (cell.outputs ?? []).map((output) => ({
-        items: output.items.map((item) => outputItemFromBytes(item.mime, item.data)),
-        ...(output.metadata && Object.keys(output.metadata).length ? { metadata: output.metadata } : {}),
-      })),
+      outputs: formatOutputs(cell.outputs ?? []),
     };
   });
   const rest = (data.metadata ?? {}) as Partial<Notebook>;

@@ -48,6 +48,7 @@ export const Execution = z
     tfjsVersion: z.string().optional(),
     nodeVersion: z.string().optional(),
     sourceHash: z.string().optional().describe("Hash of the cell source that produced the outputs."),
+    outputsHash: z.string().optional().describe("Hash of the outputs the run produced (console chunks merged); export refuses outputs that no longer match it."),
   })
   .describe("Provenance of the cell's outputs.");
 export type Execution = z.infer<typeof Execution>;

@@ -3,9 +3,13 @@
 // user interrupts; a cell run afterwards reads a variable defined before the interrupt. The status
 // bar shows the backend and the tensor count. The workspace has tfjs-node installed (a link to this
 // repository's node_modules, where `npm run setup:native` built it), as a user's project would.
+// Saved, each run cell records the hash of its outputs (chunks merged as the file keeps them), so
+// export accepts them as what the code produced.
 import assert from "node:assert/strict";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { outputsHash, planExport } from "../../../src/core/export";
+import { parseNotebook } from "../../../src/core/format";
 import { REPO, waitFor, type Scenario } from "../harness";
 import { outputTexts } from "../workbench";
 
@@ -15,7 +19,7 @@ export const scenario: Scenario = {
   name: "kernel trains, streams, interrupts and keeps state",
   workspaceFiles: { [FILE]: "test/fixtures/kernel/train.falsify" },
   timeoutMs: 180_000,
-  async run({ page, path, openFile, runCommand, screenshot, log }) {
+  async run({ page, path, readText, openFile, runCommand, screenshot, log }) {
     symlinkSync(join(REPO, "node_modules"), path("node_modules"), "dir");
     await openFile(FILE);
     await runCommand("Notebook: Run All");
@@ -59,5 +63,19 @@ export const scenario: Scenario = {
     await lastCell.locator(".run-button-container .action-label").first().click();
     await waitFor(async () => /defined before the interrupt; the loop ran/.test(await text()), 30_000, "the last cell to read the state kept across the interrupt");
     log(`screenshot ${await screenshot("state-kept")}`);
+
+    await page.keyboard.press("Control+S");
+    const saved = await waitFor(() => {
+      const parsed = parseNotebook(readText(FILE));
+      return parsed.ok && parsed.notebook.cells.find((cell) => cell.id === "after")?.execution?.outputsHash ? parsed.notebook : undefined;
+    }, 20_000, "the saved file to record the last cell's run");
+    const train = saved.cells.find((cell) => cell.id === "train")!;
+    assert.equal(train.outputs[0].items.length, 1, "the streamed loss is saved as one item, whatever the chunks");
+    assert.match(String(train.outputs[0].items[0].data), /epoch 1 loss[\s\S]*epoch 3 loss/);
+    for (const cell of saved.cells.filter((c) => c.execution?.outputsHash)) {
+      assert.equal(cell.execution!.outputsHash, outputsHash(cell.outputs), `cell ${cell.id}: the recorded hash is the saved outputs'`);
+    }
+    const plan = planExport(saved, "train");
+    assert.ok(plan.ok, `export of the trained cell is accepted: ${plan.ok ? "" : plan.error.message}`);
   },
 };
