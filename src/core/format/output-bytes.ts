@@ -6,8 +6,9 @@ import type { OutputItem } from "./schema";
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** JSON MIME types, and VS Code's error output (JSON {name, message, stack} under a non-JSON name). */
 export function isJsonMime(mime: string): boolean {
-  return /(^|[/+.])json$/i.test(mime);
+  return /(^|[/+.])json$/i.test(mime) || mime === "application/vnd.code.notebook.error";
 }
 
 function isTextMime(mime: string): boolean {

@@ -33,3 +33,10 @@ test("stdout and stderr streams are text", () => {
   const item = outputItemFromBytes("application/vnd.code.notebook.stdout", bytes("epoch 1\n"));
   assert.equal(item.data, "epoch 1\n");
 });
+
+test("VS Code's error output (tab-indented JSON) is stored as the error object, as the kernel client records it", () => {
+  const error = { name: "Interrupted", message: "stopped by the user", stack: "Interrupted: stopped by the user" };
+  const item = outputItemFromBytes("application/vnd.code.notebook.error", bytes(JSON.stringify(error, undefined, "\t")));
+  assert.deepEqual(item, { mime: "application/vnd.code.notebook.error", data: error });
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(outputItemToBytes(item))), error);
+});
