@@ -1,7 +1,8 @@
 // Interrupts that reach a kernel whose main thread is stuck in user code. A worker thread reads the
 // control pipe (fd 3) and raises a flag in shared memory; rewritten cell code checks the flag at
 // every loop iteration and function entry and throws `Interrupted`. The worker also tells the main
-// thread, which rejects the await the cell is blocked on (if it is idle, not spinning).
+// thread, which rejects the await the cell is blocked on (if it is idle, not spinning) and stops
+// what the cell set going in the library (training: session.ts).
 // When the client goes away (the pipe ends) the worker kills the process, stuck or not.
 import { Worker } from "node:worker_threads";
 
@@ -50,15 +51,26 @@ export class InterruptChannel {
   private readonly shared: Int32Array;
   private rejectCurrent: ((error: Interrupted) => void) | undefined;
   private current: Promise<never> | undefined;
+  private readonly listeners: (() => void)[] = [];
 
   constructor() {
     this.shared = new Int32Array(new SharedArrayBuffer(8));
     this.flag = this.shared.subarray(FLAG, FLAG + 1);
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.shared });
     worker.on("message", (id: number) => {
-      if (id === Atomics.load(this.shared, RUNNING)) this.rejectCurrent?.(new Interrupted());
+      if (id !== Atomics.load(this.shared, RUNNING)) return;
+      this.listeners.forEach((listener) => listener());
+      this.rejectCurrent?.(new Interrupted());
     });
     worker.unref();
+  }
+
+  /**
+   * Calls `listener` on the main thread when the running cell is interrupted and the thread is not
+   * stuck in synchronous code: for work the cell started that goes on without it (model.fit).
+   */
+  onInterrupt(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Marks run `id` as the one an interrupt stops. */

@@ -46,6 +46,7 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.tf = options.loaded.tf;
     this.installGlobals();
+    this.stopTrainingOnInterrupt();
   }
 
   memory(): Memory {
@@ -145,6 +146,28 @@ export class Session {
   stream(name: "stdout" | "stderr", text: string): void {
     if (this.current) this.streamTo(this.current, name, text);
     else this.options.send({ type: "log", level: name === "stderr" ? "warn" : "info", text });
+  }
+
+  /**
+   * An interrupt ends the cell awaiting `model.fit(...)`, but tfjs would go on training behind it,
+   * racing the next cell for the model. Models in fit/fitDataset are tracked, and an interrupt sets
+   * tfjs' own `stopTraining`, which ends the fit after the current batch.
+   */
+  private stopTrainingOnInterrupt(): void {
+    const training = new Set<{ stopTraining: boolean }>();
+    const prototype = this.tf.LayersModel.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    for (const method of ["fit", "fitDataset"]) {
+      const original = prototype[method];
+      prototype[method] = async function (this: { stopTraining: boolean }, ...args: unknown[]) {
+        training.add(this);
+        try {
+          return await original.apply(this, args);
+        } finally {
+          training.delete(this);
+        }
+      };
+    }
+    this.options.interrupts.onInterrupt(() => training.forEach((model) => (model.stopTraining = true)));
   }
 
   private installGlobals(): void {

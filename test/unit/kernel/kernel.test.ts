@@ -226,6 +226,24 @@ describe("interrupt", () => {
   });
 });
 
+test("interrupt stops model.fit itself, not only the cell awaiting it; the model can train again", async () => {
+  await ok(`const fitModel = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8, activation: "relu" }), tf.layers.dense({ units: 1 })] });
+fitModel.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+const fx4 = tf.randomNormal([512, 4]), fy4 = tf.randomNormal([512, 1]);`);
+  // No callback from the cell: its code would see the interrupt itself; library code must be stopped.
+  const running = kernel.execute({ source: "await fitModel.fit(fx4, fy4, { epochs: 100000, batchSize: 8, verbose: 0 });" });
+  await new Promise((r) => setTimeout(r, 400));
+  kernel.interrupt();
+  assert.equal((await running).status, "interrupted");
+  const steps = async () => Number(value(await ok("fitModel.optimizer.iterations")));
+  const at = await steps();
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(await steps(), at, "no training step ran after the interrupt returned");
+  assert.ok(at > 0);
+  const again = await ok("(await fitModel.fit(fx4, fy4, { epochs: 2, verbose: 0 })).epoch.length");
+  assert.equal(value(again), "2");
+});
+
 test("interrupt stops a loop inside the user's own imported .ts module", async () => {
   await ok('import { spinForever } from "./helper";');
   const running = kernel.execute({ source: "spinForever();" });
