@@ -25,6 +25,11 @@ export interface Scenario {
   settings?: Record<string, unknown>;
   /** Whole-scenario limit, default 120 s. */
   timeoutMs?: number;
+  /**
+   * Open the workspace in Restricted Mode (workspace trust on, the folder not trusted). Such
+   * scenarios run on a second code-server started with trust enabled.
+   */
+  untrusted?: boolean;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
@@ -89,27 +94,48 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-/** One code-server + one chromium for a run. Always `stop()` it (the runner does, in `finally`). */
+/** Restricted Mode: trust on, no prompt, so every folder opens untrusted. */
+const RESTRICTED_SETTINGS = {
+  "security.workspace.trust.enabled": true,
+  "security.workspace.trust.startupPrompt": "never",
+  "security.workspace.trust.emptyWindow": false,
+};
+
+/**
+ * One code-server + one chromium for a run, with workspace trust off (`trust: "off"`, every folder
+ * trusted) or on (`"restricted"`, folders open in Restricted Mode). Always `stop()` it (the runner
+ * does, in `finally`).
+ */
 export class Harness {
   private server?: ChildProcess;
   private browser?: Browser;
   private port = 0;
-  private readonly userDataDir = join(E2E_DIR, "user-data");
-  private readonly extensionsDir = join(E2E_DIR, "extensions");
-  private readonly workspacesDir = join(E2E_DIR, "workspaces");
-  readonly serverLog = join(E2E_DIR, "code-server.log");
+  private readonly userDataDir: string;
+  private readonly extensionsDir: string;
+  private readonly workspacesDir: string;
+  readonly serverLog: string;
+
+  constructor(private readonly trust: "off" | "restricted" = "off") {
+    const suffix = trust === "off" ? "" : "-restricted";
+    this.userDataDir = join(E2E_DIR, `user-data${suffix}`);
+    this.extensionsDir = join(E2E_DIR, `extensions${suffix}`);
+    this.workspacesDir = join(E2E_DIR, `workspaces${suffix}`);
+    this.serverLog = join(E2E_DIR, `code-server${suffix}.log`);
+  }
 
   async start(): Promise<void> {
     for (const required of [NODE24, CODE_SERVER]) {
       if (!existsSync(required)) throw new Error(`${required} is missing: run \`npm run setup:e2e\` first`);
     }
     if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build:production && npm run package\` first`);
-    for (const dir of [this.userDataDir, this.extensionsDir, this.workspacesDir, SCREENSHOTS]) {
+    for (const dir of [this.userDataDir, this.extensionsDir, this.workspacesDir]) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
     }
+    mkdirSync(SCREENSHOTS, { recursive: true });
     mkdirSync(join(this.userDataDir, "User"), { recursive: true });
-    writeFileSync(join(this.userDataDir, "User/settings.json"), JSON.stringify(USER_SETTINGS, null, 2));
+    const settings = this.trust === "off" ? USER_SETTINGS : { ...USER_SETTINGS, ...RESTRICTED_SETTINGS };
+    writeFileSync(join(this.userDataDir, "User/settings.json"), JSON.stringify(settings, null, 2));
 
     const dirs = ["--user-data-dir", this.userDataDir, "--extensions-dir", this.extensionsDir];
     const install = spawnSync(NODE24, [CODE_SERVER, ...dirs, "--install-extension", VSIX], { encoding: "utf8" });
@@ -122,7 +148,7 @@ export class Harness {
     // Its own process group, so stop() also ends the extension hosts and helpers it forks.
     this.server = spawn(
       NODE24,
-      [CODE_SERVER, "--auth", "none", "--bind-addr", `127.0.0.1:${this.port}`, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust", ...dirs],
+      [CODE_SERVER, "--auth", "none", "--bind-addr", `127.0.0.1:${this.port}`, "--disable-telemetry", "--disable-update-check", ...(this.trust === "off" ? ["--disable-workspace-trust"] : []), ...dirs],
       { detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
     this.server.stdout?.pipe(log);

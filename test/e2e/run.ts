@@ -2,7 +2,7 @@
 // `npm run test:e2e` sets up code-server, builds and packages first.
 //   node --import tsx test/e2e/run.ts [filter...]   only scenarios whose file or name contains a filter
 // Prints one line per scenario and ends with `N passed, N failed`; exits 1 if any failed.
-import { readdirSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Harness, SCREENSHOTS, type Scenario } from "./harness";
 
@@ -28,11 +28,27 @@ async function loadScenarios(filters: string[]): Promise<Scenario[]> {
 
 async function main(): Promise<number> {
   const scenarios = await loadScenarios(process.argv.slice(2));
-  const harness = new Harness();
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
   let passed = 0;
   let failed = 0;
   // Ctrl+C or a kill must still end code-server and chromium (stop() runs in `finally`).
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  // Trusted scenarios first, then those in Restricted Mode on a server started with trust on.
+  for (const trust of ["off", "restricted"] as const) {
+    const mine = scenarios.filter((scenario) => (scenario.untrusted ? "restricted" : "off") === trust);
+    if (!mine.length) continue;
+    const outcome = await runOn(new Harness(trust), mine);
+    passed += outcome.passed;
+    failed += outcome.failed;
+  }
+  console.log(`screenshots: ${SCREENSHOTS}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed || !scenarios.length ? 1 : 0;
+}
+
+async function runOn(harness: Harness, scenarios: Scenario[]): Promise<{ passed: number; failed: number }> {
+  let passed = 0;
+  let failed = 0;
   try {
     const started = Date.now();
     await harness.start();
@@ -58,9 +74,7 @@ async function main(): Promise<number> {
   } finally {
     await harness.stop();
   }
-  console.log(`screenshots: ${SCREENSHOTS}`);
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed || !scenarios.length ? 1 : 0;
+  return { passed, failed };
 }
 
 function indent(text: string): string {
