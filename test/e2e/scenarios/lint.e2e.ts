@@ -2,7 +2,7 @@
 // findings (rule ids as codes), the Falsifiability panel shows hypotheses → strength → linked cells
 // → checks, hypothesis cells carry their strength as a CodeLens, and a quick fix (declare a baseline
 // in H1) edits the hypothesis cell and changes the findings accordingly. Field names complete in
-// hypothesis cells.
+// hypothesis cells, and hovering one shows its documentation.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { waitFor, type Scenario } from "../harness";
@@ -83,6 +83,14 @@ export const scenario: Scenario = {
     const suggestion = page.locator(".suggest-widget .monaco-list-row", { hasText: /^test/ });
     await waitFor(() => suggestion.count(), 15_000, "the completion 'test' in H1's cell");
     await screenshot("completion");
+    await page.keyboard.press("Escape");
+
+    // Hover on a field name shows its documentation (from the hypothesis schema).
+    const field = cellRow(page, 0).locator(".view-line", { hasText: "prediction:" }).locator("span > span").first();
+    await field.hover();
+    const hover = page.locator(".monaco-hover", { hasText: "What we will observe if the claim holds" });
+    await waitFor(async () => (await hover.count()) > 0 && (await hover.first().isVisible()), 15_000, "the hover on `prediction` to show its documentation");
+    await screenshot("hover");
   },
 };
 
