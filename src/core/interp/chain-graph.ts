@@ -15,16 +15,21 @@ export const F32 = { T: { type: "float32" } } satisfies Record<string, Attr>;
 /** A graph whose weights are placeholders `w0`, `w1`, … fed from layer variables. */
 export class ChainGraph {
   readonly graph = new Graph();
-  private readonly weights: tf.LayerVariable[] = [];
+  private readonly weights = new Map<tf.LayerVariable, Output>();
 
-  /** A placeholder for `variable`, fed its current value at every run. */
+  /** The placeholder for `variable` (one per variable, however many chains use it), fed its current value at every run. */
   weight(variable: tf.LayerVariable): Output {
-    return this.graph.placeholder(`w${this.weights.push(variable) - 1}`, "float32", variable.shape.map((d) => d ?? -1));
+    let placeholder = this.weights.get(variable);
+    if (!placeholder) {
+      placeholder = this.graph.placeholder(`w${this.weights.size}`, "float32", variable.shape.map((d) => d ?? -1));
+      this.weights.set(variable, placeholder);
+    }
+    return placeholder;
   }
 
   /** The weights' current values by placeholder name. */
   weightInputs(): Record<string, tf.Tensor> {
-    return Object.fromEntries(this.weights.map((w, k) => [`w${k}`, w.read()]));
+    return Object.fromEntries([...this.weights].map(([variable, placeholder]) => [placeholder, variable.read()]));
   }
 
   shape(t: Output): Output {

@@ -84,7 +84,7 @@ test("a model with a layer the chain does not know falls back to the layers and 
   assertClose(g.values, want.dataSync(), 1e-6, "fallback gradient");
 });
 
-test("the graph route (tfjs-node) gives the chain's scores and input gradients, for every step kind, and sees new weights", async (t) => {
+test("the graph route (tfjs-node) gives the chain's scores, input gradients and IG, for every step kind, and sees new weights", async (t) => {
   if (tf.getBackend() !== "tensorflow") return t.skip(`the graph route needs tfjs-node; backend is ${tf.getBackend()}`);
   const softmaxInside = tf.sequential({
     layers: [
@@ -108,6 +108,18 @@ test("the graph route (tfjs-node) gives the chain's scores and input gradients, 
       assertClose(viaGraph.grad.dataSync(), tape.dataSync(), 1e-5, `${name} ${what} gradient`);
       assertClose(viaGraph.value.dataSync(), targetScores(scored.scores(x), targets).dataSync(), 1e-5, `${name} ${what} target scores`);
       assertClose(scored.graph!.scores(x)!.dataSync(), scored.scores(x).dataSync(), 1e-5, `${name} ${what} scores`);
+      // IG in one run: against the same quadrature through the tape, with a per-example baseline.
+      const baseline = tf.mul(x, 0.25);
+      const [nodes, weights] = [[0.1, 0.5, 0.9], [0.3, 0.4, 0.3]];
+      const ig = scored.graph!.integratedGradients(x, baseline, targets, nodes, weights);
+      assert.ok(ig, `${name}: the IG graph route ran`);
+      const delta = tf.sub(x, baseline);
+      const tapeIg = nodes
+        .map((alpha, k) => tf.mul(tf.grad((z: tf.Tensor) => targetScoreSum(scored.scores(z), targets))(tf.add(baseline, tf.mul(delta, alpha))), weights[k]))
+        .reduce((sum, g) => tf.add(sum, g));
+      assertClose(ig.values.dataSync(), tf.mul(delta, tapeIg).dataSync(), 1e-5, `${name} ${what} IG`);
+      const ends = tf.concat([targetScores(scored.scores(x), targets), targetScores(scored.scores(baseline), targets)]);
+      assertClose(ig.ends.dataSync(), ends.dataSync(), 1e-5, `${name} ${what} IG ends`);
     };
     check("initial");
     // Weights are inputs of the graph, read at every call: retrained weights are seen at once.

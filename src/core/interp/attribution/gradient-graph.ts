@@ -1,9 +1,11 @@
 // A layer chain's scores and their input gradient as ONE TensorFlow graph on the tfjs-node backend
-// (chain-graph.ts): the forward steps, the score Σ f(x)[row, target[row]], and the backward pass.
-// Op by op, IG over 100 digits × 50 steps took twice TensorFlow Python's tf.function time; as one
-// graph it takes ~1.1x (test/bench/attribution.bench.ts).
+// (chain-graph.ts): the forward steps, the score Σ f(x)[row, target[row]], and the backward pass;
+// and Integrated Gradients whole (the path, its gradients, the quadrature sum and f at both ends),
+// so an IG batch is one session run. Op by op, IG over 100 digits × 50 steps took twice TensorFlow
+// Python's tf.function time; as one graph about the same (test/bench/attribution.bench.ts).
 import * as tf from "@tensorflow/tfjs";
 import { ChainGraph, F32 } from "../chain-graph";
+import type { Output } from "../../native/graph";
 import type { ChainStep } from "../layer-chain";
 
 /** The chain's routes through the graph; each answers undefined when the backend runs no graphs. */
@@ -12,27 +14,67 @@ export interface GraphRoutes {
   scores(x: tf.Tensor): tf.Tensor | undefined;
   /** Each row's target score and its gradient w.r.t. the row. */
   targetGradient(x: tf.Tensor, targets: tf.Tensor1D): { value: tf.Tensor1D; grad: tf.Tensor } | undefined;
+  /**
+   * Integrated Gradients of the rows of `x` from `baseline` (x's shape) by the quadrature `nodes`
+   * and `weights` on [0, 1]: the attributions, and the target scores of x's rows then baseline's.
+   */
+  integratedGradients(x: tf.Tensor, baseline: tf.Tensor, targets: tf.Tensor1D, nodes: ArrayLike<number>, weights: ArrayLike<number>): { values: tf.Tensor; ends: tf.Tensor1D } | undefined;
 }
 
 /** The graph routes of `steps` (inputs of one example's shape `exampleShape`, `classes` scores). */
 export function graphRoutes(steps: readonly ChainStep[], exampleShape: readonly number[], classes: number): GraphRoutes {
   const c = new ChainGraph();
   const g = c.graph;
-  const { output: scores, backward } = c.chain(steps, g.placeholder("x", "float32", [-1, ...exampleShape]));
-  // d Σ_rows scores[row, target[row]] / d scores = the targets' one-hot rows.
+  const rows = [-1, ...exampleShape];
+  const i32 = (values: number[], shape?: number[]) => g.constant("int32", values, shape);
+  const oneHot = (targets: Output) => g.op("OneHot", [targets, i32([classes], []), g.constant("float32", [1], []), g.constant("float32", [0], [])], { ...F32, TI: { type: "int32" }, axis: { i: -1 } });
+  const rowScores = (scores: Output, hot: Output) => g.op("Sum", [g.op("Mul", [scores, hot], F32), i32([1])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  /** d Σ_rows scores[row, target[row]] / d input: the backward pass from the targets' one-hot rows. */
+  const inputGradient = (backward: ((dy: Output) => Output)[], hot: Output) => backward.reduceRight((dy, grad) => grad(dy), hot);
+  const tile = (t: Output, multiples: Output) => g.op("Tile", [t, multiples], { T: { type: "int32" }, Tmultiples: { type: "int32" } });
+  const reshape = (t: Output, shape: Output) => g.op("Reshape", [t, shape], { ...F32, Tshape: { type: "int32" } });
+  const ones = exampleShape.map(() => 1);
+
   const targets = g.placeholder("targets", "int32", [-1]);
-  const oneHot = g.op("OneHot", [targets, g.constant("int32", [classes], []), g.constant("float32", [1], []), g.constant("float32", [0], [])], { ...F32, TI: { type: "int32" }, axis: { i: -1 } });
-  const value = g.op("Sum", [g.op("Mul", [scores, oneHot], F32), g.constant("int32", [1])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  const x = g.placeholder("x", "float32", rows);
+  const { output: scores, backward } = c.chain(steps, x);
+  const hot = oneHot(targets);
   g.op("Identity", [scores], F32, "scores");
-  g.op("Identity", [value], F32, "value");
-  g.op("Identity", [backward.reduceRight((dy, grad) => grad(dy), oneHot)], F32, "grad");
-  const floats = (x: tf.Tensor) => x.dtype === "float32";
+  g.op("Identity", [rowScores(scores, hot)], F32, "value");
+  g.op("Identity", [inputGradient(backward, hot)], F32, "grad");
+
+  // IG: path = b + α (x − b), all steps of the chunk in one batch, α slowest ([steps, n, ...]).
+  const igX = g.placeholder("ig_x", "float32", rows);
+  const igBaseline = g.placeholder("ig_baseline", "float32", rows);
+  const alphas = g.placeholder("ig_nodes", "float32", [-1]);
+  const quadrature = g.placeholder("ig_weights", "float32", [-1]);
+  const steps5 = (t: Output) => reshape(t, i32([-1, 1, ...ones]));
+  const expand = (t: Output) => g.op("ExpandDims", [t, i32([0], [])], { ...F32, Tdim: { type: "int32" } });
+  const delta = g.op("Sub", [igX, igBaseline], F32);
+  const path = reshape(g.op("AddV2", [expand(igBaseline), g.op("Mul", [steps5(alphas), expand(delta)], F32)], F32), i32(rows));
+  const stepCount = g.op("Shape", [alphas], { ...F32, out_type: { type: "int32" } });
+  const pathGrad = inputGradient(c.chain(steps, path).backward, oneHot(tile(targets, stepCount)));
+  const perStep = reshape(pathGrad, g.op("ConcatV2", [stepCount, i32(rows)].concat(i32([0], [])), { N: { i: 2 }, T: { type: "int32" }, Tidx: { type: "int32" } }));
+  const meanGrad = g.op("Sum", [g.op("Mul", [perStep, steps5(quadrature)], F32), i32([0])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  g.op("Identity", [g.op("Mul", [delta, meanGrad], F32)], F32, "ig_values");
+  // f at both ends, for the completeness gap: x's rows, then the baseline's.
+  const ends = g.op("ConcatV2", [igX, igBaseline, i32([0], [])], { N: { i: 2 }, ...F32, Tidx: { type: "int32" } });
+  g.op("Identity", [rowScores(c.chain(steps, ends).output, oneHot(tile(targets, i32([2]))))], F32, "ig_ends");
+
+  const floats = (t: tf.Tensor) => t.dtype === "float32";
+  const ints = (t: tf.Tensor1D) => (t.dtype === "int32" ? t : tf.cast(t, "int32"));
   return {
     // A run computes only what its outputs need: `scores` alone runs the forward steps.
-    scores: (x) => (floats(x) ? c.run({ x }, ["scores"])?.[0] : undefined),
-    targetGradient(x, t) {
-      const out = floats(x) ? c.run({ x, targets: t.dtype === "int32" ? t : tf.cast(t, "int32") }, ["value", "grad"]) : undefined;
+    scores: (input) => (floats(input) ? c.run({ x: input }, ["scores"])?.[0] : undefined),
+    targetGradient(input, t) {
+      const out = floats(input) ? c.run({ x: input, targets: ints(t) }, ["value", "grad"]) : undefined;
       return out && { value: out[0] as tf.Tensor1D, grad: out[1] };
+    },
+    integratedGradients(input, baseline, t, nodes, weights) {
+      if (!floats(input) || !floats(baseline)) return undefined;
+      const feeds = { ig_x: input, ig_baseline: baseline, targets: ints(t), ig_nodes: tf.tensor1d(Float32Array.from(nodes)), ig_weights: tf.tensor1d(Float32Array.from(weights)) };
+      const out = c.run(feeds, ["ig_values", "ig_ends"]);
+      return out && { values: out[0], ends: out[1] as tf.Tensor1D };
     },
   };
 }
