@@ -112,7 +112,6 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
     });
   }
 
-
   function check(): void {
     if (disposed) throw new InterpError("invalid-input", "this ablation site was disposed");
   }
