@@ -132,7 +132,13 @@ function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGrap
   g.op("Identity", [clean], F32, "clean");
   g.op("Identity", [correct(clean, i32([1]))], F32, "clean_correct");
 
-  const removed = gather(g.op("Sub", [h, replacement], F32), units, hShape.length);
+  // h_U − r_U: the units' channels picked by a product with their one-hot rows (a gather along the
+  // last axis measured ~1 ms slower on the digits CNN's conv1 output).
+  const channels = hShape[hShape.length - 1];
+  const picker = g.op("OneHot", [units, i32([channels], []), g.constant("float32", [1], []), g.constant("float32", [0], [])], { ...F32, TI: { type: "int32" }, axis: { i: -1 } });
+  const flat = reshape(g.op("Sub", [h, replacement], F32), i32([-1, channels]));
+  const picked = g.op("MatMul", [flat, picker], { ...F32, transpose_a: { b: false }, transpose_b: { b: true } });
+  const removed = reshape(picked, concat([i32([-1, ...hShape.slice(0, -1)]), m]));
   let ablated: string; // [m·b, ...] in unit-major order
   let after: ChainStep[] = rest;
   if (first.kind === "conv2d") {
