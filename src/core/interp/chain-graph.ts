@@ -7,14 +7,14 @@
 // per architecture serves later training too.
 import * as tf from "@tensorflow/tfjs";
 import { type Attr, Graph, type Output } from "../native/graph";
+import { F32, GraphOps } from "../native/ops";
 import { canRunGraphs, loadSession, type Session } from "../native/session";
 import { type ActivationName, type ChainStep, chainSteps } from "./layer-chain";
-
-export const F32 = { T: { type: "float32" } } satisfies Record<string, Attr>;
 
 /** A graph whose weights are placeholders `w0`, `w1`, … fed from layer variables. */
 export class ChainGraph {
   readonly graph = new Graph();
+  readonly ops = new GraphOps(this.graph);
   private readonly weights = new Map<tf.LayerVariable, Output>();
 
   /** The placeholder for `variable` (one per variable, however many chains use it), fed its current value at every run. */
@@ -30,10 +30,6 @@ export class ChainGraph {
   /** The weights' current values by placeholder name. */
   weightInputs(): Record<string, tf.Tensor> {
     return Object.fromEntries([...this.weights].map(([variable, placeholder]) => [placeholder, variable.read()]));
-  }
-
-  shape(t: Output): Output {
-    return this.graph.op("Shape", [t], { ...F32, out_type: { type: "int32" } });
   }
 
   /**
@@ -71,7 +67,7 @@ export class ChainGraph {
         const act = this.activation(step.activation, step.bias ? this.biasAdd(z, step.bias) : z);
         const backward =
           step.kind === "conv2d"
-            ? (dy: Output) => g.op("Conv2DBackpropInput", [this.shape(input), kernel, act.grad(dy)], linearAttrs(step, false))
+            ? (dy: Output) => g.op("Conv2DBackpropInput", [this.ops.shape(input), kernel, act.grad(dy)], linearAttrs(step, false))
             : (dy: Output) => g.op("MatMul", [act.grad(dy), kernel], linearAttrs(step, true));
         return { output: act.y, backward };
       }
@@ -79,12 +75,11 @@ export class ChainGraph {
       case "avgPool": {
         const attrs = { ...F32, ksize: { ints: [1, ...step.poolSize, 1] }, strides: { ints: [1, ...step.strides, 1] }, padding: { s: step.padding.toUpperCase() }, data_format: { s: "NHWC" } };
         const output = g.op(step.kind === "maxPool" ? "MaxPool" : "AvgPool", [input], attrs);
-        const backward = step.kind === "maxPool" ? (dy: Output) => g.op("MaxPoolGrad", [input, output, dy], attrs) : (dy: Output) => g.op("AvgPoolGrad", [this.shape(input), dy], attrs);
+        const backward = step.kind === "maxPool" ? (dy: Output) => g.op("MaxPoolGrad", [input, output, dy], attrs) : (dy: Output) => g.op("AvgPoolGrad", [this.ops.shape(input), dy], attrs);
         return { output, backward };
       }
       case "flatten": {
-        const reshape = { ...F32, Tshape: { type: "int32" } } as const;
-        return { output: g.op("Reshape", [input, g.constant("int32", [-1, step.width])], reshape), backward: (dy) => g.op("Reshape", [dy, this.shape(input)], reshape) };
+        return { output: this.ops.reshape(input, this.ops.ints([-1, step.width])), backward: (dy) => this.ops.reshape(dy, this.ops.shape(input)) };
       }
       case "activation": {
         const act = this.activation(step.activation, input);
@@ -119,7 +114,7 @@ export class ChainGraph {
         return {
           y,
           grad: (dy) => {
-            const dot = g.op("Sum", [g.op("Mul", [dy, y], F32), g.constant("int32", [-1])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: true } });
+            const dot = this.ops.sum(g.op("Mul", [dy, y], F32), -1, true);
             return g.op("Mul", [y, g.op("Sub", [dy, dot], F32)], F32);
           },
         };

@@ -9,9 +9,10 @@
 // Ablating the first conv layer of the digits CNN, everything after it runs once per unit: op by op
 // that took ~0.6x the naive loop's time, as one graph ~0.25–0.3x (test/bench/ablation.bench.ts).
 import * as tf from "@tensorflow/tfjs";
-import { ChainGraph, F32 } from "../chain-graph";
-import { type ActivationName, type ChainStep, chainSteps } from "../layer-chain";
+import { F32 } from "../../native/ops";
 import { canRunGraphs } from "../../native/session";
+import { ChainGraph } from "../chain-graph";
+import { type ActivationName, type ChainStep, chainSteps } from "../layer-chain";
 import type { HeadForward, ResolvedAblation } from "./forward";
 
 type Accepted = { units: [] | [number]; mode: "zero" | "mean" };
@@ -92,8 +93,6 @@ function headGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | u
   return byLayer.get(layer);
 }
 
-const INT_SHAPE = { T: { type: "int32" }, out_type: { type: "int32" } } as const;
-
 function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | undefined {
   const steps = chainSteps(model, model.layers.length, false, model.layers.indexOf(layer) + 1);
   const [first, ...rest] = steps ?? [];
@@ -103,27 +102,19 @@ function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGrap
   if ([...hShape, ...zShape].some((d) => d == null)) return undefined;
 
   const c = new ChainGraph();
-  const g = c.graph;
-  const i32 = (values: number[], shape?: number[]) => g.constant("int32", values, shape);
-  const gather = (params: string, indices: string, axis: number) =>
-    g.op("GatherV2", [params, indices, i32([axis], [])], { Tparams: { type: "float32" }, Tindices: { type: "int32" }, Taxis: { type: "int32" }, batch_dims: { i: 0 } });
-  const expandDims = (t: string, axis: number) => g.op("ExpandDims", [t, i32([axis], [])], { ...F32, Tdim: { type: "int32" } });
-  const transpose = (t: string, perm: number[]) => g.op("Transpose", [t, i32(perm)], { ...F32, Tperm: { type: "int32" } });
-  const reshape = (t: string, shape: string, type: "float32" | "int32" = "float32") => g.op("Reshape", [t, shape], { T: { type }, Tshape: { type: "int32" } });
-  const slice = (t: string, begin: number, size: number) => g.op("Slice", [t, i32([begin]), i32([size])], { T: { type: "int32" }, Index: { type: "int32" } });
-  const concat = (parts: string[]) => g.op("ConcatV2", [...parts, i32([0], [])], { N: { i: parts.length }, T: { type: "int32" }, Tidx: { type: "int32" } });
-  const sum = (t: string, axis: number) => g.op("Sum", [t, i32([axis])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  const { graph: g, ops } = c;
+  const i32 = (values: number[], shape?: number[]) => ops.ints(values, shape);
 
   const h = g.placeholder("h", "float32", [-1, ...hShape]);
   const replacement = g.placeholder("replacement", "float32", hShape);
   const units = g.placeholder("units", "int32", [-1]);
   const labels = g.placeholder("labels", "int32", [-1]);
-  const m = g.op("Shape", [units], INT_SHAPE);
+  const m = ops.shape(units, "int32");
   /** [rows] predictions of [rows, classes] outputs, compared with the labels: [rows / b, b] → correct per block. */
   const correct = (outputs: string, blocks: string) => {
     const predicted = g.op("ArgMax", [outputs, i32([1], [])], { ...F32, Tidx: { type: "int32" }, output_type: { type: "int32" } });
-    const hits = g.op("Equal", [reshape(predicted, concat([blocks, i32([-1])]), "int32"), labels], { T: { type: "int32" } });
-    return sum(g.op("Cast", [hits], { SrcT: { type: "bool" }, DstT: { type: "float32" }, Truncate: { b: false } }), 1);
+    const hits = g.op("Equal", [ops.reshape(predicted, ops.concatInts([blocks, i32([-1])]), "int32"), labels], { T: { type: "int32" } });
+    return ops.sum(g.op("Cast", [hits], { SrcT: { type: "bool" }, DstT: { type: "float32" }, Truncate: { b: false } }), 1);
   };
 
   const kernel = c.weight(first.kernel);
@@ -135,28 +126,28 @@ function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGrap
   // h_U − r_U: the units' channels picked by a product with their one-hot rows (a gather along the
   // last axis measured ~1 ms slower on the digits CNN's conv1 output).
   const channels = hShape[hShape.length - 1];
-  const picker = g.op("OneHot", [units, i32([channels], []), g.constant("float32", [1], []), g.constant("float32", [0], [])], { ...F32, TI: { type: "int32" }, axis: { i: -1 } });
-  const flat = reshape(g.op("Sub", [h, replacement], F32), i32([-1, channels]));
+  const picker = ops.oneHot(units, channels);
+  const flat = ops.reshape(g.op("Sub", [h, replacement], F32), i32([-1, channels]));
   const picked = g.op("MatMul", [flat, picker], { ...F32, transpose_a: { b: false }, transpose_b: { b: true } });
-  const removed = reshape(picked, concat([i32([-1, ...hShape.slice(0, -1)]), m]));
+  const removed = ops.reshape(picked, ops.concatInts([i32([-1, ...hShape.slice(0, -1)]), m]));
   let ablated: string; // [m·b, ...] in unit-major order
   let after: ChainStep[] = rest;
   if (first.kind === "conv2d") {
     // Depthwise with K's rows U as [kh, kw, m, out]: output channel k·out + o is K_{u_k, o}(h_{u_k} − r_{u_k}).
-    const contributions = g.op("DepthwiseConv2dNative", [removed, gather(kernel, units, 2)], {
+    const contributions = g.op("DepthwiseConv2dNative", [removed, ops.gather(kernel, units, 2)], {
       ...F32, strides: { ints: [1, ...first.strides, 1] }, padding: { s: first.padding.toUpperCase() }, data_format: { s: "NHWC" }, dilations: { ints: [1, 1, 1, 1] },
     });
     const out = zShape[2];
-    const leading = (t: string) => slice(c.shape(t), 0, 3); // [b, h', w']
-    const each = g.op("Sub", [expandDims(z, 3), reshape(contributions, concat([leading(z), m, i32([out])]))], F32);
+    const leading = (t: string) => ops.sliceInts(ops.shape(t), 0, 3); // [b, h', w']
+    const each = g.op("Sub", [ops.expandDims(z, 3), ops.reshape(contributions, ops.concatInts([leading(z), m, i32([out])]))], F32);
     // Kept wide, [b, h', w', m·out], through the activation and the channel-wise steps after it
     // (pooling, elementwise activations): they treat each unit's copy of a channel as a channel of
     // its own, and the move to unit-major order then shifts a pooled, smaller tensor.
     const elementwise = (name: ActivationName) => name !== "softmax";
     const channelWise = (step: ChainStep) => step.kind === "maxPool" || step.kind === "avgPool" || (step.kind === "activation" && elementwise(step.activation));
     const unitMajor = (t: string) =>
-      reshape(transpose(reshape(t, concat([leading(t), m, i32([out])])), [3, 0, 1, 2, 4]), concat([i32([-1]), slice(c.shape(t), 1, 2), i32([out])]));
-    const wide = reshape(each, concat([leading(z), i32([-1])]));
+      ops.reshape(ops.transpose(ops.reshape(t, ops.concatInts([leading(t), m, i32([out])])), [3, 0, 1, 2, 4]), ops.concatInts([i32([-1]), ops.sliceInts(ops.shape(t), 1, 2), i32([out])]));
+    const wide = ops.reshape(each, ops.concatInts([leading(z), i32([-1])]));
     if (elementwise(first.activation)) {
       const k = rest.findIndex((step) => !channelWise(step));
       const channelWiseSteps = k < 0 ? rest : rest.slice(0, k);
@@ -166,9 +157,9 @@ function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGrap
       ablated = c.activation(first.activation, unitMajor(wide)).y;
     }
   } else {
-    const contributions = g.op("Mul", [expandDims(removed, 2), gather(kernel, units, 0)], F32); // [b, m, out]
-    const each = g.op("Sub", [expandDims(z, 1), contributions], F32);
-    ablated = c.activation(first.activation, reshape(transpose(each, [1, 0, 2]), i32([-1, ...zShape]))).y;
+    const contributions = g.op("Mul", [ops.expandDims(removed, 2), ops.gather(kernel, units, 0)], F32); // [b, m, out]
+    const each = g.op("Sub", [ops.expandDims(z, 1), contributions], F32);
+    ablated = c.activation(first.activation, ops.reshape(ops.transpose(each, [1, 0, 2]), i32([-1, ...zShape]))).y;
   }
   const outputs = c.chain(after, ablated).output;
   g.op("Identity", [outputs], F32, "outputs");

@@ -4,8 +4,9 @@
 // so an IG batch is one session run. Op by op, IG over 100 digits × 50 steps took twice TensorFlow
 // Python's tf.function time; as one graph about the same (test/bench/attribution.bench.ts).
 import * as tf from "@tensorflow/tfjs";
-import { ChainGraph, F32 } from "../chain-graph";
 import type { Output } from "../../native/graph";
+import { F32 } from "../../native/ops";
+import { ChainGraph } from "../chain-graph";
 import type { ChainStep } from "../layer-chain";
 
 /** The chain's routes through the graph; each answers undefined when the backend runs no graphs. */
@@ -24,21 +25,16 @@ export interface GraphRoutes {
 /** The graph routes of `steps` (inputs of one example's shape `exampleShape`, `classes` scores). */
 export function graphRoutes(steps: readonly ChainStep[], exampleShape: readonly number[], classes: number): GraphRoutes {
   const c = new ChainGraph();
-  const g = c.graph;
+  const { graph: g, ops } = c;
   const rows = [-1, ...exampleShape];
-  const i32 = (values: number[], shape?: number[]) => g.constant("int32", values, shape);
-  const oneHot = (targets: Output) => g.op("OneHot", [targets, i32([classes], []), g.constant("float32", [1], []), g.constant("float32", [0], [])], { ...F32, TI: { type: "int32" }, axis: { i: -1 } });
-  const rowScores = (scores: Output, hot: Output) => g.op("Sum", [g.op("Mul", [scores, hot], F32), i32([1])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  const rowScores = (scores: Output, hot: Output) => ops.sum(g.op("Mul", [scores, hot], F32), 1);
   /** d Σ_rows scores[row, target[row]] / d input: the backward pass from the targets' one-hot rows. */
   const inputGradient = (backward: ((dy: Output) => Output)[], hot: Output) => backward.reduceRight((dy, grad) => grad(dy), hot);
-  const tile = (t: Output, multiples: Output) => g.op("Tile", [t, multiples], { T: { type: "int32" }, Tmultiples: { type: "int32" } });
-  const reshape = (t: Output, shape: Output) => g.op("Reshape", [t, shape], { ...F32, Tshape: { type: "int32" } });
-  const ones = exampleShape.map(() => 1);
 
   const targets = g.placeholder("targets", "int32", [-1]);
   const x = g.placeholder("x", "float32", rows);
   const { output: scores, backward } = c.chain(steps, x);
-  const hot = oneHot(targets);
+  const hot = ops.oneHot(targets, classes);
   g.op("Identity", [scores], F32, "scores");
   g.op("Identity", [rowScores(scores, hot)], F32, "value");
   g.op("Identity", [inputGradient(backward, hot)], F32, "grad");
@@ -48,18 +44,17 @@ export function graphRoutes(steps: readonly ChainStep[], exampleShape: readonly 
   const igBaseline = g.placeholder("ig_baseline", "float32", rows);
   const alphas = g.placeholder("ig_nodes", "float32", [-1]);
   const quadrature = g.placeholder("ig_weights", "float32", [-1]);
-  const steps5 = (t: Output) => reshape(t, i32([-1, 1, ...ones]));
-  const expand = (t: Output) => g.op("ExpandDims", [t, i32([0], [])], { ...F32, Tdim: { type: "int32" } });
+  const perStepShape = (t: Output) => ops.reshape(t, ops.ints([-1, 1, ...exampleShape.map(() => 1)]));
   const delta = g.op("Sub", [igX, igBaseline], F32);
-  const path = reshape(g.op("AddV2", [expand(igBaseline), g.op("Mul", [steps5(alphas), expand(delta)], F32)], F32), i32(rows));
-  const stepCount = g.op("Shape", [alphas], { ...F32, out_type: { type: "int32" } });
-  const pathGrad = inputGradient(c.chain(steps, path).backward, oneHot(tile(targets, stepCount)));
-  const perStep = reshape(pathGrad, g.op("ConcatV2", [stepCount, i32(rows)].concat(i32([0], [])), { N: { i: 2 }, T: { type: "int32" }, Tidx: { type: "int32" } }));
-  const meanGrad = g.op("Sum", [g.op("Mul", [perStep, steps5(quadrature)], F32), i32([0])], { ...F32, Tidx: { type: "int32" }, keep_dims: { b: false } });
+  const path = ops.reshape(g.op("AddV2", [ops.expandDims(igBaseline, 0), g.op("Mul", [perStepShape(alphas), ops.expandDims(delta, 0)], F32)], F32), ops.ints(rows));
+  const stepCount = ops.shape(alphas);
+  const pathGrad = inputGradient(c.chain(steps, path).backward, ops.oneHot(ops.tileInts(targets, stepCount), classes));
+  const perStep = ops.reshape(pathGrad, ops.concatInts([stepCount, ops.ints(rows)]));
+  const meanGrad = ops.sum(g.op("Mul", [perStep, perStepShape(quadrature)], F32), 0);
   g.op("Identity", [g.op("Mul", [delta, meanGrad], F32)], F32, "ig_values");
   // f at both ends, for the completeness gap: x's rows, then the baseline's.
-  const ends = g.op("ConcatV2", [igX, igBaseline, i32([0], [])], { N: { i: 2 }, ...F32, Tidx: { type: "int32" } });
-  g.op("Identity", [rowScores(c.chain(steps, ends).output, oneHot(tile(targets, i32([2]))))], F32, "ig_ends");
+  const ends = g.op("ConcatV2", [igX, igBaseline, ops.ints([0], [])], { N: { i: 2 }, ...F32, Tidx: { type: "int32" } });
+  g.op("Identity", [rowScores(c.chain(steps, ends).output, ops.oneHot(ops.tileInts(targets, ops.ints([2])), classes))], F32, "ig_ends");
 
   const floats = (t: tf.Tensor) => t.dtype === "float32";
   const ints = (t: tf.Tensor1D) => (t.dtype === "int32" ? t : tf.cast(t, "int32"));
