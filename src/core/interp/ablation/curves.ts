@@ -6,7 +6,7 @@ import { createRng } from "../../stats/rng";
 import { InterpError, type Labels, layerActivations, resolveLayer } from "../activations";
 import { quantiles } from "../quantile";
 import { classSelectivity } from "../selectivity";
-import { type Ablation, type AblationSiteOptions, withAblationSite } from "./site";
+import { type Ablation, type AblationSiteOptions, openAblationSite, withAblationSite } from "./site";
 
 export interface AblationResult {
   layer: string;
@@ -23,11 +23,10 @@ export async function ablate(
   labels: Labels,
   options: AblationSiteOptions & { ablations: readonly Ablation[] },
 ): Promise<AblationResult> {
-  return withAblationSite(model, inputs, labels, options, async (site) => ({
-    layer: site.layer,
-    baseline: site.baseline,
-    accuracy: await site.accuracy(options.ablations),
-  }));
+  // Measured with the baseline: on the graph route, one pass for both.
+  const { site, accuracy } = await openAblationSite(model, inputs, labels, options, options.ablations);
+  site.dispose();
+  return { layer: site.layer, baseline: site.baseline, accuracy };
 }
 
 /** Accuracy with each unit of the layer ablated alone: `accuracy[u]` for unit u. */

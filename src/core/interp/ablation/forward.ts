@@ -20,24 +20,38 @@ import { type Head, splitAt } from "./head";
 /** An ablation checked and normalised by the site: unit indices valid, directions orthonormal. */
 export type ResolvedAblation = { units: number[]; mode: "zero" | "mean" } | { basis: number[][] };
 
+/**
+ * The b examples of one pass, as each route wants them: the layer's activations (computed once per
+ * site, when first asked for), or the model's inputs (a route that runs the whole model needs no
+ * activations); and the data set's mean activation, for mean-ablations.
+ */
+export interface Rows {
+  h(): tf.Tensor;
+  x(): tf.Tensor;
+  mean(): tf.Tensor;
+}
+
 export interface HeadForward {
-  /** The head's outputs [group.length × b, outputs] for activations h [b, ...] (call inside tf.tidy). */
-  run(h: tf.Tensor, group: readonly ResolvedAblation[], mean: tf.Tensor): tf.Tensor;
+  /** The head's outputs [group.length × b, outputs] (call inside tf.tidy). */
+  run(rows: Rows, group: readonly ResolvedAblation[]): tf.Tensor;
   /**
    * Correct predictions per ablation [group.length] against `labels` [b], where the route counts
    * them itself (saves moving the outputs; undefined: the site counts from `run`).
    */
-  correct?(h: tf.Tensor, group: readonly ResolvedAblation[], mean: tf.Tensor, labels: tf.Tensor1D): tf.Tensor | undefined;
+  correct?(rows: Rows, group: readonly ResolvedAblation[], labels: tf.Tensor1D): tf.Tensor | undefined;
   /** Whether this route computes `ablation` (the site sends the others to the edited route). */
   accepts(ablation: ResolvedAblation): boolean;
   /** Floats held per stacked row, given the floats of one example's activations (for the memory budget). */
   rowSize(exampleSize: number): number;
+  /** Stacked rows per example that `ablation` adds to a pass (default 1). */
+  rowsOf?(ablation: ResolvedAblation): number;
   dispose(): void;
 }
 
 export function editedForward(head: Head, edit: (h: tf.Tensor, ablation: ResolvedAblation) => tf.Tensor): HeadForward {
   return {
-    run(h, group) {
+    run(rows, group) {
+      const h = rows.h();
       const stacked = tf.concat(group.map((ablation) => edit(h, ablation)));
       return head.model.predict(stacked, { batchSize: stacked.shape[0] }) as tf.Tensor;
     },
@@ -82,7 +96,8 @@ export function lowRankForward(head: Head): HeadForward | undefined {
   const dense = layer, part = linear;
   return {
     accepts: (ablation) => !prefix || ("units" in ablation && ablation.mode === "zero"),
-    run(h0, group0, mean) {
+    run(rows, group0) {
+      const [h0, mean] = [rows.h(), rows.mean()];
       const h = prefix ? (prefix.predict(h0, { batchSize: h0.shape[0] }) as tf.Tensor) : h0;
       const group = prefix ? group0.map((a) => ({ units: spread((a as { units: number[] }).units, channels, positions), mode: "zero" as const })) : group0;
       const linear = part;

@@ -1,19 +1,21 @@
-// The graph strategy for single-unit ablations (tfjs-node): the low-rank update of forward.ts, the
-// whole rest of the model and the count of correct predictions as ONE TensorFlow graph
-// (chain-graph.ts). The model must be a chain and the layer after the ablated one a Conv2D or Dense
-// layer. For the m units U of a group and the replacement r (0, or the mean for mean-ablations):
+// The graph strategy for single-unit ablations (tfjs-node): the layers up to the ablated one, the
+// low-rank update of forward.ts, the rest of the model and the count of correct predictions as ONE
+// TensorFlow graph from the inputs (chain-graph.ts). The model must be a chain and the layer after
+// the ablated one a Conv2D or Dense layer. For the m units U of a group and the replacement r (0, or
+// the mean for mean-ablations):
 //   z     = K(h) + b                                   once per example
 //   z'_u  = z − K_u(h_u − r_u)                         every u ∈ U at once: a depthwise convolution
 //                                                      of h_U − r_U by K's rows U (Dense: a product)
 //   rows  = the z'_u stacked unit-major, through the first layer's activation and the rest
 // Ablating the first conv layer of the digits CNN, everything after it runs once per unit: op by op
-// that took ~0.6x the naive loop's time, as one graph ~0.25–0.3x (test/bench/ablation.bench.ts).
+// that took ~0.6x the naive loop's time; as one graph with the baseline in the same run, ~0.2x
+// (test/bench/ablation.bench.ts).
 import * as tf from "@tensorflow/tfjs";
 import { F32 } from "../../native/ops";
 import { canRunGraphs } from "../../native/session";
 import { ChainGraph } from "../chain-graph";
 import { type ActivationName, type ChainStep, chainSteps } from "../layer-chain";
-import type { HeadForward, ResolvedAblation } from "./forward";
+import type { HeadForward, ResolvedAblation, Rows } from "./forward";
 
 type Accepted = { units: [] | [number]; mode: "zero" | "mean" };
 
@@ -33,41 +35,51 @@ export function graphForward(model: tf.LayersModel, layer: tf.layers.Layer, fall
   if (!built) return undefined;
   const { graph: c, hShape, zSize } = built;
 
-  /** Stretches of the group that one graph run computes: runs of one kind, in order. */
-  const stretches = (group: readonly ResolvedAblation[]) => {
-    const out: { kind: string; ablations: Accepted[] }[] = [];
-    for (const ablation of group as Accepted[]) {
-      const last = out[out.length - 1];
-      if (last?.kind === runOf(ablation)) last.ablations.push(ablation);
-      else out.push({ kind: runOf(ablation), ablations: [ablation] });
-    }
-    return out;
-  };
-  const feeds = (h: tf.Tensor, kind: string, ablations: Accepted[], mean: tf.Tensor): Record<string, tf.Tensor> =>
-    kind === "clean" ? { h } : { h, replacement: kind === "mean" ? mean : tf.zeros(hShape), units: tf.tensor1d(ablations.map((a) => a.units[0]!), "int32") };
+  /** The feeds of one run: the model's inputs, and the single units of one mode. */
+  const feeds = (rows: Rows, mode: "zero" | "mean" | undefined, units: number[]): Record<string, tf.Tensor> =>
+    mode === undefined ? { x: rows.x() } : { x: rows.x(), replacement: mode === "mean" ? rows.mean() : tf.zeros(hShape), units: tf.tensor1d(units, "int32") };
   // The model unchanged, once, for every empty ablation of a stretch.
   const repeat = (t: tf.Tensor, times: number) => (times === 1 ? t : tf.tile(t, [times, ...t.shape.slice(1).map(() => 1)]));
 
   return {
     accepts,
-    run(h, group, mean) {
-      const parts = stretches(group).map(({ kind, ablations }) => {
-        const out = c.run(feeds(h, kind, ablations, mean), [kind === "clean" ? "clean" : "outputs"]);
-        return out ? repeat(out[0], kind === "clean" ? ablations.length : 1) : fallback().run(h, ablations, mean);
-      });
-      return parts.length === 1 ? parts[0] : tf.concat(parts);
-    },
-    correct(h, group, mean, labels) {
+    run(rows, group) {
+      // Stretches of one kind in order: the model unchanged, or single units of one mode.
       const parts: tf.Tensor[] = [];
-      for (const { kind, ablations } of stretches(group)) {
-        const out = c.run({ ...feeds(h, kind, ablations, mean), labels }, [kind === "clean" ? "clean_correct" : "correct"]);
-        if (!out) return undefined;
-        parts.push(repeat(out[0], kind === "clean" ? ablations.length : 1));
+      for (let i = 0; i < group.length; ) {
+        const kind = runOf(group[i] as Accepted);
+        let j = i;
+        while (j < group.length && runOf(group[j] as Accepted) === kind) j++;
+        const stretch = group.slice(i, j) as Accepted[];
+        const out = kind === "clean" ? c.run(feeds(rows, undefined, []), ["clean"]) : c.run(feeds(rows, kind, stretch.map((a) => a.units[0]!)), ["outputs"]);
+        parts.push(out ? repeat(out[0], kind === "clean" ? stretch.length : 1) : fallback().run(rows, stretch));
+        i = j;
       }
       return parts.length === 1 ? parts[0] : tf.concat(parts);
     },
+    correct(rows, group, labels) {
+      // One run per mode of single units, the unchanged model's count fetched with the first: the
+      // baseline and every unit of a mode share one pass through the layers before and after.
+      const accepted = group as Accepted[];
+      const counts = new Map<Accepted, number>();
+      const modes = [...new Set(accepted.filter((a) => a.units.length).map((a) => a.mode))];
+      const clean = accepted.filter((a) => !a.units.length);
+      let cleanCount: number | undefined;
+      for (const [k, mode] of (modes.length ? modes : [undefined]).entries()) {
+        const singles = accepted.filter((a) => a.units.length && a.mode === mode);
+        const fetch = [...(singles.length ? ["correct"] : []), ...(k === 0 && clean.length ? ["clean_correct"] : [])];
+        const out = c.run({ ...feeds(rows, mode, singles.map((a) => a.units[0]!)), labels }, fetch);
+        if (!out) return undefined;
+        const values = out.map((t) => t.dataSync());
+        if (singles.length) singles.forEach((a, i) => counts.set(a, values[0][i]));
+        if (fetch.includes("clean_correct")) cleanCount = values[fetch.length - 1][0];
+      }
+      return tf.tensor1d(accepted.map((a) => (a.units.length ? counts.get(a)! : cleanCount!)));
+    },
     // Per stacked row: one example's z' (the depthwise output holds the same, once per unit).
     rowSize: (exampleSize) => Math.max(exampleSize, zSize),
+    // The unchanged model rides along on the pass's own z: no rows of its own.
+    rowsOf: (ablation) => ("units" in ablation && !ablation.units.length ? 0 : 1),
     dispose() {},
   };
 }
@@ -94,8 +106,11 @@ function headGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | u
 }
 
 function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | undefined {
-  const steps = chainSteps(model, model.layers.length, false, model.layers.indexOf(layer) + 1);
-  const [first, ...rest] = steps ?? [];
+  const split = model.layers.indexOf(layer) + 1;
+  const prefix = chainSteps(model, split, false);
+  const [first, ...rest] = chainSteps(model, model.layers.length, false, split) ?? [];
+  const inputShape = model.inputs[0].shape.slice(1) as number[];
+  if (!prefix || inputShape.some((d) => d == null)) return undefined;
   if (!first || (first.kind !== "conv2d" && first.kind !== "dense")) return undefined;
   const hShape = (layer.outputShape as number[]).slice(1);
   const zShape = (first.layer.outputShape as number[]).slice(1);
@@ -105,7 +120,8 @@ function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGrap
   const { graph: g, ops } = c;
   const i32 = (values: number[], shape?: number[]) => ops.ints(values, shape);
 
-  const h = g.placeholder("h", "float32", [-1, ...hShape]);
+  // The layers up to the ablated one run in the graph too: no activations to hand over.
+  const h = c.chain(prefix, g.placeholder("x", "float32", [-1, ...inputShape])).output;
   const replacement = g.placeholder("replacement", "float32", hShape);
   const units = g.placeholder("units", "int32", [-1]);
   const labels = g.placeholder("labels", "int32", [-1]);

@@ -1,15 +1,16 @@
 // An ablation site: one layer of one model on one labelled data set, prepared so that many
-// ablations are cheap. The layer's output is computed ONCE (batched) and kept on the device; each
-// ablation edits that tensor (zero or mean units, or project out a subspace) and runs only the head
-// (the layers after it). Several ablations share one head forward pass by stacking their edited
-// copies along the batch axis, up to a memory budget; when the head starts with a Dense or Conv2D
-// layer, its product is shared too and each ablation is a low-rank correction (forward.ts), for
-// single units on tfjs-node inside one TensorFlow graph with the rest of the head (graph-forward.ts).
+// ablations are cheap. The layer's output is computed ONCE (batched, when a route first needs it)
+// and kept on the device; each ablation edits that tensor (zero or mean units, or project out a
+// subspace) and runs only the head (the layers after it). Several ablations share one head forward
+// pass by stacking their edited copies along the batch axis, up to a memory budget; when the head
+// starts with a Dense or Conv2D layer, its product is shared too and each ablation is a low-rank
+// correction (forward.ts). On tfjs-node, single units of a chain model run with the baseline as one
+// TensorFlow graph from the inputs (graph-forward.ts), which needs no activations at all.
 import * as tf from "@tensorflow/tfjs";
 import {
   checkBatchSize, checkInputs, InterpError, type LayerRef, type Labels, labelArray, layerForward, resolveLayer,
 } from "../activations";
-import { editedForward, type HeadForward, lowRankForward, type ResolvedAblation } from "./forward";
+import { editedForward, type HeadForward, lowRankForward, type ResolvedAblation, type Rows } from "./forward";
 import { graphForward } from "./graph-forward";
 import { type Head, splitAt } from "./head";
 import { orthonormalBasis, projectOutBasis } from "./project";
@@ -44,34 +45,61 @@ export interface AblationSite {
   /** Units on the layer's last axis. */
   units: number;
   examples: number;
-  /** Accuracy with nothing ablated (the head on the cached activations). */
+  /** Accuracy with nothing ablated. */
   baseline: number;
   /** Accuracy (argmax of the model's output = label) under each ablation. */
   accuracy(ablations: readonly Ablation[]): Promise<number[]>;
   /** The model's output [examples, outputs] under one ablation (caller disposes). */
   outputs(ablation: Ablation): tf.Tensor;
-  /** Frees the cached activations; the site is unusable afterwards. */
+  /** Frees the cached activations (if any were computed); the site is unusable afterwards. */
   dispose(): void;
 }
 
 /** Prepares ablations of `options.layer` over `inputs` / `labels`. Call `dispose()` when done (or use `withAblationSite`). */
 export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, labels: Labels, options: AblationSiteOptions): Promise<AblationSite> {
+  return (await openAblationSite(model, inputs, labels, options, [])).site;
+}
+
+/**
+ * A site, and the accuracy under `first` measured together with the baseline: on the graph route,
+ * the baseline and every single unit of a mode share one pass through the model.
+ */
+export async function openAblationSite(
+  model: tf.LayersModel,
+  inputs: tf.Tensor,
+  labels: Labels,
+  options: AblationSiteOptions,
+  first: readonly Ablation[],
+): Promise<{ site: AblationSite; accuracy: number[] }> {
   const layer = resolveLayer(model, options.layer);
   checkInputs(model, inputs);
   const n = inputs.shape[0];
   const y = labelArray(labels, n);
   const batchSize = checkBatchSize(options.batchSize ?? 256);
   const maxElements = options.maxBatchElements ?? 2 ** 23;
-  const forward = layerForward(model, layer);
-  const cached = tf.tidy(() => {
-    const parts: tf.Tensor[] = [];
-    for (let start = 0; start < n; start += batchSize) parts.push(forward(inputs.slice(start, Math.min(batchSize, n - start))));
-    return parts.length === 1 ? parts[0] : tf.concat(parts);
-  });
-  const mean = tf.tidy(() => cached.mean(0));
   const labelTensor = tf.tensor1d(y, "int32");
-  const units = cached.shape[cached.rank - 1];
-  const exampleSize = cached.size / Math.max(1, n);
+  const outputShape = (layer.outputShape as (number | null)[]).slice(1);
+  // The layer's activations and their mean over the data set, computed when a route first asks
+  // (a route that runs the whole model from the inputs never does); kept until dispose.
+  let cached: tf.Tensor | undefined;
+  let cachedMean: tf.Tensor | undefined;
+  const activations = () =>
+    (cached ??= tf.keep(
+      tf.tidy(() => {
+        const forward = layerForward(model, layer);
+        const parts: tf.Tensor[] = [];
+        for (let start = 0; start < n; start += batchSize) parts.push(forward(inputs.slice(start, Math.min(batchSize, n - start))));
+        return parts.length === 1 ? parts[0] : tf.concat(parts);
+      }),
+    ));
+  const meanActivation = () => (cachedMean ??= tf.keep(tf.tidy(() => activations().mean(0))));
+  const rowsOf = (start: number, size: number): Rows => ({
+    h: () => activations().slice(start, size),
+    x: () => inputs.slice(start, size),
+    mean: meanActivation,
+  });
+  const units = outputShape[outputShape.length - 1] ?? activations().shape[outputShape.length];
+  const exampleSize = outputShape.every((d) => d != null) ? (outputShape as number[]).reduce((a, b) => a * b, 1) : activations().size / Math.max(1, n);
   let disposed = false;
   // The graph route needs no tfjs head: split only when another route runs, or to check that the
   // model can be split at all when no graph route applies.
@@ -84,11 +112,12 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   const editedRoute = () => (edited ??= editedForward(headOf(), edit));
   const graph = auto ? graphForward(model, layer, () => lowRankRoute() ?? editedRoute()) : undefined;
   const routeOf = (ablation: ResolvedAblation) => (graph?.accepts(ablation) ? graph : lowRankRoute()?.accepts(ablation) ? lowRankRoute()! : editedRoute());
+  const release = () => tf.dispose([cached, cachedMean, labelTensor].filter((t): t is tf.Tensor => t !== undefined));
   if (!graph) {
     try {
       headOf();
     } catch (error) {
-      tf.dispose([cached, mean, labelTensor]);
+      release();
       throw error;
     }
   }
@@ -108,7 +137,7 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
       for (const u of ablation.units) keep[u] = 0;
       const mask = tf.tensor1d(keep);
       const kept = h.mul(mask);
-      return ablation.mode === "mean" ? kept.add(mean.mul(tf.scalar(1).sub(mask))) : kept;
+      return ablation.mode === "mean" ? kept.add(meanActivation().mul(tf.scalar(1).sub(mask))) : kept;
     });
   }
 
@@ -126,17 +155,17 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
       const rows = Math.max(1, Math.floor(maxElements / forward.rowSize(exampleSize)));
       const exampleChunk = Math.min(n, rows);
       const ablationChunk = Math.max(1, Math.floor(rows / exampleChunk));
+      const groups = groupsOf(mine, ablationChunk, (i) => forward.rowsOf?.(resolved[i]) ?? 1);
       for (let start = 0; start < n; start += exampleChunk) {
         const size = Math.min(exampleChunk, n - start);
-        for (let a = 0; a < mine.length; a += ablationChunk) {
-          const group = mine.slice(a, a + ablationChunk);
+        for (const group of groups) {
           const counts = tf.tidy(() => {
-            const h = cached.slice(start, size);
+            const chunk = rowsOf(start, size);
             const ablations = group.map((i) => resolved[i]);
             const labelChunk = labelTensor.slice(start, size);
-            const counted = forward.correct?.(h, ablations, mean, labelChunk);
+            const counted = forward.correct?.(chunk, ablations, labelChunk);
             if (counted) return counted;
-            const predicted = forward.run(h, ablations, mean).argMax(-1).reshape([group.length, size]);
+            const predicted = forward.run(chunk, ablations).argMax(-1).reshape([group.length, size]);
             return predicted.equal(labelChunk.expandDims(0)).sum(1);
           });
           const values = await counts.data();
@@ -151,25 +180,43 @@ export async function ablationSite(model: tf.LayersModel, inputs: tf.Tensor, lab
   function outputs(ablation: Ablation): tf.Tensor {
     check();
     const resolved = resolve(ablation);
-    return tf.tidy(() => routeOf(resolved).run(cached, [resolved], mean));
+    return tf.tidy(() => routeOf(resolved).run(rowsOf(0, n), [resolved]));
   }
 
-  const [baseline] = await accuracy([{ units: [] }]);
-  return {
-    layer: layer.name,
-    units,
-    examples: n,
-    baseline,
-    accuracy,
-    outputs,
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      tf.dispose([cached, mean, labelTensor]);
-      lowRank?.dispose();
-      head?.dispose();
-    },
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    release();
+    lowRank?.dispose();
+    head?.dispose();
   };
+  let measured: number[];
+  try {
+    measured = await accuracy([{ units: [] }, ...first]);
+  } catch (error) {
+    dispose(); // an invalid ablation in `first`: nothing may leak
+    throw error;
+  }
+  const [baseline, ...rest] = measured;
+  return { site: { layer: layer.name, units, examples: n, baseline, accuracy, outputs, dispose }, accuracy: rest };
+}
+
+/** `items` in order, cut into groups of at most `capacity` rows (an item of 0 rows joins any group). */
+function groupsOf(items: readonly number[], capacity: number, rows: (item: number) => number): number[][] {
+  const groups: number[][] = [];
+  let current: number[] = [];
+  let used = 0;
+  for (const item of items) {
+    const cost = rows(item);
+    if (current.length && used + cost > capacity) {
+      groups.push(current);
+      [current, used] = [[], 0];
+    }
+    current.push(item);
+    used += cost;
+  }
+  if (current.length) groups.push(current);
+  return groups;
 }
 
 /** Runs `fn` on a fresh ablation site and disposes it afterwards, even if `fn` throws. */
