@@ -1,9 +1,7 @@
-// A layer chain (layer-chain.ts) written into a TensorFlow graph (native/graph.ts): each step's
-// forward ops and, for gradients, its input gradient as a function of its output gradient (each
-// layer's input gradient only: no weight or bias gradients, which attribution never needs). Run in a
-// session on tfjs-node, TensorFlow fuses each Conv2D + BiasAdd + Relu into one oneDNN kernel and
-// reuses buffers: about twice as fast as the same ops one by one (tfjs' tape, or TensorFlow's own
-// eager mode). Weights are graph inputs, fed from the layers' variables at every run, so one graph
+// A layer chain (layer-chain.ts) written into a TensorFlow graph (native/graph.ts, which says why
+// graphs): each step's forward ops and, for gradients, its input gradient as a function of its
+// output gradient (each layer's input gradient only: no weight or bias gradients, which attribution
+// never needs). Weights are graph inputs, fed from the layers' variables at every run, so one graph
 // per architecture serves later training too.
 import * as tf from "@tensorflow/tfjs";
 import { type Attr, Graph, type Output } from "../native/graph";
@@ -149,26 +147,33 @@ function linearAttrs(step: Extract<ChainStep, { kind: "conv2d" | "dense" }>, tra
   return { ...F32, strides: { ints: [1, ...step.strides, 1] }, padding: { s: step.padding.toUpperCase() }, data_format: { s: "NHWC" }, dilations: { ints: [1, 1, 1, 1] }, use_cudnn_on_gpu: { b: true } };
 }
 
-const forwardGraphs = new WeakMap<tf.LayersModel, Map<number, ChainGraph | undefined>>();
+/** Graphs kept per model and key (a model's life), each built once or found unbuildable (undefined). */
+export class GraphCache<K, G> {
+  private readonly byModel = new WeakMap<tf.LayersModel, Map<K, G | undefined>>();
+
+  /** The graph for `model` and `key`: a new session's first run pays TensorFlow's graph optimisation again. */
+  get(model: tf.LayersModel, key: K, build: () => G | undefined): G | undefined {
+    const byKey = this.byModel.get(model) ?? new Map<K, G | undefined>();
+    this.byModel.set(model, byKey);
+    if (!byKey.has(key)) byKey.set(key, build());
+    return byKey.get(key);
+  }
+}
+
+const forwardGraphs = new GraphCache<number, ChainGraph>();
 
 /**
  * The chain model's layers [0, end) as a graph from placeholder `x` to output `y`, or undefined when
- * the model is not a chain of known layers. One per model and end: a session's first run pays
- * TensorFlow's graph optimisation.
+ * the model is not a chain of known layers.
  */
 export function forwardGraph(model: tf.LayersModel, end: number): ChainGraph | undefined {
-  const byEnd = forwardGraphs.get(model) ?? new Map<number, ChainGraph | undefined>();
-  forwardGraphs.set(model, byEnd);
-  if (!byEnd.has(end)) {
+  return forwardGraphs.get(model, end, () => {
     const steps = chainSteps(model, end, false);
     const exampleShape = model.inputs[0].shape.slice(1);
-    let built: ChainGraph | undefined;
-    if (steps && exampleShape.every((d) => d != null)) {
-      built = new ChainGraph();
-      const { output } = built.chain(steps, built.graph.placeholder("x", "float32", [-1, ...(exampleShape as number[])]));
-      built.graph.op("Identity", [output], F32, "y");
-    }
-    byEnd.set(end, built);
-  }
-  return byEnd.get(end);
+    if (!steps || exampleShape.some((d) => d == null)) return undefined;
+    const built = new ChainGraph();
+    const { output } = built.chain(steps, built.graph.placeholder("x", "float32", [-1, ...(exampleShape as number[])]));
+    built.graph.op("Identity", [output], F32, "y");
+    return built;
+  });
 }

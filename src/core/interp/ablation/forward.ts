@@ -44,7 +44,7 @@ export interface HeadForward {
   /** Floats held per stacked row, given the floats of one example's activations (for the memory budget). */
   rowSize(exampleSize: number): number;
   /** Stacked rows per example that `ablation` adds to a pass (default 1). */
-  rowsOf?(ablation: ResolvedAblation): number;
+  stackedRows?(ablation: ResolvedAblation): number;
   dispose(): void;
 }
 

@@ -13,7 +13,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { F32 } from "../../native/ops";
 import { canRunGraphs } from "../../native/session";
-import { ChainGraph } from "../chain-graph";
+import { ChainGraph, GraphCache } from "../chain-graph";
 import { type ActivationName, type ChainStep, chainSteps } from "../layer-chain";
 import type { HeadForward, ResolvedAblation, Rows } from "./forward";
 
@@ -22,8 +22,19 @@ type Accepted = { units: [] | [number]; mode: "zero" | "mean" };
 /** Single units, and the empty ablation (the site's baseline). */
 const accepts = (ablation: ResolvedAblation): ablation is Accepted => "units" in ablation && ablation.units.length <= 1;
 
-/** Which graph run computes an ablation: the model unchanged, or single units of one mode. */
-const runOf = (ablation: Accepted) => (ablation.units.length ? ablation.mode : "clean");
+/** One session run each: the single units of one mode, with the unchanged model riding on the first. */
+interface Pass {
+  mode?: "zero" | "mean";
+  singles: Accepted[];
+  clean: boolean;
+}
+
+function passesOf(group: readonly Accepted[]): Pass[] {
+  const clean = group.some((a) => !a.units.length);
+  const modes = [...new Set(group.filter((a) => a.units.length).map((a) => a.mode))];
+  if (!modes.length) return [{ singles: [], clean }];
+  return modes.map((mode, k) => ({ mode, singles: group.filter((a) => a.units.length && a.mode === mode), clean: clean && k === 0 }));
+}
 
 /**
  * The graph strategy for ablations of `layer` in `model`, or undefined off tfjs-node or when the
@@ -35,51 +46,47 @@ export function graphForward(model: tf.LayersModel, layer: tf.layers.Layer, fall
   if (!built) return undefined;
   const { graph: c, hShape, zSize } = built;
 
-  /** The feeds of one run: the model's inputs, and the single units of one mode. */
-  const feeds = (rows: Rows, mode: "zero" | "mean" | undefined, units: number[]): Record<string, tf.Tensor> =>
-    mode === undefined ? { x: rows.x() } : { x: rows.x(), replacement: mode === "mean" ? rows.mean() : tf.zeros(hShape), units: tf.tensor1d(units, "int32") };
-  // The model unchanged, once, for every empty ablation of a stretch.
-  const repeat = (t: tf.Tensor, times: number) => (times === 1 ? t : tf.tile(t, [times, ...t.shape.slice(1).map(() => 1)]));
+  /**
+   * The graph's outputs for the group, one block per ablation in group order: `units` fetched for
+   * the single units of a pass (m blocks: `asBlocks` gives them a leading axis), `clean` for the
+   * unchanged model (one block). The baseline and every unit of a mode share one pass through the
+   * layers before and after. Undefined when the graph does not run.
+   */
+  const measure = (rows: Rows, group: readonly ResolvedAblation[], fetch: { units: string; clean: string }, extra: Record<string, tf.Tensor>, asBlocks: (t: tf.Tensor) => tf.Tensor) => {
+    const pieces: tf.Tensor[] = [];
+    const blockOf = new Map<Accepted, number>();
+    let cleanBlock = -1;
+    for (const pass of passesOf(group as Accepted[])) {
+      const names = [...(pass.singles.length ? [fetch.units] : []), ...(pass.clean ? [fetch.clean] : [])];
+      const feeds: Record<string, tf.Tensor> = { ...extra, x: rows.x() };
+      if (pass.mode) {
+        feeds.replacement = pass.mode === "mean" ? rows.mean() : tf.zeros(hShape);
+        feeds.units = tf.tensor1d(pass.singles.map((a) => a.units[0]!), "int32");
+      }
+      const out = c.run(feeds, names);
+      if (!out) return undefined;
+      const first = blockOf.size + (cleanBlock >= 0 ? 1 : 0);
+      pass.singles.forEach((a, k) => blockOf.set(a, first + k));
+      if (pass.clean) cleanBlock = first + pass.singles.length;
+      pieces.push(...out.map(asBlocks));
+    }
+    const all = pieces.length === 1 ? pieces[0] : tf.concat(pieces);
+    const order = (group as Accepted[]).map((a) => (a.units.length ? blockOf.get(a)! : cleanBlock));
+    return order.length === all.shape[0] && order.every((block, i) => block === i) ? all : tf.gather(all, order);
+  };
 
   return {
     accepts,
     run(rows, group) {
-      // Stretches of one kind in order: the model unchanged, or single units of one mode.
-      const parts: tf.Tensor[] = [];
-      for (let i = 0; i < group.length; ) {
-        const kind = runOf(group[i] as Accepted);
-        let j = i;
-        while (j < group.length && runOf(group[j] as Accepted) === kind) j++;
-        const stretch = group.slice(i, j) as Accepted[];
-        const out = kind === "clean" ? c.run(feeds(rows, undefined, []), ["clean"]) : c.run(feeds(rows, kind, stretch.map((a) => a.units[0]!)), ["outputs"]);
-        parts.push(out ? repeat(out[0], kind === "clean" ? stretch.length : 1) : fallback().run(rows, stretch));
-        i = j;
-      }
-      return parts.length === 1 ? parts[0] : tf.concat(parts);
+      const b = rows.x().shape[0];
+      const blocks = measure(rows, group, { units: "outputs", clean: "clean" }, {}, (t) => t.reshape([-1, b, ...t.shape.slice(1)]));
+      return blocks ? blocks.reshape([-1, ...blocks.shape.slice(2)]) : fallback().run(rows, group);
     },
-    correct(rows, group, labels) {
-      // One run per mode of single units, the unchanged model's count fetched with the first: the
-      // baseline and every unit of a mode share one pass through the layers before and after.
-      const accepted = group as Accepted[];
-      const counts = new Map<Accepted, number>();
-      const modes = [...new Set(accepted.filter((a) => a.units.length).map((a) => a.mode))];
-      const clean = accepted.filter((a) => !a.units.length);
-      let cleanCount: number | undefined;
-      for (const [k, mode] of (modes.length ? modes : [undefined]).entries()) {
-        const singles = accepted.filter((a) => a.units.length && a.mode === mode);
-        const fetch = [...(singles.length ? ["correct"] : []), ...(k === 0 && clean.length ? ["clean_correct"] : [])];
-        const out = c.run({ ...feeds(rows, mode, singles.map((a) => a.units[0]!)), labels }, fetch);
-        if (!out) return undefined;
-        const values = out.map((t) => t.dataSync());
-        if (singles.length) singles.forEach((a, i) => counts.set(a, values[0][i]));
-        if (fetch.includes("clean_correct")) cleanCount = values[fetch.length - 1][0];
-      }
-      return tf.tensor1d(accepted.map((a) => (a.units.length ? counts.get(a)! : cleanCount!)));
-    },
+    correct: (rows, group, labels) => measure(rows, group, { units: "correct", clean: "clean_correct" }, { labels }, (t) => t),
     // Per stacked row: one example's z' (the depthwise output holds the same, once per unit).
     rowSize: (exampleSize) => Math.max(exampleSize, zSize),
-    // The unchanged model rides along on the pass's own z: no rows of its own.
-    rowsOf: (ablation) => ("units" in ablation && !ablation.units.length ? 0 : 1),
+    // The unchanged model rides along on a pass's own z: no rows of its own.
+    stackedRows: (ablation) => ("units" in ablation && !ablation.units.length ? 0 : 1),
     dispose() {},
   };
 }
@@ -92,17 +99,13 @@ interface HeadGraph {
 }
 
 /**
- * Graphs by model and layer: a site is made per call (ablateEachUnit, cumulative curves), and a new
- * session would pay TensorFlow's graph optimisation again at its first run. Weights are graph inputs
- * read from the layers, so one graph per model and layer stays right after training.
+ * Graphs by model and layer: a site is made per call (ablateEachUnit, cumulative curves). Weights
+ * are graph inputs read from the layers, so one graph per model and layer stays right after training.
  */
-const graphs = new WeakMap<tf.LayersModel, Map<tf.layers.Layer, HeadGraph | undefined>>();
+const graphs = new GraphCache<tf.layers.Layer, HeadGraph>();
 
 function headGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | undefined {
-  const byLayer = graphs.get(model) ?? new Map<tf.layers.Layer, HeadGraph | undefined>();
-  graphs.set(model, byLayer);
-  if (!byLayer.has(layer)) byLayer.set(layer, buildHeadGraph(model, layer));
-  return byLayer.get(layer);
+  return graphs.get(model, layer, () => buildHeadGraph(model, layer));
 }
 
 function buildHeadGraph(model: tf.LayersModel, layer: tf.layers.Layer): HeadGraph | undefined {

@@ -93,7 +93,7 @@ export async function openAblationSite(
       }),
     ));
   const meanActivation = () => (cachedMean ??= tf.keep(tf.tidy(() => activations().mean(0))));
-  const rowsOf = (start: number, size: number): Rows => ({
+  const examplesOf = (start: number, size: number): Rows => ({
     h: () => activations().slice(start, size),
     x: () => inputs.slice(start, size),
     mean: meanActivation,
@@ -155,12 +155,12 @@ export async function openAblationSite(
       const rows = Math.max(1, Math.floor(maxElements / forward.rowSize(exampleSize)));
       const exampleChunk = Math.min(n, rows);
       const ablationChunk = Math.max(1, Math.floor(rows / exampleChunk));
-      const groups = groupsOf(mine, ablationChunk, (i) => forward.rowsOf?.(resolved[i]) ?? 1);
+      const groups = groupsOf(mine, ablationChunk, (i) => forward.stackedRows?.(resolved[i]) ?? 1);
       for (let start = 0; start < n; start += exampleChunk) {
         const size = Math.min(exampleChunk, n - start);
         for (const group of groups) {
           const counts = tf.tidy(() => {
-            const chunk = rowsOf(start, size);
+            const chunk = examplesOf(start, size);
             const ablations = group.map((i) => resolved[i]);
             const labelChunk = labelTensor.slice(start, size);
             const counted = forward.correct?.(chunk, ablations, labelChunk);
@@ -180,7 +180,7 @@ export async function openAblationSite(
   function outputs(ablation: Ablation): tf.Tensor {
     check();
     const resolved = resolve(ablation);
-    return tf.tidy(() => routeOf(resolved).run(rowsOf(0, n), [resolved]));
+    return tf.tidy(() => routeOf(resolved).run(examplesOf(0, n), [resolved]));
   }
 
   const dispose = () => {
