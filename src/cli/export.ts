@@ -3,7 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import { exportScript } from "../core/export";
-import type { CliCommand } from "./main";
+import type { CliCommand } from "./command";
 import { readNotebook } from "./read";
 import { generatorName } from "../core/export/version";
 

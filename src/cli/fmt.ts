@@ -1,8 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseNotebook, serializeNotebook } from "../core/format";
-import type { CliCommand } from "./main";
-import { readText } from "./read";
-import { errorLines } from "./validate";
+import type { CliCommand } from "./command";
+import { errorLines, readText } from "./read";
 
 export const fmt: CliCommand = async (args, io) => {
   const check = args.includes("--check");

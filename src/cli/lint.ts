@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { parseNotebook, positionAt } from "../core/format";
 import { findPathOffset } from "../core/format/json-location";
 import { lintNotebook, RULES, type Diagnostic, type Severity } from "../core/lint";
-import type { CliCommand } from "./main";
-import { errorLines } from "./validate";
+import type { CliCommand } from "./command";
+import { errorLines } from "./read";
 
 type Format = "text" | "json" | "sarif";
 

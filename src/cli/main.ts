@@ -5,14 +5,7 @@ import { lint } from "./lint";
 import { merge } from "./merge";
 import { run } from "./run";
 import { validate } from "./validate";
-
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-/** A command returns its exit code: 0 success, 1 a finding (invalid, not canonical...), 2 a usage error. */
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+import type { CliCommand, CliIo } from "./command";
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },

@@ -2,7 +2,7 @@
 // with --sweep, the seeds) of independent jobs, before the statistics. Without -o it prints.
 import { writeFile } from "node:fs/promises";
 import { mergeResults, parseResults, serializeResults, type Results } from "../core/export";
-import type { CliCommand } from "./main";
+import type { CliCommand } from "./command";
 import { readText } from "./read";
 
 const USAGE = "Usage: falsify merge <results.json...> [-o merged.json] [--sweep]";

@@ -1,8 +1,7 @@
 // Reading the files a command was given, saying on stderr why one could not be read.
 import { readFile } from "node:fs/promises";
-import { parseNotebook, type Notebook } from "../core/format";
-import type { CliIo } from "./main";
-import { errorLines } from "./validate";
+import { parseNotebook, type FormatError, type Notebook } from "../core/format";
+import type { CliIo } from "./command";
 
 export async function readText(file: string, io: CliIo): Promise<string | undefined> {
   return readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
@@ -19,4 +18,16 @@ export async function readNotebook(file: string, io: CliIo): Promise<Notebook | 
   if (parsed.ok) return parsed.notebook;
   for (const line of errorLines(file, parsed.error)) io.err(line);
   return undefined;
+}
+
+/** `file:line:col: message`, one line per problem, the format editors and CI annotators read. */
+export function errorLines(file: string, error: FormatError): string[] {
+  switch (error.kind) {
+    case "syntax":
+      return [`${file}:${error.line}:${error.column}: ${error.message}`];
+    case "schema":
+      return error.issues.map((issue) => `${file}:${issue.line}:${issue.column}: ${issue.message}`);
+    case "future-version":
+      return [`${file}:1:1: ${error.message}`];
+  }
 }

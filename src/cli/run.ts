@@ -13,7 +13,7 @@ import { notebookSeed } from "../core/export/results";
 import { serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
 import { resultLines, Session } from "../runtime/session";
-import type { CliCommand, CliIo } from "./main";
+import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
 
 export interface RunOptions {

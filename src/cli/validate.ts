@@ -1,6 +1,6 @@
-import { parseNotebook, type FormatError } from "../core/format";
-import type { CliCommand } from "./main";
-import { readText } from "./read";
+import { parseNotebook } from "../core/format";
+import type { CliCommand } from "./command";
+import { errorLines, readText } from "./read";
 
 export const validate: CliCommand = async (files, io) => {
   if (!files.length) {
@@ -22,15 +22,3 @@ export const validate: CliCommand = async (files, io) => {
   }
   return invalid ? 1 : 0;
 };
-
-/** `file:line:col: message`, one line per problem, the format editors and CI annotators read. */
-export function errorLines(file: string, error: FormatError): string[] {
-  switch (error.kind) {
-    case "syntax":
-      return [`${file}:${error.line}:${error.column}: ${error.message}`];
-    case "schema":
-      return error.issues.map((issue) => `${file}:${issue.line}:${issue.column}: ${issue.message}`);
-    case "future-version":
-      return [`${file}:1:1: ${error.message}`];
-  }
-}

@@ -2,8 +2,8 @@
 // `vscode`, the VS Code glue, the browser renderer or DOM-only packages. (DOM globals are kept out by
 // tsconfig.core.json, whose `lib` has no DOM.)
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
 import ts from "typescript";
 
@@ -42,6 +42,28 @@ export function importsOf(file: string): string[] {
   return found;
 }
 
+/** Import cycles among the files under `dir` (relative imports, type-only ones too), each as a path. */
+export function importCycles(dir: string): string[][] {
+  const local = (from: string, specifier: string) =>
+    specifier.startsWith(".") ? [`${join(dirname(from), specifier)}.ts`, join(dirname(from), specifier, "index.ts")].find((file) => existsSync(file)) : undefined;
+  const graph = new Map(sourceFiles(dir).map((file) => [file, importsOf(file).flatMap((s) => local(file, s) ?? [])]));
+  const cycles: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, "open");
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === "open") cycles.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next) && graph.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
 test("src/core imports neither vscode, nor the glue, nor the renderer", () => {
   const violations: string[] = [];
   for (const file of sourceFiles("src/core")) {
@@ -57,4 +79,15 @@ test("src/core imports neither vscode, nor the glue, nor the renderer", () => {
 test("the boundary check really sees imports (it must be able to fail)", () => {
   const probe = join("test", "fixtures", "architecture", "imports-vscode.ts");
   assert.deepEqual(importsOf(probe), ["vscode", "../vscode/log", "vega-embed"]);
+});
+
+// A cycle makes the load order decide what is undefined at import time, and makes a module
+// impossible to read on its own: shared types live in a module both sides import (cli/command.ts).
+test("src has no import cycles", () => {
+  assert.deepEqual(importCycles("src").map((cycle) => cycle.join(" -> ")), []);
+});
+
+test("the cycle check really finds a cycle (it must be able to fail)", () => {
+  const dir = join("test", "fixtures", "architecture", "cycle");
+  assert.deepEqual(importCycles(dir), [[join(dir, "a.ts"), join(dir, "b.ts"), join(dir, "a.ts")]]);
 });
