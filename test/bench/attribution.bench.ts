@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../../src/core/backend";
 import { loadDigits, loadModel } from "../../src/core/data";
 import { integratedGradients } from "../../src/core/interp/attribution";
+import { projectPython } from "../python";
 import { medianMs, type Benchmark } from "./harness";
 
 const MODEL = "examples/digits/models/cnn/model.json";
@@ -18,7 +19,7 @@ const RUNS = 15;
 
 /** A TensorFlow Python process that runs the baseline once per request and answers with its time. */
 async function pythonBaseline(inputs: string): Promise<{ tensorflow: string; run(): Promise<number>; close(): void }> {
-  const child = spawn("python3", [join(__dirname, "attribution_bench.py"), MODEL, inputs], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(projectPython(), [join(__dirname, "attribution_bench.py"), MODEL, inputs], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: "3" }, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

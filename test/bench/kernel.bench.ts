@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { transform } from "esbuild";
 import ts from "typescript";
+import { projectPython } from "../python";
 import { medianMs, type Benchmark } from "./harness";
 import { startKernel } from "../unit/kernel/support";
 
@@ -17,9 +18,9 @@ mean(xs)`;
 
 function ipykernelMedian(runs: number): number {
   const script = join(__dirname, "ipykernel_roundtrip.py");
-  const result = spawnSync("python3", [script, String(runs), "20"], { encoding: "utf8", timeout: 120_000 });
+  const result = spawnSync(projectPython(), [script, String(runs), "20"], { encoding: "utf8", timeout: 120_000 });
   const line = result.stdout.trim().split("\n").pop();
-  if (result.status !== 0 || !line) throw new Error(`ipykernel baseline failed (python3 with jupyter_client and ipykernel needed): ${result.stderr}`);
+  if (result.status !== 0 || !line) throw new Error(`ipykernel baseline failed : ${result.stderr}`);
   return (JSON.parse(line) as { median_ms: number }).median_ms;
 }
 
