@@ -5,7 +5,8 @@ import { errorLines, readText } from "./read";
 
 export const fmt: CliCommand = async (args, io) => {
   const check = args.includes("--check");
-  const files = args.filter((arg) => arg !== "--check");
+  const fixIds = args.includes("--fix-ids");
+  const files = args.filter((arg) => arg !== "--check" && arg !== "--fix-ids");
   if (!files.length) {
     io.err("falsify fmt: name at least one .falsify file");
     return 2;
@@ -17,13 +18,14 @@ export const fmt: CliCommand = async (args, io) => {
       failed++;
       continue;
     }
-    const result = parseNotebook(text);
+    const result = parseNotebook(text, { fixIds });
     if (!result.ok) {
       // Never rewrite what we could not read.
       failed++;
       for (const line of errorLines(file, result.error)) io.err(line);
       continue;
     }
+    for (const { index, from, to } of result.renamed ?? []) io.out(`${file}: cell ${index + 1}: id ${JSON.stringify(from) ?? "(none)"} -> ${to}`);
     const canonical = serializeNotebook(result.notebook);
     if (canonical === text) continue;
     if (check) {

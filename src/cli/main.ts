@@ -9,7 +9,7 @@ import type { CliCommand, CliIo } from "./command";
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
-  fmt: { run: fmt, usage: "falsify fmt <file...> [--check]       rewrite files in canonical form" },
+  fmt: { run: fmt, usage: "falsify fmt <file...> [--check] [--fix-ids]   rewrite files in canonical form (--fix-ids: rename unsafe or repeated cell ids)" },
   lint: { run: lint, usage: "falsify lint <file...> [--format text|json|sarif] [--max-warnings N]   check falsifiability" },
   run: { run, usage: "falsify run <notebook> [--out results.json] [--svg-dir dir] [--write] [--fail-on falsified|inconclusive]   run all cells headless" },
   export: { run: exportCommand, usage: "falsify export <notebook> [--cell ID] [-o file.ts|.mjs]   a standalone script (cell + dependencies)" },

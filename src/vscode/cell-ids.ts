@@ -1,7 +1,7 @@
 // Cell ids must exist from the moment a cell does (the linter and the kernel refer to cells by id,
 // and an id made up at save time would change on every save). New or pasted cells get one here.
 import * as vscode from "vscode";
-import { newCellId } from "../core/format";
+import { isCellId, newCellId } from "../core/format";
 import { NOTEBOOK_TYPE } from "./serializer";
 
 export function assignCellIds(): vscode.Disposable {
@@ -11,7 +11,7 @@ export function assignCellIds(): vscode.Disposable {
     const edits: vscode.NotebookEdit[] = [];
     for (const cell of notebook.getCells()) {
       const id = cell.metadata?.id;
-      if (typeof id === "string" && !ids.has(id)) {
+      if (isCellId(id) && !ids.has(id)) {
         ids.add(id);
         continue;
       }

@@ -3,6 +3,7 @@
 // open it and can never save an empty notebook over the user's bytes.
 import * as vscode from "vscode";
 import {
+  isCellId,
   mergeStreamChunks,
   newCellId,
   outputItemFromBytes,
@@ -81,13 +82,14 @@ export function formatOutputs(outputs: readonly vscode.NotebookCellOutput[]): Ou
 }
 
 function fromNotebookData(data: vscode.NotebookData): Notebook {
-  const ids = new Set(data.cells.map((cell) => cell.metadata?.id).filter((id): id is string => typeof id === "string"));
+  const ids = new Set(data.cells.map((cell) => cell.metadata?.id).filter(isCellId));
   const seen = new Set<string>();
   const cells = data.cells.map((cell): Cell => {
     const metadata = (cell.metadata ?? {}) as Partial<CellMetadata>;
     let id = metadata.id;
-    // A copied cell carries its original's id; give the copy a new one so ids stay unique.
-    if (!id || seen.has(id)) {
+    // A copied cell carries its original's id; give the copy a new one so ids stay unique. An id
+    // outside the safe charset (set through the API) is replaced too: the file would refuse it.
+    if (!isCellId(id) || seen.has(id)) {
       id = newCellId(ids);
       ids.add(id);
     }

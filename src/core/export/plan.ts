@@ -14,7 +14,8 @@ export type ExportErrorKind =
   | "interactive"
   | "edited-output"
   | "redeclared"
-  | "invalid-hypothesis";
+  | "invalid-hypothesis"
+  | "not-inert";
 
 export interface ExportError {
   kind: ExportErrorKind;

@@ -2,6 +2,7 @@
 // the caller must be able to refuse to open (and so never overwrite) a file it could not read.
 import type { z } from "zod";
 import { findPathOffset, findSyntaxError, positionAt, type JsonPath, type TextPosition } from "./json-location";
+import { isCellId, safeCellId } from "./cell-id";
 import { FORMAT_VERSION, Notebook, type Cell } from "./schema";
 
 export type FormatError =
@@ -14,13 +15,25 @@ export interface SchemaIssue extends TextPosition {
   message: string;
 }
 
-export type ParseResult = { ok: true; notebook: Notebook } | { ok: false; error: FormatError };
+export interface ParseOptions {
+  /** `falsify fmt --fix-ids`: give cells with an id outside the charset, or a repeated one, a safe new id instead of refusing the file. */
+  fixIds?: boolean;
+}
+
+/** A cell id `fixIds` replaced. */
+export interface RenamedCell {
+  index: number;
+  from: unknown;
+  to: string;
+}
+
+export type ParseResult = { ok: true; notebook: Notebook; renamed?: RenamedCell[] } | { ok: false; error: FormatError };
 
 export function emptyNotebook(): Notebook {
   return { format: "falsify", version: FORMAT_VERSION, metadata: {}, cells: [] };
 }
 
-export function parseNotebook(text: string): ParseResult {
+export function parseNotebook(text: string, options: ParseOptions = {}): ParseResult {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // An empty file is a new notebook, not a broken one (VS Code creates files empty).
   if (text.trim() === "") return { ok: true, notebook: emptyNotebook() };
@@ -47,6 +60,7 @@ export function parseNotebook(text: string): ParseResult {
     };
   }
 
+  const renamed = options.fixIds ? fixCellIds(raw) : undefined;
   const result = Notebook.safeParse(raw);
   if (!result.success) {
     const issues = result.error.issues.map((issue) => schemaIssue(text, issue));
@@ -62,7 +76,31 @@ export function parseNotebook(text: string): ParseResult {
     ...cell,
     source: typeof cell.source === "string" ? cell.source : cell.source.join(""),
   }));
-  return { ok: true, notebook: { ...notebook, cells } };
+  return { ok: true, notebook: { ...notebook, cells }, ...(renamed ? { renamed } : {}) };
+}
+
+/** Renames, in place, the ids of the raw cells that are not safe ids or repeat an earlier one. */
+function fixCellIds(raw: unknown): RenamedCell[] {
+  const cells = (raw as { cells?: unknown } | null)?.cells;
+  if (!Array.isArray(cells)) return [];
+  const records = cells.filter((cell): cell is Record<string, unknown> => typeof cell === "object" && cell !== null);
+  const taken = new Set(records.map((cell) => cell.id).filter(isCellId));
+  const kept = new Set<string>();
+  const renamed: RenamedCell[] = [];
+  cells.forEach((cell: unknown, index) => {
+    if (typeof cell !== "object" || cell === null) return;
+    const record = cell as Record<string, unknown>;
+    if (isCellId(record.id) && !kept.has(record.id)) {
+      kept.add(record.id);
+      return;
+    }
+    const to = safeCellId(record.id, taken);
+    taken.add(to);
+    kept.add(to);
+    renamed.push({ index, from: record.id, to });
+    record.id = to;
+  });
+  return renamed;
 }
 
 function schemaIssue(text: string, issue: z.core.$ZodIssue): SchemaIssue {

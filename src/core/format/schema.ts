@@ -5,6 +5,7 @@
 // Every object is "loose": fields this version does not know are kept, so a notebook written by a
 // newer tool or edited by hand survives a load/save round trip.
 import { z } from "zod";
+import { CELL_ID_PATTERN } from "./cell-id";
 
 /** The only format version this build reads and writes. Newer files are refused by name. */
 export const FORMAT_VERSION = 1;
@@ -63,7 +64,10 @@ export type CellKind = z.infer<typeof CellKind>;
 export const Source = z.union([z.string(), z.array(z.string())]).describe("Cell text, as lines.");
 
 export const Cell = z.looseObject({
-  id: z.string().min(1).describe("Stable cell id, kept across saves; lint, export and preregistration refer to it."),
+  id: z
+    .string()
+    .regex(CELL_ID_PATTERN, "a cell id is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or a digit (`falsify fmt --fix-ids` renames the others)")
+    .describe("Stable cell id, kept across saves; lint, export and preregistration refer to it. 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or a digit."),
   kind: CellKind,
   language: z.string().min(1).describe("typescript, hypothesis (YAML body) or markdown."),
   source: Source,
