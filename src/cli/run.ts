@@ -8,8 +8,8 @@
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
+import { notebookSeed } from "../core/cell/environment";
 import { outputsHash } from "../core/export/plan";
-import { notebookSeed } from "../core/export/results";
 import { serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
 import { resultLines, Session } from "../runtime/session";
@@ -72,11 +72,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const session = new Session();
   session.begin({ notebook: basename(path), seed });
 
-  const kernel = await KernelClient.start({ notebookDir: dirname(path), ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
+  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
   try {
     io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
-    await kernel.seed(seed);
     for (const cell of notebook.cells) {
       const language = runnableLanguage(cell);
       if (!language) continue;

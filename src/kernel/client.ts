@@ -21,6 +21,8 @@ export interface KernelStartOptions {
   searchFrom?: string[];
   /** Use this backend or a slower one (tensorflow > wasm > cpu). */
   prefer?: BackendName;
+  /** The notebook seed (`notebookSeed(metadata)`): Math.random and the cells' `rng` start from it. */
+  seed?: number;
   /** A bundled tfjs and its wasm folder; default: dist/tfjs.js and dist/wasm/ beside the kernel script, if built. */
   bundled?: { module: string; wasmDir: string };
   /** The kernel bundle; default `kernel.js` next to this code (dist/). */
@@ -113,7 +115,7 @@ export class KernelClient {
         else reject(new Error(`kernel did not start: ${deathReason(code, signal, stderr)}`));
       });
       const bundled = options.bundled ?? bundledTfjs(dirname(kernelScript));
-      const init: KernelRequest = { type: "init", notebookDir: options.notebookDir, searchFrom: options.searchFrom ?? [], prefer: options.prefer, bundled };
+      const init: KernelRequest = { type: "init", notebookDir: options.notebookDir, searchFrom: options.searchFrom ?? [], prefer: options.prefer, bundled, seed: options.seed };
       child.send(init);
     });
   }

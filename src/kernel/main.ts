@@ -2,9 +2,11 @@
 // IPC channel, interrupts over fd 3 (see interrupt.ts). Runs are executed one at a time, in order.
 // The process exits when its client disconnects, so closing VS Code leaves nothing behind.
 import { loadTensorFlow } from "../core/backend";
+import type { z } from "zod";
 import { KernelRequest, type InitRequest, type KernelEvent } from "../core/kernel/protocol";
 import { InterruptChannel } from "./interrupt";
-import { installModuleHooks, TFJS_ALIASES } from "./modules";
+import { RUNTIME_MODULE, TFJS_MODULES } from "../core/cell/environment";
+import { installModuleHooks } from "./modules";
 import { Session, type Runtime } from "./session";
 
 const send = (event: KernelEvent): void => {
@@ -14,16 +16,16 @@ const send = (event: KernelEvent): void => {
 let session: Session | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
-async function start(init: InitRequest): Promise<void> {
+async function start(init: z.output<typeof InitRequest>): Promise<void> {
   process.chdir(init.notebookDir);
   const interrupts = new InterruptChannel();
   const loaded = await loadTensorFlow({ searchFrom: [init.notebookDir, ...(init.searchFrom ?? [])], prefer: init.prefer, bundled: init.bundled });
-  const aliases: Record<string, unknown> = Object.fromEntries(TFJS_ALIASES.map((name) => [name, loaded.tf]));
+  const aliases: Record<string, unknown> = Object.fromEntries(TFJS_MODULES.map((name) => [name, loaded.tf]));
   const modules = installModuleHooks(init.notebookDir, aliases);
   // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
   const runtime = require("../runtime") as Runtime;
-  aliases.falsify = runtime;
-  session = new Session({ loaded, modules, runtime, interrupts, send, isInternal });
+  aliases[RUNTIME_MODULE] = runtime;
+  session = new Session({ loaded, modules, runtime, interrupts, seed: init.seed, send, isInternal });
   send({
     type: "ready",
     pid: process.pid,

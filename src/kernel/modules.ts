@@ -10,8 +10,6 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transpileModule } from "../core/kernel/transpile";
 
-export const TFJS_ALIASES = ["@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-node", "@tensorflow/tfjs-layers"];
-
 type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
 const ModuleInternals = Module as unknown as {
   _load: Loader;

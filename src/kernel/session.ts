@@ -3,6 +3,7 @@
 import { format } from "node:util";
 import { runInThisContext } from "node:vm";
 import type { Tf, LoadedTf } from "../core/backend";
+import { installCellGlobals, KERNEL_HOOKS_GLOBAL, seedCellRandomness, type Display } from "../core/cell/environment";
 import type { Execution } from "../core/format/schema";
 import { sourceHash } from "../core/hash";
 import { parseHypothesis, type Hypothesis } from "../core/hypothesis";
@@ -10,9 +11,8 @@ import { cellScriptName, describeError, type CellScript } from "../core/kernel/s
 import { compileCell } from "../core/kernel/transpile";
 import { mimeBundle } from "../core/kernel/mime-bundle";
 import type { ExecuteRequest, KernelError, KernelEvent, Memory, RunStatus } from "../core/kernel/protocol";
-import { KERNEL_GLOBAL, type KernelHooks } from "../core/kernel/repl";
+import type { KernelHooks } from "../core/kernel/repl";
 import type { TensorLike } from "../core/kernel/tensor";
-import { seedRandom } from "../runtime/session";
 import { Interrupted, InterruptChannel } from "./interrupt";
 import { leakWarning, reachableTensors } from "./leaks";
 import type { ModuleResolver } from "./modules";
@@ -26,6 +26,8 @@ export interface SessionOptions {
   modules: ModuleResolver;
   runtime: Runtime;
   interrupts: InterruptChannel;
+  /** The notebook seed the kernel starts with (`rng` exists from the first cell on). */
+  seed: number;
   send: Send;
   /** True for stack frames of the kernel itself (hidden from users). */
   isInternal(frame: string): boolean;
@@ -56,7 +58,7 @@ export class Session {
 
   /** `Math.random` (so tfjs' unseeded random ops and initialisers) and the cells' `rng` restart from `seed`. */
   seed(seed: number): void {
-    (globalThis as Record<string, unknown>).rng = seedRandom(seed);
+    (globalThis as Record<string, unknown>).rng = seedCellRandomness(seed);
   }
 
   async execute(request: ExecuteRequest): Promise<RunStatus> {
@@ -173,11 +175,12 @@ export class Session {
   private installGlobals(): void {
     const { interrupts, modules, runtime } = this.options;
     const hooks: KernelHooks = { i: interrupts.flag, stop: interrupts.stop, race: interrupts.race, import: modules.import };
-    Object.defineProperty(globalThis, KERNEL_GLOBAL, { value: hooks, enumerable: false });
-    const display = (value: unknown, mime?: string): void => {
+    Object.defineProperty(globalThis, KERNEL_HOOKS_GLOBAL, { value: hooks, enumerable: false });
+    const display: Display = (value, mime) => {
       if (this.current) this.options.send({ type: "display", id: this.current, items: this.bundle(value, mime) });
     };
-    Object.assign(globalThis, { tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, require: modules.require });
+    const rng = seedCellRandomness(this.options.seed);
+    installCellGlobals({ tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, rng, require: modules.require });
     // verdict("H1", ...) finds the hypothesis cells that have run.
     runtime.setHypothesisLookup((id) => this.hypotheses.get(id));
     const write = (name: "stdout" | "stderr") => (...args: unknown[]) => this.stream(name, `${format(...args)}\n`);

@@ -1,5 +1,5 @@
 // The runtime of an exported script (`import { startScript } from "falsify/script"`): the same
-// globals a kernel cell has (tf, display, hypotheses, fx, rng), seeded the same way, recording
+// globals a kernel cell has (src/core/cell/environment.ts), seeded the same way, recording
 // results through the same session, plus the command line of a batch job:
 //
 //   --seed N        run with another seed than the notebook's (a sweep over seeds)
@@ -10,13 +10,13 @@ import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
+import { installCellGlobals, seedCellRandomness, type CellGlobals, type Display } from "../core/cell/environment";
+import type { Hypothesis } from "../core/hypothesis";
 import { MIME } from "../core/display";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
-import type { Hypothesis } from "../core/hypothesis";
 import { mimeBundle } from "../core/kernel/mime-bundle";
-import type { Rng } from "../core/stats/rng";
 import * as runtime from "./index";
-import { currentSession, metricLine, resultLines, seedRandom, type Session } from "./session";
+import { currentSession, metricLine, resultLines, type Session } from "./session";
 
 export interface ScriptConfig {
   /** Base name of the source notebook. */
@@ -37,14 +37,8 @@ export interface ScriptOptions {
   svgDir?: string;
 }
 
-export type Display = (value: unknown, mime?: string) => void;
-
-export interface ScriptRun {
-  tf: Tf;
-  display: Display;
-  hypotheses: Map<string, Hypothesis>;
-  fx: typeof runtime;
-  rng: Rng;
+/** The cell globals (the generated script binds those its cells use), and the run. */
+export interface ScriptRun extends CellGlobals<typeof runtime> {
   session: Session;
   options: ScriptOptions;
   /** Prints the verdicts and metrics, writes --out and the charts; call it after the last cell. */
@@ -120,10 +114,8 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
 
   // verdict("H1", ...) finds the embedded hypotheses, as it finds the kernel's.
   runtime.setHypothesisLookup((id) => hypotheses.get(id));
-  const rng = seedRandom(seed);
-  // `require` too, as kernel cells have it (an ES module script has none of its own).
-  const require = createRequire(join(notebookDir, "<cell>.js"));
-  Object.assign(globalThis, { tf, display, hypotheses, fx: runtime, rng, require });
+  const globals = { tf, display, hypotheses, fx: runtime, rng: seedCellRandomness(seed), require: createRequire(join(notebookDir, "<cell>.js")) };
+  installCellGlobals(globals);
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
   console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);
 
@@ -139,5 +131,5 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     const charts = options.svgDir ? await session.writeCharts(options.svgDir) : 0;
     if (charts) console.log(`wrote ${charts} chart${charts === 1 ? "" : "s"} to ${options.svgDir}`);
   };
-  return { tf, display, hypotheses, fx: runtime, rng, session, options, finish };
+  return { ...globals, session, options, finish };
 }

@@ -1,9 +1,7 @@
 // What a notebook run and an exported script share so that their results agree byte for byte. ONE
-// module, used by the kernel process (seeding, `record`), by `falsify run` (which rebuilds results
+// module, used by the kernel process (`record`), by `falsify run` (which rebuilds results
 // from the outputs the kernel sent) and by exported scripts (src/runtime/script.ts):
 //
-//   seedRandom(seed)          Math.random (hence tfjs' unseeded random ops and weight initialisers)
-//                             restarts from the seed; returns the cells' `rng`
 //   record(name, value)       a metric: shown with the environment's `display` as MIME.metric, so it
 //                             is an output of the cell in the notebook and a line in a script
 //   shardOf(items)            this job's share of a list under `--shard i/n` (all of it elsewhere)
@@ -17,25 +15,15 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
-import { canonicalJson, DEFAULT_SEED, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
+import { DEFAULT_SEED } from "../core/cell/environment";
+import { canonicalJson, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
-import { createRng, type Rng } from "../core/stats/rng";
 
 export interface SessionStart {
   /** Base name of the notebook file: results name it. */
   notebook: string;
   seed: number;
   shard?: Shard;
-}
-
-/**
- * Seeds a run. Math.random becomes the seed's stream; the cells' `rng` is a fork of a second
- * stream of the same seed, so drawing from one never shifts the other.
- */
-export function seedRandom(seed: number): Rng {
-  const stream = createRng(seed);
-  Math.random = () => stream.next();
-  return createRng(seed).fork("rng");
 }
 
 export class Session {

@@ -3,11 +3,13 @@
 // another; when one fails or is interrupted, the cells queued after it are not run.
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
+import { notebookSeed } from "../core/cell/environment";
 import { outputsHash } from "../core/export/plan";
 import { outputItemToBytes } from "../core/format";
 import type { RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
+import { fileMetadata } from "./lint/snapshot";
 import { log, reportError } from "./log";
 import { NOTEBOOK_TYPE } from "./serializer";
 
@@ -46,7 +48,7 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     if (!vscode.workspace.isTrusted) return refuseUntrusted(controller, cells);
     const kernel = kernelFor(notebook);
     const executable = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && LANGUAGES.includes(cell.document.languageId));
-    const seed = notebookSeed(notebook);
+    const seed = notebookSeed(fileMetadata(notebook));
     const runAll = executable.every((cell) => cells.includes(cell));
     // Queued cells show as pending at once; they run in order on the notebook's queue.
     const executions = cells.map((cell) => controller.createNotebookCellExecution(cell));
@@ -152,6 +154,7 @@ function startKernel(context: vscode.ExtensionContext, notebook: vscode.Notebook
   const backend = vscode.workspace.getConfiguration("falsify.kernel", notebook.uri).get<string>("backend");
   const started = KernelClient.start({
     notebookDir,
+    seed: notebookSeed(fileMetadata(notebook)),
     prefer: backend === "tensorflow" || backend === "wasm" || backend === "cpu" ? backend : undefined,
     searchFrom: [...folders, context.extensionPath],
     kernelScript: join(context.extensionPath, "dist", "kernel.js"),
@@ -256,12 +259,6 @@ async function recordExecution(cell: vscode.NotebookCell, result: RunResult): Pr
 function cellId(cell: vscode.NotebookCell): string | undefined {
   const id = (cell.metadata as { id?: unknown }).id;
   return typeof id === "string" ? id : undefined;
-}
-
-/** The notebook's `metadata.seed` (the serializer keeps the file's metadata under `metadata`). */
-function notebookSeed(notebook: vscode.NotebookDocument): number | undefined {
-  const seed = (notebook.metadata as { metadata?: { seed?: unknown } }).metadata?.seed;
-  return typeof seed === "number" && Number.isFinite(seed) ? seed : undefined;
 }
 
 function refuseUntrusted(controller: vscode.NotebookController, cells: vscode.NotebookCell[]): void {

@@ -3,6 +3,7 @@
 // interactive state. Deliberately conservative: an identifier shadowed by a local of the same name
 // still counts as a use (an extra dependency costs run time; a missing one breaks the script).
 import ts from "typescript";
+import { KERNEL_HOOKS_GLOBAL } from "../cell/environment";
 
 export interface CellFacts {
   /** Top-level names the cell declares: variables, functions, classes, enums, types, imports. */
@@ -44,7 +45,7 @@ const INTERACTIVE_GLOBALS: Record<string, string> = {
   input: "asks the user for input (input)",
   confirm: "asks the user to confirm (confirm)",
   alert: "shows a modal dialog (alert)",
-  __falsify: "calls into the kernel's internals (__falsify)",
+  [KERNEL_HOOKS_GLOBAL]: `calls into the kernel's internals (${KERNEL_HOOKS_GLOBAL})`,
 };
 const INTERACTIVE_MODULES: Record<string, string> = {
   vscode: "imports the VS Code API (vscode), which exists only inside the editor",

@@ -1,15 +1,15 @@
 // Notebook -> standalone script, as a pure function of the file format (tested with golden files).
 // The script runs the exported cells in notebook order against the same runtime the kernel gives
-// cells (`falsify/script`: tf, display, hypotheses, fx, rng, one session), so it records the same
+// cells (`falsify/script`: the globals of src/core/cell/environment.ts, one session), so it records the same
 // results; `// %% [cellId]` markers map it back to the notebook.
 import { posix } from "node:path";
 import { transformSync } from "esbuild";
+import { CELL_GLOBALS, moduleGlobal, notebookSeed, SCRIPT_RUNTIME_MODULE } from "../cell/environment";
 import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
-import type { CellFacts, ImportFacts } from "./analysis";
-import { KERNEL_GLOBALS, planExport, type ExportError, type ExportPlan } from "./plan";
+import type { CellFacts } from "./analysis";
+import { planExport, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
-import { notebookSeed } from "./results";
 import { assemble, verifyScript, type ScriptPart } from "./verify";
 
 export interface ExportOptions {
@@ -30,12 +30,6 @@ export interface ExportOptions {
 
 export type ExportResult = { ok: true; script: string; cellIds: string[]; hypotheses: string[] } | { ok: false; error: ExportError };
 
-/** The module exported scripts import their runtime from (package.json `exports`). */
-export const SCRIPT_RUNTIME = "falsify/script";
-/** Imports of these become the runtime's single tfjs instance, as the kernel maps them. */
-const TFJS_MODULES = new Set(["@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-node", "@tensorflow/tfjs-layers"]);
-/** Imports of the runtime library become the `fx` namespace the runtime provides. */
-const RUNTIME_MODULE = "falsify";
 const HANDLE = "falsifyScript";
 
 export function exportScript(notebook: Notebook, options: ExportOptions): ExportResult {
@@ -58,7 +52,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   const blank: ScriptPart = { kind: "comment", text: "" };
   const header: ScriptPart = { kind: "comment", text: comment(headerLines(plan, options, seed).join("\n")) };
   const body: ScriptPart[] = [
-    runtime(`import { startScript } from ${literal(SCRIPT_RUNTIME)};`),
+    runtime(`import { startScript } from ${literal(SCRIPT_RUNTIME_MODULE)};`),
     ...imports.map(runtime),
     blank,
     runtime(`const ${HANDLE} = await startScript(${literal(config, 2)});`),
@@ -107,14 +101,14 @@ function usedGlobals(facts: CellFacts[]): string[] {
   const used = new Set(facts.flatMap((f) => [...f.used]));
   for (const f of facts) {
     for (const statement of f.imports) {
-      const bound = boundTo(statement);
+      const bound = moduleGlobal(statement.module);
       if (!bound) continue;
       used.add(bound);
       // `import * as tf from "@tensorflow/tfjs"` is dropped: the cell uses the runtime's `tf`.
       if (statement.namespace === bound || statement.default === bound) declared.delete(bound);
     }
   }
-  return KERNEL_GLOBALS.filter((name) => name === "display" || (used.has(name) && !declared.has(name)));
+  return CELL_GLOBALS.filter((name) => name === "display" || (used.has(name) && !declared.has(name)));
 }
 
 /**
@@ -143,11 +137,6 @@ function isShownAlready(expression: string): boolean {
   return /^(display|console\.\w+)\s*\(/.test(expression);
 }
 
-/** The runtime global an import stands for: tfjs imports are `tf`, "falsify" imports are `fx`. */
-function boundTo(statement: ImportFacts): "tf" | "fx" | undefined {
-  return TFJS_MODULES.has(statement.module) ? "tf" : statement.module === RUNTIME_MODULE ? "fx" : undefined;
-}
-
 /**
  * The cells' tfjs and "falsify" imports, once each, as bindings to the runtime's `tf` and `fx`
  * (`import { mean } from "falsify"` -> `const { mean } = fx;`), right after the runtime starts.
@@ -157,7 +146,7 @@ function boundImports(facts: CellFacts[]): string[] {
   const named = { tf: new Map<string, string>(), fx: new Map<string, string>() };
   const aliases = new Set<string>();
   for (const statement of facts.flatMap((f) => f.imports)) {
-    const source = boundTo(statement);
+    const source = moduleGlobal(statement.module);
     if (!source || statement.typeOnly) continue;
     for (const local of [statement.namespace, statement.default]) {
       if (local && local !== source && !aliases.has(local)) {
@@ -178,7 +167,7 @@ function hoistedImports(facts: CellFacts[], notebookDir: string | undefined): st
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const statement of facts.flatMap((f) => f.imports)) {
-    if (TFJS_MODULES.has(statement.module) || statement.module === RUNTIME_MODULE) continue;
+    if (moduleGlobal(statement.module)) continue;
     const from = literal(rebase(statement.module, notebookDir));
     const type = statement.typeOnly ? "type " : "";
     const once = (key: string, line: string) => {

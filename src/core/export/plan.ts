@@ -38,9 +38,6 @@ export interface ExportPlan {
   hypotheses: { cellId: string; hypothesis: Hypothesis }[];
 }
 
-/** Names every cell can use without declaring them: the kernel's globals. */
-export const KERNEL_GLOBALS = ["tf", "display", "hypotheses", "fx", "rng"] as const;
-
 export type PlanResult = { ok: true; plan: ExportPlan } | { ok: false; error: ExportError };
 
 export function planExport(notebook: Notebook, cellId?: string): PlanResult {

@@ -8,9 +8,6 @@ import type { Verdict as VerdictShape } from "../display";
 export const RESULTS_FORMAT = "falsify-results";
 export const RESULTS_VERSION = 1;
 
-/** The seed a notebook without `metadata.seed` runs with (kernel, `falsify run` and exports agree). */
-export const DEFAULT_SEED = 0;
-
 /**
  * JSON has no NaN or infinities: results write them as null, as the notebook's outputs (JSON, and
  * the kernel's JSON messages) do, so a script and a notebook run agree. A one-sided test's CI has
@@ -150,12 +147,6 @@ export function parseResults(text: string): { ok: true; results: Results } | { o
     return { ok: false, error: { kind: "invalid-results", message: `not Falsify results: ${where}${issue.message}` } };
   }
   return { ok: true, results: parsed.data as Results };
-}
-
-/** `metadata.seed` when it is a finite number, else DEFAULT_SEED. */
-export function notebookSeed(metadata: Record<string, unknown>): number {
-  const seed = metadata.seed;
-  return typeof seed === "number" && Number.isFinite(seed) ? seed : DEFAULT_SEED;
 }
 
 /** `--shard i/n` text -> Shard (index 0-based), or an error message. */

@@ -3,4 +3,4 @@ export * from "./transpile";
 export * from "./stack";
 export * from "./tensor";
 export * from "./mime-bundle";
-export { KERNEL_GLOBAL, type KernelHooks } from "./repl";
+export type { KernelHooks } from "./repl";

@@ -7,6 +7,7 @@
 // travel over a separate pipe (fd 3, one JSON `ControlMessage` per line) read by a worker thread, so
 // they arrive while the kernel's main thread is stuck in user code.
 import { z } from "zod";
+import { DEFAULT_SEED } from "../cell/environment";
 import { Execution, OutputItem } from "../format/schema";
 
 export const BackendName = z.enum(["tensorflow", "wasm", "cpu"]);
@@ -22,6 +23,8 @@ export const InitRequest = z.object({
   prefer: BackendName.optional(),
   /** A bundled tfjs (+ setWasmPaths) and its wasm folder, for the packaged extension. */
   bundled: z.object({ module: z.string(), wasmDir: z.string() }).optional(),
+  /** The notebook seed (`metadata.seed`, else 0): Math.random and the cells' `rng` start from it. */
+  seed: z.number().finite().default(DEFAULT_SEED),
 });
 
 /** Run one cell. `id` is chosen by the client and tags every event the run produces. */

@@ -14,10 +14,8 @@
 // The whole is wrapped in `(async () => { ... })()` on the cell's first line, so line numbers are
 // kept; `toInput` maps any output offset back to the input for stack traces.
 import ts from "typescript";
+import { KERNEL_HOOKS_GLOBAL } from "../cell/environment";
 import { applyEdits, type Edit } from "./edits";
-
-/** The kernel's object that rewritten code calls into (a non-enumerable global). */
-export const KERNEL_GLOBAL = "__falsify";
 
 export interface KernelHooks {
   /** Interrupt flag: non-zero once the user asked to stop. */
@@ -38,7 +36,7 @@ export interface ReplScript {
   toInput(offset: number): number;
 }
 
-const CHECK = `${KERNEL_GLOBAL}.i[0]&&${KERNEL_GLOBAL}.stop();`;
+const CHECK = `${KERNEL_HOOKS_GLOBAL}.i[0]&&${KERNEL_HOOKS_GLOBAL}.stop();`;
 
 export function rewriteForRepl(js: string): ReplScript {
   const file = ts.createSourceFile("cell.mjs", js, { languageVersion: ts.ScriptTarget.Latest, impliedNodeFormat: ts.ModuleKind.ESNext }, true, ts.ScriptKind.JS);
@@ -106,7 +104,7 @@ export function instrumentForInterrupts(js: string): string {
 
 function importCode(statement: ts.ImportDeclaration, vars: string[]): string {
   const specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
-  const load = `await ${KERNEL_GLOBAL}.import(${JSON.stringify(specifier)})`;
+  const load = `await ${KERNEL_HOOKS_GLOBAL}.import(${JSON.stringify(specifier)})`;
   const clause = statement.importClause;
   if (!clause) return `;${load};`;
   const bindings = clause.namedBindings;
@@ -177,7 +175,7 @@ function instrument(node: ts.Node, edits: Edit[], depth: number): void {
     const body = node.body as ts.Block;
     edits.push({ start: body.getStart() + 1, end: body.getStart() + 1, text: CHECK, depth });
   } else if (ts.isAwaitExpression(node)) {
-    edits.push({ start: node.expression.getStart(), end: node.expression.getStart(), text: `${KERNEL_GLOBAL}.race(`, depth });
+    edits.push({ start: node.expression.getStart(), end: node.expression.getStart(), text: `${KERNEL_HOOKS_GLOBAL}.race(`, depth });
     edits.push({ start: node.expression.end, end: node.expression.end, text: ")", close: true, depth });
   }
   ts.forEachChild(node, (child) => instrument(child, edits, depth + 1));

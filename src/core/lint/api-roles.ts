@@ -1,6 +1,7 @@
 // The one list of API names the linter understands, and what each one means for falsifiability.
 // A unit test checks that every runtime name here is really exported by src/runtime/index.ts, so a
 // rename in the toolkit breaks a test instead of silently blinding the linter.
+import type { CellGlobal } from "../cell/environment";
 
 export type ApiRole =
   /** Shows a picture. */
@@ -49,20 +50,14 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   correctVerdicts: "correction",
 };
 
-/** Globals the kernel defines in every cell (not runtime exports). */
-export const KERNEL_GLOBAL_ROLES: Readonly<Record<string, ApiRole>> = {
+/** Cell globals (src/core/cell/environment.ts) that are not runtime exports. */
+export const KERNEL_GLOBAL_ROLES: Readonly<Partial<Record<CellGlobal, ApiRole>>> = {
   display: "visual",
 };
 
 /** The call that decides a hypothesis with its declared test (it runs that test itself). */
 export const VERDICT_FUNCTION = "verdict";
 
-/** The kernel global holding the whole runtime library as a namespace (`fx.verdict(...)`). */
-export const RUNTIME_NAMESPACE = "fx";
-/** The module name cells import the runtime from. */
-export const RUNTIME_MODULE = "falsify";
-/** The kernel global that looks hypotheses up by id: `hypotheses.get("H1")` links the cell to H1. */
-export const HYPOTHESES_GLOBAL = "hypotheses";
 /** tfjs-vis draws charts through these sub-namespaces (`tfvis.render.barchart`, `tfvis.show.history`). */
 export const TFJS_VIS = { module: "@tensorflow/tfjs-vis", global: "tfvis", drawing: ["render", "show"] } as const;
 
@@ -85,5 +80,5 @@ export const RANDOM_SOURCES: Readonly<Record<string, number | null>> = {
 
 /** The role of a runtime or kernel-global name, if it has one. */
 export function roleOf(name: string): ApiRole | undefined {
-  return Object.hasOwn(RUNTIME_ROLES, name) ? RUNTIME_ROLES[name] : Object.hasOwn(KERNEL_GLOBAL_ROLES, name) ? KERNEL_GLOBAL_ROLES[name] : undefined;
+  return Object.hasOwn(RUNTIME_ROLES, name) ? RUNTIME_ROLES[name] : Object.hasOwn(KERNEL_GLOBAL_ROLES, name) ? KERNEL_GLOBAL_ROLES[name as CellGlobal] : undefined;
 }

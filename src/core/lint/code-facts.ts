@@ -5,7 +5,8 @@
 // hash, so one edited cell is the only one re-read.
 import ts from "typescript";
 import type { CellRange } from "../hypothesis";
-import { HYPOTHESES_GLOBAL, RANDOM_SOURCES, roleOf, RUNTIME_MODULE, RUNTIME_NAMESPACE, TFJS_VIS, type ApiRole } from "./api-roles";
+import { RUNTIME_MODULE, type CellGlobal } from "../cell/environment";
+import { RANDOM_SOURCES, roleOf, TFJS_VIS, type ApiRole } from "./api-roles";
 
 export interface CallSite {
   /** The API name (for runtime calls) or dotted callee (for random sources and tfjs-vis). */
@@ -64,7 +65,7 @@ class CellReader {
   /** Local alias -> runtime name, from `import { verdict as v } from "falsify"`. */
   private readonly aliases = new Map<string, string>();
   /** Local names of the runtime namespace (`fx`, `import * as F from "falsify"`) and of tfjs-vis. */
-  private readonly runtimeNamespaces = new Set<string>([RUNTIME_NAMESPACE]);
+  private readonly runtimeNamespaces = new Set<string>(["fx" satisfies CellGlobal]);
   private readonly visNamespaces = new Set<string>([TFJS_VIS.global]);
   /** Initialisers of the cell's `const x = ...`, to look one step through a variable. */
   private readonly initialisers = new Map<string, ts.Expression>();
@@ -149,7 +150,8 @@ class CellReader {
       this.facts.visuals.push({ name: callee, range, singleExample: this.showsSingleExample(call) });
       return;
     }
-    if (parts.length === 2 && parts[0] === HYPOTHESES_GLOBAL) {
+    // `hypotheses.get("H1")` (the cell global) links the cell to H1.
+    if (parts.length === 2 && parts[0] === ("hypotheses" satisfies CellGlobal)) {
       const strings = idStrings(call);
       if (strings.length) this.facts.mentions.push({ name: callee, range, strings });
       return;

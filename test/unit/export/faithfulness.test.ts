@@ -7,9 +7,11 @@ import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCommand } from "../../../src/cli/run";
 import { runCli } from "../../../src/cli/main";
+import { notebookSeed } from "../../../src/core/cell/environment";
+import { MIME } from "../../../src/core/display";
 import { exportScript, mergeResults, parseResults, serializeResults, type ExportOptions, type RunResults } from "../../../src/core/export";
 import { parseNotebook, serializeNotebook, type Notebook } from "../../../src/core/format";
-import { kernelScript } from "../kernel/support";
+import { kernelScript, startKernel } from "../kernel/support";
 import { removeScriptWorkspace, runScript, scriptWorkspace } from "./support";
 
 const FIXTURES = resolve("test/fixtures/export");
@@ -132,5 +134,53 @@ describe("--shard i/n jobs, merged", () => {
     const code = await runCli(["merge", names[1], names[0], "-o", out], { out: () => {}, err: () => {} });
     assert.equal(code, 0);
     assert.equal(readFileSync(out, "utf8"), serializeResults(merged.merged));
+  });
+});
+
+// Issue 12: `rng` existed in the editor only after Run All sent a seed. The kernel now seeds itself
+// at start from the init request (the notebook's seed, else 0), by the rule exports use.
+describe("rng from the start: one cell in a fresh kernel, falsify run and the script draw the same", () => {
+  const draw = (seed?: number): Notebook => ({
+    format: "falsify",
+    version: 1,
+    metadata: seed === undefined ? {} : { seed },
+    cells: [{ id: "draw", kind: "code", language: "typescript", source: 'fx.record("draw", [rng.next(), Math.random()]);', metadata: {}, outputs: [] }],
+  });
+  const freshKernelDraw = async (notebook: Notebook, seeded: boolean): Promise<string> => {
+    const kernel = await startKernel(seeded ? { seed: notebookSeed(notebook.metadata) } : {});
+    try {
+      const result = await kernel.execute({ source: notebook.cells[0].source, cellId: "draw" });
+      assert.equal(result.status, "ok", JSON.stringify(result.error));
+      const metric = result.outputs.flatMap((o) => o.items).find((item) => item.mime === MIME.metric);
+      return JSON.stringify((metric?.data as { value: unknown }).value);
+    } finally {
+      kernel.dispose();
+    }
+  };
+  const scriptDraw = (notebook: Notebook, name: string): string => {
+    const exported = exportScript(notebook, { notebookName: name, generator: "falsify test", language: "mjs" });
+    assert.ok(exported.ok);
+    writeFileSync(join(scriptWorkspace(), `${name}.mjs`), exported.script);
+    const results = parseResults(scriptResults(`${name}.mjs`).text);
+    assert.ok(results.ok);
+    return JSON.stringify((results.results as RunResults).metrics[0].value);
+  };
+
+  test("metadata.seed travels in the init request (as the editor sends it); without one, everything starts from 0", async () => {
+    const seeded = draw(5);
+    writeFileSync(join(scriptWorkspace(), "seeded.falsify"), serializeNotebook(seeded));
+    const out = join(scriptWorkspace(), "seeded.kernel.json");
+    const [kernel, unseededKernel, code] = await Promise.all([
+      freshKernelDraw(seeded, true),
+      freshKernelDraw(draw(), false),
+      runCommand([join(scriptWorkspace(), "seeded.falsify"), "--out", out], { out: () => {}, err: () => {} }, { kernelScript: kernelScript() }),
+    ]);
+    assert.equal(code, 0);
+    const run = parseResults(readFileSync(out, "utf8"));
+    assert.ok(run.ok);
+    assert.equal(kernel, JSON.stringify((run.results as RunResults).metrics[0].value), "fresh kernel = falsify run");
+    assert.equal(kernel, scriptDraw(seeded, "seeded.falsify"), "fresh kernel = exported script");
+    assert.equal(unseededKernel, scriptDraw(draw(), "unseeded.falsify"), "no seed anywhere: 0 in both");
+    assert.notEqual(kernel, unseededKernel, "the seed matters");
   });
 });

@@ -9,12 +9,10 @@ export const unseededRandomness: Rule = {
   fixable: false,
   docs: docsPath("unseeded-randomness"),
   check(model, report) {
-    // The kernel seeds Math.random (hence tfjs' unseeded ops) from `metadata.seed` before Run All, so
-    // a seeded notebook reproduces on Run All but not when this cell is re-run on its own.
-    const seeded = typeof model.notebook.metadata?.seed === "number";
-    const why = seeded
-      ? "it draws from the notebook seed's stream only on Run All, so re-running this cell alone changes the verdict"
-      : "the verdict will change from run to run";
+    // Every run seeds Math.random (hence tfjs' unseeded ops) from the notebook seed (metadata.seed,
+    // else 0) when the kernel starts and on Run All (src/core/cell/environment.ts): a notebook
+    // reproduces top to bottom, but not when this cell is re-run on its own.
+    const why = "it draws from the notebook seed's stream, which restarts only when the kernel starts and on Run All, so re-running this cell alone changes the verdict";
     for (const index of [...model.feedsTest].sort((a, b) => a - b)) {
       const info = model.cells[index];
       if (info.facts.kind !== "code") continue;
