@@ -5,7 +5,9 @@ export type DataErrorKind =
   | "wrong-format"
   | "wrong-input-shape"
   | "backend-unavailable"
-  | "invalid-argument";
+  | "invalid-argument"
+  /** A model file in a known format that uses an op or layer Falsify cannot compute (refused, never approximated). */
+  | "unsupported-model";
 
 export class DataError extends Error {
   override readonly name = "DataError";

@@ -1,11 +1,13 @@
 // Loading and saving user models from files, in plain Node (no tfjs-node needed): tfjs layers models
-// and graph models from a model.json, TensorFlow SavedModel folders through tfjs-node when that
-// backend is active. Every failure is a `DataError` whose kind says what went wrong.
+// and graph models from a model.json, ONNX files (PyTorch, tf2onnx, jax2onnx exports) as tfjs layers
+// models, TensorFlow SavedModel folders through tfjs-node when that backend is active. Every failure
+// is a `DataError` whose kind says what went wrong.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../backend";
 import { DataError } from "./errors";
+import { importOnnx } from "./onnx";
 
 /** A TensorFlow SavedModel as tfjs-node loads it (inference only: gradients do not flow through it). */
 export interface SavedModelHandle {
@@ -13,14 +15,26 @@ export interface SavedModelHandle {
   dispose(): void;
 }
 
+/** Where an imported layers model came from, for inspection: the file's format and its own names. */
+export interface OnnxSource {
+  format: "onnx";
+  producer: string;
+  opset: number;
+  /** The ONNX input's dims: NCHW for an image, which the tfjs model takes as NHWC. */
+  onnxInputShape: (number | null)[];
+  /** ONNX node name → the tfjs layer computing its output. */
+  nodeLayers: Record<string, string>;
+}
+
 export type LoadedModel =
-  | { kind: "layers"; model: tf.LayersModel; path: string; inputShape: (number | null)[] }
+  | { kind: "layers"; model: tf.LayersModel; path: string; inputShape: (number | null)[]; source?: OnnxSource }
   | { kind: "graph"; model: tf.GraphModel; path: string; inputShape: (number | null)[] }
   | { kind: "saved-model"; model: SavedModelHandle; path: string; inputShape: (number | null)[] };
 
 /**
  * Loads `path`: a model.json (layers or graph model, weights beside it), a folder holding a
- * model.json, or a SavedModel folder (saved_model.pb; needs the tensorflow backend).
+ * model.json, an ONNX file (`.onnx`, imported as a layers model: images NHWC), or a SavedModel
+ * folder (saved_model.pb; needs the tensorflow backend).
  */
 export async function loadModel(path: string): Promise<LoadedModel> {
   const full = resolve(path);
@@ -30,6 +44,7 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     if (existsSync(join(full, "saved_model.pb"))) return loadSavedModel(full);
     throw new DataError("wrong-format", `${full} is a folder with neither model.json (tfjs) nor saved_model.pb (TensorFlow SavedModel)`);
   }
+  if (full.toLowerCase().endsWith(".onnx")) return loadOnnx(full);
   const json = readModelJson(full);
   const format = json.format ?? (isGraphTopology(json.modelTopology) ? "graph-model" : "layers-model");
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
@@ -89,6 +104,13 @@ export function checkInputShape(expected: (number | null)[], shape: number[], wh
   const want = `[${expected.map((s) => (s === null || s === -1 ? "batch" : s)).join(", ")}]`;
   const hint = shape.length === expected.length - 1 ? " (a single example? add the batch axis: x.expandDims(0))" : "";
   throw new DataError("wrong-input-shape", `${what} expects input of shape ${want}, got [${shape.join(", ")}]${hint}`);
+}
+
+function loadOnnx(path: string): LoadedModel {
+  const imported = importOnnx(readFileSync(path), path);
+  const { model, producer, opset, onnxInputShape, nodeLayers } = imported;
+  const source: OnnxSource = { format: "onnx", producer, opset, onnxInputShape, nodeLayers: Object.fromEntries(nodeLayers) };
+  return { kind: "layers", model, path, inputShape: model.inputs[0].shape, source };
 }
 
 function readModelJson(path: string): tf.io.ModelJSON {
