@@ -138,7 +138,7 @@ function handWrittenResnet(path: string): (x: tf.Tensor) => tf.Tensor {
   return (x) => {
     const stem = tf.relu(bn(conv(x, "conv1", 1, 1), "bn1"));
     // Max pool 3x3/2 with one pixel of padding; after a ReLU, zero padding never wins the max.
-    let h = tf.maxPool(tf.pad(stem, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D, 3, 2, "valid");
+    let h: tf.Tensor = tf.maxPool(tf.pad(stem, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D, 3, 2, "valid");
     h = block(block(h, "layer1.0", 1, false), "layer2.0", 2, true);
     return tf.add(tf.matMul(tf.mean(h, [1, 2]), p("fc.weight"), false, true), p("fc.bias"));
   };
