@@ -80,9 +80,10 @@ def selectivity_cases():
     return cases
 
 
-def digits_mlp_case(rows=400):
+def digits_mlp_activations(rows=400):
     """The shipped digits MLP's hidden layers on the first `rows` digits of the CSV (file order), with
-    the activations computed here in numpy from model.json + weights.bin, not by tfjs."""
+    the activations computed here in numpy from model.json + weights.bin, not by tfjs.
+    Returns (dense1, dense2, labels, sha256 of weights.bin)."""
     folder = os.path.join(ROOT, "examples", "digits", "models", "mlp")
     with open(os.path.join(folder, "model.json")) as f:
         manifest = json.load(f)["weightsManifest"]
@@ -97,12 +98,17 @@ def digits_mlp_case(rows=400):
     x, labels = table[:, :64] / 16.0, table[:, 64]
     dense1 = np.maximum(x @ weights["dense1/kernel"] + weights["dense1/bias"], 0)
     dense2 = np.maximum(dense1 @ weights["dense2/kernel"] + weights["dense2/bias"], 0)
+    return dense1, dense2, labels, hashlib.sha256(raw).hexdigest()
+
+
+def digits_mlp_case(rows=400):
+    dense1, dense2, labels, sha = digits_mlp_activations(rows)
     layers = {}
     for name, acts in [("dense1", dense1), ("dense2", dense2)]:
         index, preferred = selectivity(acts, labels, 10)
         layers[name] = {"index": index.tolist(), "preferred": preferred.tolist()}
     return {
-        "rows": rows, "weights_sha256": hashlib.sha256(raw).hexdigest(), "layers": layers,
+        "rows": rows, "weights_sha256": sha, "layers": layers,
         "cka_dense1_dense2": {
             "linear": cka(gram_linear(dense1), gram_linear(dense2)),
             "debiased_linear": cka(gram_linear(dense1), gram_linear(dense2), debiased=True),
