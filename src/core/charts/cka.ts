@@ -1,6 +1,8 @@
 // A CKA similarity matrix (layers × layers of one model, or layers of one model × another), each cell
 // labelled with its value. Naming control rows/columns (a randomly initialised model, say) records
-// them as the chart's baselines.
+// them as the chart's baselines. Other measures over the same rows and columns (SVCCA, PWCCA, mean
+// CCA) are drawn as extra rows of panels under it, on the same [0, 1] colour scale, so a conclusion
+// that holds for one measure only shows as such.
 import type { VegaLiteSpec } from "../display";
 import { type ChartOptions, ChartError, falsifyChart, matrixShape } from "./spec";
 
@@ -18,6 +20,8 @@ export interface CkaMatrixOptions extends ChartOptions {
   kernel?: "linear" | "rbf";
   /** Pixel size of one cell. Default 28. */
   cell?: number;
+  /** More measures of the same pairs, by name (e.g. `{ SVCCA: [...], PWCCA: [...] }`), each the matrix's shape: one more row of panels each. */
+  measures?: Record<string, number[][]>;
 }
 
 export function ckaMatrix(matrix: number[][], options: CkaMatrixOptions): VegaLiteSpec {
@@ -29,43 +33,56 @@ export function ckaMatrix(matrix: number[][], options: CkaMatrixOptions): VegaLi
   }
   const unknown = (options.controls ?? []).filter((name) => !rows.includes(name) && !columns.includes(name));
   if (unknown.length) throw new ChartError("invalid-input", `controls ${unknown.map((n) => `"${n}"`).join(", ")} are not row or column labels.`);
-  const cells = matrix.flatMap((values, i) => values.map((cka, j) => ({ row: rows[i], column: columns[j], cka })));
   const kernel = options.kernel ?? "linear";
+  const main = `CKA (${kernel})`;
+  const measures: [string, number[][]][] = [[main, matrix], ...Object.entries(options.measures ?? {})];
+  for (const [name, values] of measures.slice(1)) {
+    const [h, w] = matrixShape(values, `measure "${name}"`);
+    if (h !== height || w !== width) throw new ChartError("invalid-input", `measure "${name}" is ${h}×${w} but the CKA matrix is ${height}×${width}: pass one value per row and column pair.`);
+  }
+  const many = measures.length > 1;
+  const field = many ? "similarity" : "cka";
+  const cells = measures.flatMap(([measure, values]) => values.flatMap((row, i) => row.map((value, j) => ({ ...(many ? { measure } : {}), row: rows[i], column: columns[j], [field]: value }))));
   const cell = options.cell ?? 28;
   const position = {
     x: { field: "column", type: "ordinal", sort: columns, title: options.columnTitle ?? "layer" },
     y: { field: "row", type: "ordinal", sort: rows, title: options.rowTitle ?? "layer" },
   };
+  const panel = {
+    width: { step: cell },
+    height: { step: cell },
+    encoding: position,
+    layer: [
+      {
+        mark: { type: "rect" },
+        encoding: {
+          color: { field, type: "quantitative", title: many ? "similarity" : main, scale: { scheme: "viridis", domain: [0, 1] } },
+          tooltip: [
+            ...(many ? [{ field: "measure", type: "nominal" }] : []),
+            { field: "row", type: "nominal" },
+            { field: "column", type: "nominal" },
+            { field, type: "quantitative", format: ".3f", title: many ? "similarity" : "CKA" },
+          ],
+        },
+      },
+      {
+        mark: { type: "text", fontSize: Math.max(7, Math.round(cell / 3.2)) },
+        encoding: {
+          text: { field, type: "quantitative", format: ".2f" },
+          // Dark text on the light (high) end of viridis, light text on the dark end.
+          color: { condition: { test: `datum.${field} > 0.6`, value: "black" }, value: "white" },
+        },
+      },
+    ],
+  };
+  const body = many
+    ? { data: { values: cells }, facet: { row: { field: "measure", type: "nominal", sort: measures.map(([name]) => name), title: null } }, spec: panel }
+    : { data: { values: cells }, ...panel };
+  const names = measures.map(([name]) => name).join(", ");
   return falsifyChart(
-    {
-      data: { values: cells },
-      width: { step: cell },
-      height: { step: cell },
-      encoding: position,
-      layer: [
-        {
-          mark: { type: "rect" },
-          encoding: {
-            color: { field: "cka", type: "quantitative", title: `CKA (${kernel})`, scale: { scheme: "viridis", domain: [0, 1] } },
-            tooltip: [
-              { field: "row", type: "nominal" },
-              { field: "column", type: "nominal" },
-              { field: "cka", type: "quantitative", format: ".3f", title: "CKA" },
-            ],
-          },
-        },
-        {
-          mark: { type: "text", fontSize: Math.max(7, Math.round(cell / 3.2)) },
-          encoding: {
-            text: { field: "cka", type: "quantitative", format: ".2f" },
-            // Dark text on the light (high) end of viridis, light text on the dark end.
-            color: { condition: { test: "datum.cka > 0.6", value: "black" }, value: "white" },
-          },
-        },
-      ],
-    },
-    { chart: "cka-matrix", baselines: options.controls ?? [], statistic: `CKA (${kernel})` },
-    `representation similarity (${kernel} CKA)`,
+    body,
+    { chart: "cka-matrix", baselines: options.controls ?? [], statistic: names },
+    many ? `representation similarity (${names})` : `representation similarity (${kernel} CKA)`,
     options,
   );
 }

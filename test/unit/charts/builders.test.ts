@@ -59,6 +59,14 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(metaOf("probe-accuracy")?.baselines, ["control task", "chance"]);
   });
 
+  test("SVCCA and PWCCA are extra rows of the CKA chart: named as its statistics, facet rows in order, one colour scale", () => {
+    const spec = examples["cka-matrix-measures"]() as any;
+    assert.deepEqual(chartMeta(spec), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear), SVCCA, PWCCA" });
+    assert.deepEqual(spec.facet.row.sort, ["CKA (linear)", "SVCCA", "PWCCA"]);
+    assert.equal(spec.data.values.length, 3 * 6);
+    assert.deepEqual(spec.data.values.find((d: any) => d.measure === "PWCCA" && d.row === "A: conv2" && d.column === "random init"), { measure: "PWCCA", row: "A: conv2", column: "random init", similarity: 0.3 });
+  });
+
   test("describeChart says it in one line, and says when metadata is missing", () => {
     assert.equal(charts.describeChart(examples["ablation-curves"]()), "hypothesis H3 · baselines: random orders · statistic: permutation");
     assert.equal(charts.describeChart(examples.distribution()), "hypothesis H4 · baselines: data set (n = 10) · no statistic · shown within its distribution");
@@ -116,6 +124,8 @@ describe("bad input is a ChartError that says what to change", () => {
     rejects(() => charts.attributionGrid({ image, method: { name: "s", map }, edgeDetector: { map: [[1]] } }), /edge-detector map is 1×1/);
     rejects(() => charts.ckaMatrix([[1, 2]], { rows: ["a"] }), /1×2 but there are 1 row and 1 column labels/);
     rejects(() => charts.ckaMatrix([[1]], { rows: ["a"], controls: ["b"] }), /"b" are not row or column labels/);
+    rejects(() => charts.ckaMatrix([[1, 2]], { rows: ["a"], columns: ["b", "c"], measures: { SVCCA: [[1]] } }), /measure "SVCCA" is 1×1 but the CKA matrix is 1×2/);
+    rejects(() => charts.ckaMatrix([[1]], { rows: ["a"], measures: { PWCCA: [[Number.NaN]] } }), /measure "PWCCA"\[0\]\[0\] is NaN/);
   });
 
   test("values", () => {

@@ -74,6 +74,29 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       ],
       { rows: ["A: conv1", "A: conv2"], columns: ["B: conv1", "B: conv2", "random init"], rowTitle: "model A", columnTitle: "model B", controls: ["random init"], hypothesis: "H5" },
     ),
+  "cka-matrix-measures": () =>
+    charts.ckaMatrix(
+      [
+        [1, 0.7, 0.1],
+        [0.6, 0.9, 0.15],
+      ],
+      {
+        rows: ["A: conv1", "A: conv2"],
+        columns: ["B: conv1", "B: conv2", "random init"],
+        controls: ["random init"],
+        measures: {
+          SVCCA: [
+            [0.95, 0.5, 0.2],
+            [0.45, 0.85, 0.25],
+          ],
+          PWCCA: [
+            [0.9, 0.55, 0.3],
+            [0.5, 0.8, 0.3],
+          ],
+        },
+        hypothesis: "H5",
+      },
+    ),
   "probe-accuracy": () =>
     charts.probeAccuracy(
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },

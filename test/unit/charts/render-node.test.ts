@@ -49,6 +49,13 @@ describe("renderSvg", () => {
     assert.match(svg, />0\.70</);
   });
 
+  test("CKA with SVCCA and PWCCA rows draws a cell per entry per measure", async () => {
+    const svg = await charts.renderSvg(examples["cka-matrix-measures"]());
+    assert.equal(countMarks(svg, "rect mark"), 3 * 6);
+    assert.match(svg, />SVCCA</);
+    assert.match(svg, />0\.55</);
+  });
+
   test("a spec that cannot compile is a ChartError of kind invalid-spec", async () => {
     const broken = { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" };
     await assert.rejects(charts.renderSvg(broken), (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-spec" && /cannot be compiled: Unexpected end of input/.test(error.message));
