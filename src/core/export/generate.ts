@@ -5,9 +5,9 @@
 import { posix } from "node:path";
 import { transformSync } from "esbuild";
 import { CELL_GLOBALS, moduleGlobal, notebookSeed, SCRIPT_RUNTIME_MODULE } from "../cell/environment";
+import type { CellReading } from "../cell/reading";
 import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
-import type { CellFacts } from "./analysis";
 import { planExport, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
 import { assemble, verifyScript, type ScriptPart } from "./verify";
@@ -39,8 +39,8 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   const code = plan.cells.filter(({ cell }) => !plan.markdown.has(cell.id));
   const seed = notebookSeed(notebook.metadata);
 
-  const imports = hoistedImports(code.map(({ facts }) => facts), options.notebookDir);
-  const globals = usedGlobals(code.map(({ facts }) => facts));
+  const imports = hoistedImports(code.map(({ reading }) => reading), options.notebookDir);
+  const globals = usedGlobals(code.map(({ reading }) => reading));
   const config = {
     notebook: options.notebookName,
     notebookDir: options.notebookDir ?? ".",
@@ -57,12 +57,12 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
     blank,
     runtime(`const ${HANDLE} = await startScript(${literal(config, 2)});`),
     runtime(`const { ${globals.join(", ")} } = ${HANDLE};`),
-    ...boundImports(code.map(({ facts }) => facts)).map(runtime),
+    ...boundImports(code.map(({ reading }) => reading)).map(runtime),
     blank,
-    ...plan.cells.flatMap(({ cell, facts }): ScriptPart[] =>
+    ...plan.cells.flatMap(({ cell, reading }): ScriptPart[] =>
       plan.markdown.has(cell.id)
         ? [{ kind: "comment", text: comment(`%% [${cell.id}] markdown\n${cell.source.trimEnd()}`) }, blank]
-        : [{ kind: "comment", text: comment(`%% [${cell.id}]`) }, { kind: "cell", cellId: cell.id, text: cellBody(cell.source, facts).trimEnd() }, blank],
+        : [{ kind: "comment", text: comment(`%% [${cell.id}]`) }, { kind: "cell", cellId: cell.id, text: cellBody(cell.source, reading).trimEnd() }, blank],
     ),
     runtime(`await ${HANDLE}.finish();`),
   ];
@@ -96,11 +96,11 @@ function headerLines(plan: ExportPlan, options: ExportOptions, seed: number): st
 }
 
 /** The kernel globals the cells use (display always: trailing expressions are shown through it). */
-function usedGlobals(facts: CellFacts[]): string[] {
-  const declared = new Set(facts.flatMap((f) => f.declared));
-  const used = new Set(facts.flatMap((f) => [...f.used]));
-  for (const f of facts) {
-    for (const statement of f.imports) {
+function usedGlobals(readings: CellReading[]): string[] {
+  const declared = new Set(readings.flatMap((r) => r.declares));
+  const used = new Set(readings.flatMap((r) => [...r.uses]));
+  for (const r of readings) {
+    for (const statement of r.imports) {
       const bound = moduleGlobal(statement.module);
       if (!bound) continue;
       used.add(bound);
@@ -115,20 +115,20 @@ function usedGlobals(facts: CellFacts[]): string[] {
  * A cell's code as the script runs it: imports hoisted (tfjs and "falsify" imports bound to the
  * runtime's instances instead), and the trailing expression shown, as the kernel shows it.
  */
-function cellBody(source: string, facts: CellFacts): string {
+function cellBody(source: string, reading: CellReading): string {
   const edits: Edit[] = [];
-  for (const statement of facts.imports) {
+  for (const statement of reading.imports) {
     // Imports move to the top of the script; the one they leave leaves no empty line behind.
     const end = source[statement.end] === "\n" ? statement.end + 1 : statement.end;
     edits.push({ start: statement.start, end, text: "" });
   }
-  const trailing = facts.trailingExpression;
+  const trailing = reading.trailingExpression;
   if (trailing && !isShownAlready(source.slice(trailing.start, trailing.end))) {
     const text = source.slice(trailing.start, trailing.end);
     const shown = text.startsWith("await ") ? `display(${text})` : `display(await (${text}))`;
     edits.push({ start: trailing.start, end: trailing.end, text: shown });
   }
-  if (facts.openEnd !== undefined) edits.push({ start: facts.openEnd, end: facts.openEnd, text: ";" });
+  if (reading.openEnd !== undefined) edits.push({ start: reading.openEnd, end: reading.openEnd, text: ";" });
   return applyEdits(source, edits).text.replace(/^\n+/, "");
 }
 
@@ -141,11 +141,11 @@ function isShownAlready(expression: string): boolean {
  * The cells' tfjs and "falsify" imports, once each, as bindings to the runtime's `tf` and `fx`
  * (`import { mean } from "falsify"` -> `const { mean } = fx;`), right after the runtime starts.
  */
-function boundImports(facts: CellFacts[]): string[] {
+function boundImports(readings: CellReading[]): string[] {
   const lines: string[] = [];
   const named = { tf: new Map<string, string>(), fx: new Map<string, string>() };
   const aliases = new Set<string>();
-  for (const statement of facts.flatMap((f) => f.imports)) {
+  for (const statement of readings.flatMap((r) => r.imports)) {
     const source = moduleGlobal(statement.module);
     if (!source || statement.typeOnly) continue;
     for (const local of [statement.namespace, statement.default]) {
@@ -163,10 +163,10 @@ function boundImports(facts: CellFacts[]): string[] {
 }
 
 /** The cells' other imports, once each, at the top of the script (ES modules hoist them anyway). */
-function hoistedImports(facts: CellFacts[], notebookDir: string | undefined): string[] {
+function hoistedImports(readings: CellReading[], notebookDir: string | undefined): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
-  for (const statement of facts.flatMap((f) => f.imports)) {
+  for (const statement of readings.flatMap((r) => r.imports)) {
     if (moduleGlobal(statement.module)) continue;
     const from = literal(rebase(statement.module, notebookDir));
     const type = statement.typeOnly ? "type " : "";

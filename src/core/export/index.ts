@@ -1,6 +1,5 @@
 // Reproducible scripts: notebook -> standalone script (whole, or a cell with its dependencies),
 // the results JSON both write, and merging the results of sharded or swept jobs.
-export * from "./analysis";
 export * from "./plan";
 export * from "./generate";
 export * from "./results";

@@ -1,10 +1,11 @@
 // Which cells an export contains: the whole notebook, or one cell with the cells it depends on, in
 // notebook order, plus the hypothesis cells they refer to. Refuses (a typed error naming the cell
 // and why) whatever a script could not reproduce faithfully.
+import { CellGraph } from "../cell/graph";
+import { readCell, type CellReading } from "../cell/reading";
 import { sourceHash } from "../hash";
 import type { Cell, Notebook, Output } from "../format";
 import { parseHypothesis, rawHypothesisId, type Hypothesis } from "../hypothesis";
-import { analyzeCell, type CellFacts } from "./analysis";
 import { canonicalJson } from "./results";
 
 export type ExportErrorKind =
@@ -26,7 +27,7 @@ export interface ExportError {
 
 export interface PlannedCell {
   cell: Cell;
-  facts: CellFacts;
+  reading: CellReading;
 }
 
 export interface ExportPlan {
@@ -41,83 +42,54 @@ export interface ExportPlan {
 export type PlanResult = { ok: true; plan: ExportPlan } | { ok: false; error: ExportError };
 
 export function planExport(notebook: Notebook, cellId?: string): PlanResult {
-  const code = notebook.cells.filter(isCodeCell).filter((cell) => cell.source.trim() !== "");
-  const facts = new Map(code.map((cell) => [cell.id, analyzeCell(cell.source)]));
+  // Code cells that are not blank, read once; the graph is indexed like notebook.cells.
+  const readings = notebook.cells.map((cell) => (isCodeCell(cell) && cell.source.trim() !== "" ? readCell(cell.source) : undefined));
+  const code = notebook.cells.filter((_, index) => readings[index]);
+  const readingOf = new Map(notebook.cells.flatMap((cell, index) => (readings[index] ? [[cell.id, readings[index]] as const] : [])));
   let chosen: Cell[];
   if (cellId === undefined) {
     chosen = code;
   } else {
-    const target = notebook.cells.find((cell) => cell.id === cellId);
+    const targetIndex = notebook.cells.findIndex((cell) => cell.id === cellId);
+    const target = notebook.cells[targetIndex];
     if (!target) return refuse("unknown-cell", cellId, `no cell has id ${cellId}`);
     if (!isCodeCell(target)) return refuse("not-code", cellId, `cell ${cellId} is a ${target.language} cell; export a TypeScript cell`);
-    const closure = dependencyClosure(code, facts, cellId);
-    chosen = code.filter((cell) => closure.has(cell.id));
+    const closure = new CellGraph(readings).upstreamOf([targetIndex]);
+    chosen = notebook.cells.filter((_, index) => readings[index] && closure.has(index));
   }
 
   for (const cell of chosen) {
-    const error = refusal(cell, facts.get(cell.id)!);
+    const error = refusal(cell, readingOf.get(cell.id)!);
     if (error) return { ok: false, error };
   }
-  const redeclared = findRedeclaration(chosen, facts);
+  const redeclared = findRedeclaration(chosen, readingOf);
   if (redeclared) return { ok: false, error: redeclared };
 
-  const hypotheses = referencedHypotheses(notebook, chosen, facts, cellId === undefined);
+  const hypotheses = referencedHypotheses(notebook, chosen, readingOf, cellId === undefined);
   if (!hypotheses.ok) return hypotheses;
 
   const whole = cellId === undefined;
-  const kept = whole ? notebook.cells.filter((cell) => facts.has(cell.id) || isMarkdownCell(cell)) : chosen;
+  const kept = whole ? notebook.cells.filter((cell) => readingOf.has(cell.id) || isMarkdownCell(cell)) : chosen;
   return {
     ok: true,
     plan: {
-      cells: kept.map((cell) => ({ cell, facts: facts.get(cell.id) ?? analyzeCell("") })),
+      cells: kept.map((cell) => ({ cell, reading: readingOf.get(cell.id) ?? readCell("") })),
       markdown: new Set(kept.filter(isMarkdownCell).map((cell) => cell.id)),
       hypotheses: hypotheses.value,
     },
   };
 }
 
-/**
- * The target and, transitively, for every name it uses: the latest earlier cell declaring it and
- * every cell in between that may change it (assigns it, calls a method on it, passes it to a call:
- * `model.fit(...)` in a later cell is part of what `model` is).
- */
-export function dependencyClosure(code: readonly Cell[], facts: ReadonlyMap<string, CellFacts>, targetId: string): Set<string> {
-  const index = new Map(code.map((cell, i) => [cell.id, i]));
-  const needed = new Set<string>();
-  const queue = [targetId];
-  while (queue.length) {
-    const id = queue.pop()!;
-    if (needed.has(id)) continue;
-    needed.add(id);
-    const at = index.get(id)!;
-    const own = facts.get(id)!;
-    for (const name of own.used) {
-      if (own.declared.includes(name)) continue;
-      let declarer = -1;
-      for (let i = at - 1; i >= 0; i--) {
-        if (facts.get(code[i].id)!.declared.includes(name)) {
-          declarer = i;
-          break;
-        }
-      }
-      if (declarer < 0) continue;
-      queue.push(code[declarer].id);
-      for (let i = declarer + 1; i < at; i++) if (facts.get(code[i].id)!.touched.has(name)) queue.push(code[i].id);
-    }
-  }
-  return needed;
-}
-
-function refusal(cell: Cell, facts: CellFacts): ExportError | undefined {
-  if (facts.syntaxError) {
-    const { line, column, message } = facts.syntaxError;
+function refusal(cell: Cell, reading: CellReading): ExportError | undefined {
+  if (reading.syntaxError) {
+    const { line, column, message } = reading.syntaxError;
     return { kind: "syntax", cellId: cell.id, message: `cell ${cell.id} does not parse (line ${line}, column ${column}): ${message}` };
   }
-  if (facts.interactive.length) {
+  if (reading.interactive.length) {
     return {
       kind: "interactive",
       cellId: cell.id,
-      message: `cell ${cell.id} ${facts.interactive.join("; ")}: a script cannot reproduce it. Compute the value in code (or pass it as data) and export again.`,
+      message: `cell ${cell.id} ${reading.interactive.join("; ")}: a script cannot reproduce it. Compute the value in code (or pass it as data) and export again.`,
     };
   }
   const edited = editedOutput(cell);
@@ -141,17 +113,17 @@ export function outputsHash(outputs: readonly Output[]): string {
 }
 
 /** In the notebook the kernel lets a cell re-declare a name; in one script that is a SyntaxError. */
-function findRedeclaration(cells: readonly Cell[], facts: ReadonlyMap<string, CellFacts>): ExportError | undefined {
+function findRedeclaration(cells: readonly Cell[], readings: ReadonlyMap<string, CellReading>): ExportError | undefined {
   const firstDeclarer = new Map<string, { cellId: string; key?: string }>();
   for (const cell of cells) {
-    const own = facts.get(cell.id)!;
+    const own = readings.get(cell.id)!;
     const importKeys = new Map<string, string>();
     for (const statement of own.imports) {
       for (const n of statement.named) importKeys.set(n.local, `${statement.module}#${n.imported}`);
       if (statement.default) importKeys.set(statement.default, `${statement.module}#default`);
       if (statement.namespace) importKeys.set(statement.namespace, `${statement.module}#*`);
     }
-    for (const name of new Set(own.declared)) {
+    for (const name of own.declares) {
       const key = importKeys.get(name);
       const earlier = firstDeclarer.get(name);
       if (!earlier) {
@@ -166,7 +138,7 @@ function findRedeclaration(cells: readonly Cell[], facts: ReadonlyMap<string, Ce
         message: `cell ${cell.id} declares ${name} again (cell ${earlier.cellId} declared it first): a script cannot declare a top-level name twice. Rename one of them, or assign with \`${name} = ...\` in the later cell.`,
       };
     }
-    if (own.declared.includes("display")) {
+    if (own.declares.includes("display")) {
       return { kind: "redeclared", cellId: cell.id, message: `cell ${cell.id} declares display, which the script needs for the kernel's display(); rename it.` };
     }
   }
@@ -176,13 +148,13 @@ function findRedeclaration(cells: readonly Cell[], facts: ReadonlyMap<string, Ce
 function referencedHypotheses(
   notebook: Notebook,
   cells: readonly Cell[],
-  facts: ReadonlyMap<string, CellFacts>,
+  readings: ReadonlyMap<string, CellReading>,
   all: boolean,
 ): { ok: true; value: ExportPlan["hypotheses"] } | { ok: false; error: ExportError } {
   const referenced = new Set<string>();
   for (const cell of cells) {
-    const own = facts.get(cell.id)!;
-    for (const id of [...own.hypothesisTags, ...own.callStrings]) referenced.add(id);
+    const own = readings.get(cell.id)!;
+    for (const id of [...own.links.map((link) => link.id), ...own.callStrings]) referenced.add(id);
   }
   const value: ExportPlan["hypotheses"] = [];
   for (const cell of notebook.cells.filter(isHypothesisCell)) {

@@ -8,4 +8,3 @@ export * from "./preregistration";
 export * from "./scaffolds";
 export { RULES } from "./rules";
 export { docsPath, type Rule } from "./rule";
-export { RUNTIME_ROLES, KERNEL_GLOBAL_ROLES, type ApiRole } from "./api-roles";

@@ -5,9 +5,9 @@
 import type { Verdict } from "../display";
 import type { Cell, Notebook } from "../format";
 import { sourceHash } from "../hash";
+import { readCell } from "../cell/reading";
 import { parseHypothesis } from "../hypothesis";
 import { cellChecks, type CellChecks } from "./checks";
-import { analyzeCode } from "./code-facts";
 import { severityOf, type LintSettings } from "./config";
 import type { Diagnostic } from "./diagnostic";
 import { buildModel, type NotebookModel, type SourceFacts } from "./model";
@@ -90,7 +90,7 @@ export function lintNotebook(notebook: Notebook, settings?: LintSettings): LintR
 function analyzeSource(cell: Cell, internalErrors: string[]): SourceFacts {
   try {
     if (cell.language === "hypothesis") return { kind: "hypothesis", parsed: parseHypothesis(cell.source) };
-    if (cell.kind === "code" && (cell.language === "typescript" || cell.language === "javascript")) return { kind: "code", code: analyzeCode(cell.source) };
+    if (cell.kind === "code" && (cell.language === "typescript" || cell.language === "javascript")) return { kind: "code", code: readCell(cell.source) };
   } catch (error) {
     internalErrors.push(`analysis of cell ${cell.id} failed: ${(error as Error)?.stack ?? String(error)}`);
   }

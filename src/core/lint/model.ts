@@ -1,16 +1,17 @@
-// The notebook as the rules see it: every cell analysed (cached per source hash by the linter), the
+// The notebook as the rules see it: every cell read (cached per source hash by the linter), the
 // hypotheses by id, which code cells belong to which hypothesis, what each hypothesis has computed
 // for it (baselines, tests, corrections, verdicts), and the dependency graph between cells.
 import type { Verdict } from "../display";
 import type { Cell, Notebook } from "../format";
 import { rawHypothesisId, type CellRange, type Hypothesis, type ParsedHypothesis } from "../hypothesis";
-import { KERNEL_GLOBAL_ROLES } from "./api-roles";
-import type { CallSite, CodeFacts } from "./code-facts";
+import { KERNEL_GLOBAL_ROLES } from "../cell/api-roles";
+import { CellGraph } from "../cell/graph";
+import type { CallSite, CellReading } from "../cell/reading";
 import type { OutputFacts } from "./output-facts";
 import { preregistrationOf, type Preregistration } from "./preregistration";
 
 /** The cached, source-only part of a cell's analysis. */
-export type SourceFacts = { kind: "code"; code: CodeFacts } | { kind: "hypothesis"; parsed: ParsedHypothesis } | { kind: "other" };
+export type SourceFacts = { kind: "code"; code: CellReading } | { kind: "hypothesis"; parsed: ParsedHypothesis } | { kind: "other" };
 
 export interface CellInfo {
   index: number;
@@ -52,8 +53,8 @@ export interface NotebookModel {
   /** Valid or not, by id; the first cell wins when two declare the same id. */
   hypotheses: Map<string, HypothesisInfo>;
   preregistration: Preregistration;
-  /** Cells above `cellIndex` that define the top-level names it reads (nearest definition each). */
-  dependenciesOf(cellIndex: number): number[];
+  /** Which cells' values each cell reads. */
+  graph: CellGraph;
   /** Cells whose values flow (through top-level names) into a test or a verdict. */
   feedsTest: Set<number>;
 }
@@ -80,14 +81,15 @@ export function buildModel(notebook: Notebook, cells: Omit<CellInfo, "links" | "
   }
   const linked = cells.map((info) => link(info, hypotheses));
   for (const info of linked) collect(info, hypotheses);
-  const dependenciesOf = dependencyGraph(linked);
+  const graph = new CellGraph(linked.map((info) => (info.facts.kind === "code" ? info.facts.code : undefined)));
+  const tested = linked.filter((c) => (c.facts.kind === "code" && c.facts.code.tests.length > 0) || c.outputs.verdicts.length > 0);
   return {
     notebook,
     cells: linked,
     hypotheses,
     preregistration: preregistrationOf(notebook.metadata),
-    dependenciesOf,
-    feedsTest: upstreamOfTests(linked, dependenciesOf),
+    graph,
+    feedsTest: graph.upstreamOf(tested.map((c) => c.index)),
   };
 }
 
@@ -150,57 +152,6 @@ function collect(info: CellInfo, hypotheses: Map<string, HypothesisInfo>): void 
     }
   }
   for (const verdict of info.outputs.verdicts) hypotheses.get(verdict.hypothesis)?.verdicts.push({ cellIndex: info.index, site: verdict });
-}
-
-/** Cell -> the cells above it that define what it reads (memoised: rules ask for few cells). */
-function dependencyGraph(cells: CellInfo[]): NotebookModel["dependenciesOf"] {
-  const declaredBy = new Map<string, number[]>();
-  for (const info of cells) {
-    if (info.facts.kind !== "code") continue;
-    for (const name of info.facts.code.declares) {
-      const list = declaredBy.get(name);
-      if (list) list.push(info.index);
-      else declaredBy.set(name, [info.index]);
-    }
-  }
-  const memo = new Map<number, number[]>();
-  return (cellIndex) => {
-    const known = memo.get(cellIndex);
-    if (known) return known;
-    const info = cells[cellIndex];
-    const found = new Set<number>();
-    if (info?.facts.kind === "code") {
-      const own = new Set(info.facts.code.declares);
-      for (const name of info.facts.code.uses) {
-        const declaring = own.has(name) ? undefined : declaredBy.get(name);
-        if (!declaring) continue;
-        for (let k = declaring.length - 1; k >= 0; k--) {
-          if (declaring[k] < cellIndex) {
-            found.add(declaring[k]);
-            break;
-          }
-        }
-      }
-    }
-    const result = [...found].sort((a, b) => a - b);
-    memo.set(cellIndex, result);
-    return result;
-  };
-}
-
-function upstreamOfTests(cells: CellInfo[], dependenciesOf: NotebookModel["dependenciesOf"]): Set<number> {
-  const feeds = new Set<number>();
-  const queue = cells.filter((c) => (c.facts.kind === "code" && c.facts.code.tests.length > 0) || c.outputs.verdicts.length > 0).map((c) => c.index);
-  for (const index of queue) feeds.add(index);
-  while (queue.length) {
-    for (const source of dependenciesOf(queue.pop()!)) {
-      if (!feeds.has(source)) {
-        feeds.add(source);
-        queue.push(source);
-      }
-    }
-  }
-  return feeds;
 }
 
 function isKernelDisplay(name: string): boolean {

@@ -88,6 +88,16 @@ describe("dependency closure", () => {
     assert.ok(whole.ok);
     assert.deepEqual(whole.plan.hypotheses.map((h) => h.cellId), ["h1", "h2"]);
   });
+
+  // Export's own regex once linked `// @hypothesis H1, H2` to H1 only (the linter to both) and read
+  // the directive inside strings; both now come from the one reading (src/core/cell/reading.ts).
+  test("`// @hypothesis H1, H2` embeds both, as the linter links both; a directive inside a string links nothing", () => {
+    const hypothesis = (id: string): Cell => ({ id: id.toLowerCase(), kind: "code", language: "hypothesis", source: `id: ${id}\nclaim: ${id}.\n`, metadata: {}, outputs: [] });
+    const nb2 = notebook(hypothesis("H1"), hypothesis("H2"), hypothesis("H3"), code("a", '// @hypothesis H1, H2\nconst note = "// @hypothesis H3";'));
+    const plan = planExport(nb2, "a");
+    assert.ok(plan.ok);
+    assert.deepEqual(plan.plan.hypotheses.map((h) => h.hypothesis.id), ["H1", "H2"]);
+  });
 });
 
 describe("generated scripts (golden)", () => {

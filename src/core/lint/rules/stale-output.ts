@@ -17,7 +17,7 @@ export const staleOutput: Rule = {
         report(info.index, firstLine(info.cell.source), "This output is stale: the cell was edited after it ran. Re-run it before reading the result.");
         continue;
       }
-      const later = model.dependenciesOf(info.index).find((upstream) => ranAfter(model.cells[upstream].cell.execution, execution));
+      const later = model.graph.dependenciesOf(info.index).find((upstream) => ranAfter(model.cells[upstream].cell.execution, execution));
       if (later !== undefined) {
         report(
           info.index,

@@ -1,6 +1,6 @@
 // Several tests of one hypothesis and no multiple-comparison correction: the chance of a false
 // "supported" grows with every test.
-import { VERDICT_FUNCTION } from "../api-roles";
+import { VERDICT_FUNCTION } from "../../cell/api-roles";
 import { docsPath, type Rule } from "../rule";
 
 export const uncorrectedMultipleTests: Rule = {

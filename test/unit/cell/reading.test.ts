@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyzeCode } from "../../../src/core/lint/code-facts";
+import { readCell } from "../../../src/core/cell/reading";
 
 test("visualisations: display, chart builders (also through fx, aliases and namespaces), tfjs-vis and spec literals", () => {
-  const facts = analyzeCode(`import * as F from "falsify";
+  const facts = readCell(`import * as F from "falsify";
 import { ablationCurves as curves } from "falsify";
 import * as vis from "@tensorflow/tfjs-vis";
 display(png);
@@ -24,7 +24,7 @@ display(fx.verdict("H1", a, b));
 });
 
 test("links, hypothesis properties, controls, corrections and seeds", () => {
-  const facts = analyzeCode(`// @hypothesis H1, H2
+  const facts = readCell(`// @hypothesis H1, H2
 /* @hypothesis H3 */
 const control = baseline("random-units", values, { hypothesis: "H4" });
 const adjusted = adjustPValues(ps, "holm");
@@ -42,7 +42,7 @@ hypotheses.get("H5");
 });
 
 test("declared and used top-level names, for the dependency graph", () => {
-  const facts = analyzeCode(`import { x } from "./local";
+  const facts = readCell(`import { x } from "./local";
 const { a, b: [c] } = obj;
 function f(p) { return p + q.r; }
 class K {}
@@ -54,7 +54,7 @@ let y = a + z.w;
 });
 
 test("single examples: a literal index, a one-element slice or gather, also through a const", () => {
-  const single = (code: string) => analyzeCode(code).visuals.map((v) => v.singleExample);
+  const single = (code: string) => readCell(code).visuals.map((v) => v.singleExample);
   assert.deepEqual(single("display(heat(images[3]));"), [true]);
   assert.deepEqual(single("const one = xs.slice(4, 5);\ndisplay(one);"), [true]);
   assert.deepEqual(single("display(xs.gather([2]));"), [true]);
@@ -69,4 +69,56 @@ test("single examples: a literal index, a one-element slice or gather, also thro
   // ... but a picked example stays picked next to them.
   assert.deepEqual(single("display(heat(maps[0], { title: names[0] }));"), [true]);
   assert.deepEqual(single("display(heat(maps, { values: scores[4] }));"), [true]);
+});
+
+test("declarations of every kind, once each; declarations' own names and parameters are not uses", () => {
+  const reading = readCell(`import type { T } from "./types";
+import tf2, * as ns from "m";
+interface Shape { w: number }
+type Id = string;
+namespace N {}
+enum E { A }
+function f(p: Shape): Id { return p.w + outer; }
+function f(p: Shape, q?: number): Id;
+const { a, b: renamed } = source;
+`);
+  assert.deepEqual(reading.declares, ["T", "tf2", "ns", "Shape", "Id", "N", "E", "f", "a", "renamed"]);
+  for (const name of ["outer", "source", "Shape", "Id", "p"]) assert.ok(reading.uses.has(name), name);
+  for (const name of ["w", "b", "q"]) assert.ok(!reading.uses.has(name), `${name} names something; it is not a use`);
+});
+
+test("what a cell may change: assignments, increments, method calls and arguments, at any depth", () => {
+  const reading = readCell(`model.fit(xs, ys);
+weights[0] = 1;
+count++;
+({ p, q } = pair);
+if (ready) { log.push(item); }
+const local = 1;
+`);
+  assert.deepEqual([...reading.touches].sort(), ["count", "log", "model", "p", "q", "weights", "xs", "ys", "item"].sort());
+});
+
+test("what a script cannot reproduce, first reason per kind; the string arguments of calls", () => {
+  const reading = readCell(`import * as readline from "node:readline";
+const answer = prompt("value?");
+prompt("again?");
+process.stdin.on("data", () => {});
+__falsify.stop();
+report({ hypothesis: "H2", tags: ["H3"] });
+`);
+  assert.deepEqual(reading.interactive, [
+    "asks the user for input (prompt)",
+    "reads interactive input (process.stdin)",
+    "calls into the kernel's internals (__falsify)",
+    "reads interactive input (node:readline)",
+  ]);
+  assert.deepEqual([...reading.callStrings], ["value?", "again?", "data", "H2", "H3"]);
+});
+
+test("the trailing expression, a last statement without `;`, and a syntax error's position", () => {
+  const shown = readCell("const x = 1;\nx + 1");
+  assert.deepEqual(shown.trailingExpression, { start: 13, end: 18 });
+  assert.equal(shown.openEnd, 18);
+  assert.equal(readCell("f();").openEnd, undefined);
+  assert.deepEqual(readCell("const = 1;").syntaxError, { message: "Variable declaration expected.", line: 1, column: 7 });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import ts from "typescript";
-import { KERNEL_GLOBAL_ROLES, RUNTIME_ROLES } from "../../../src/core/lint/api-roles";
+import { KERNEL_GLOBAL_ROLES, RUNTIME_ROLES } from "../../../src/core/cell/api-roles";
 
 /** The value exports of src/runtime/index.ts, read by the type checker (no module side effects). */
 function runtimeExports(): Set<string> {

@@ -1,7 +1,7 @@
 // The one list of API names the linter understands, and what each one means for falsifiability.
 // A unit test checks that every runtime name here is really exported by src/runtime/index.ts, so a
 // rename in the toolkit breaks a test instead of silently blinding the linter.
-import type { CellGlobal } from "../cell/environment";
+import type { CellGlobal } from "./environment";
 
 export type ApiRole =
   /** Shows a picture. */
