@@ -62,6 +62,11 @@ export interface Verdict {
   /** The standardized effect size (Cohen's d, or d_z for paired tests), when the test has one. */
   standardized?: { name: string; estimate: number };
   n: { observed: number; baseline: number };
+  /**
+   * Set when some values were undefined (NaN, e.g. the similarity of a degenerate map): no test was
+   * run, the verdict is `inconclusive`, and these count the NaNs (`n` counts the defined values).
+   */
+  undefinedValues?: { observed: number; baseline: number };
   /** One sentence a reader can check against the numbers. */
   reason: string;
 }

@@ -35,6 +35,8 @@ export interface ComparedMap {
   spearman?: number;
   /** Structural similarity (SSIM) with the method's map. */
   ssim?: number;
+  /** Why the similarity is undefined (a degenerate map), shown instead of the numbers. */
+  undefinedBecause?: string;
 }
 
 export interface SanityGridInput {
@@ -100,6 +102,8 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
 
 /** "ρ = 0.91 · SSIM = 0.80": the similarity to the method's map, as a panel subtitle line. */
 function similarity(compared: ComparedMap): string {
+  if (compared.undefinedBecause) return `⚠ ${compared.undefinedBecause}`;
+  if (compared.spearman !== undefined && Number.isNaN(compared.spearman)) return "⚠ ρ undefined (constant map)";
   const parts = [compared.spearman === undefined ? undefined : `ρ = ${formatNumber(compared.spearman)}`, compared.ssim === undefined ? undefined : `SSIM = ${formatNumber(compared.ssim)}`];
   return parts.filter(Boolean).join(" · ");
 }

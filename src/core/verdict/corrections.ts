@@ -13,7 +13,10 @@ import { decide } from "./verdict";
  */
 export function correctVerdicts(verdicts: readonly Verdict[], method: PAdjustMethod = "bh"): Verdict[] {
   const families = new Map<string, number[]>();
-  verdicts.forEach((v, i) => families.set(v.hypothesis, [...(families.get(v.hypothesis) ?? []), i]));
+  // A verdict on undefined values ran no test: it has no p to adjust and is not one of the family's tests.
+  verdicts.forEach((v, i) => {
+    if (!v.undefinedValues) families.set(v.hypothesis, [...(families.get(v.hypothesis) ?? []), i]);
+  });
   const out = verdicts.slice();
   for (const members of families.values()) {
     const raw = members.map((i) => verdicts[i].correction?.rawP ?? verdicts[i].p);

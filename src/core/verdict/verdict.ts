@@ -32,6 +32,9 @@
 //                 (any tiny effect stays consistent with it), which is why hypotheses should declare one.
 //   inconclusive  otherwise: not significant, yet the CI is too wide to rule the predicted effect
 //                 out (or significant but the CI still reaches below the minimum effect).
+//                 Also, without any test, when some values are undefined (NaN: e.g. the similarity of
+//                 a degenerate map in a sanity check): an undefined measurement neither supports nor
+//                 falsifies, and dropping it would average the problem away (`undefinedValues`).
 // The p-value decides significance; the CI decides size. For the permutation kinds the two come from
 // different resampling schemes, so at the margin p < α can coexist with a bootstrap CI touching 0.
 import type { TestKind as HypothesisTestKind } from "../hypothesis/schema";
@@ -120,6 +123,8 @@ export function verdict(
     : { observed: observedOrData, baseline: baselineArg as Sample, options: optionsArg };
   const h = resolve(hypothesis, options.hypotheses ?? defaultLookup, options.test);
   const spec = testSpec(h, options.test);
+  const undefinedValues = { observed: countNaN(observed), baseline: countNaN(baseline) };
+  if (undefinedValues.observed || undefinedValues.baseline) return undefinedVerdict(h, spec, observed, baseline, undefinedValues);
   const evidence = evaluate(spec, observed, baseline, options);
   const threshold = spec.minEffect === undefined ? undefined : signedThreshold(spec.minEffect, spec.alternative);
   const base = {
@@ -228,6 +233,37 @@ function evaluate(spec: Required<Omit<TestSpec, "minEffect">>, observed: Sample,
       return { statistic: r.statistic, p: r.p, effect: { name: kind === "pearson" ? "Pearson r" : "Spearman rho", estimate: r.statistic, ci, level } };
     }
   }
+}
+
+function countNaN(values: Sample): number {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) count++;
+  return count;
+}
+
+/** The inconclusive verdict of values some of which are undefined: no test, and the reason says so. */
+function undefinedVerdict(h: HypothesisLike, spec: ReturnType<typeof testSpec>, observed: Sample, baseline: Sample, undefinedValues: { observed: number; baseline: number }): Verdict {
+  const parts = (["observed", "baseline"] as const).flatMap((side) => {
+    const total = side === "observed" ? observed.length : baseline.length;
+    return undefinedValues[side] ? [`${undefinedValues[side]} of ${total} ${side} values`] : [];
+  });
+  return {
+    hypothesis: h.id,
+    ...(h.claim ? { claim: h.claim } : {}),
+    verdict: "inconclusive",
+    test: spec.kind,
+    alternative: spec.alternative,
+    alpha: spec.alpha,
+    statistic: NaN,
+    p: NaN,
+    effect: { name: "effect", estimate: NaN, ci: [NaN, NaN], ...(spec.minEffect === undefined ? {} : { threshold: signedThreshold(spec.minEffect, spec.alternative) }) },
+    n: { observed: observed.length - undefinedValues.observed, baseline: baseline.length - undefinedValues.baseline },
+    undefinedValues,
+    reason:
+      `${parts.join(" and ")} ${parts.length > 1 || undefinedValues.observed + undefinedValues.baseline > 1 ? "are" : "is"} undefined (NaN), as the similarity of a degenerate map is ` +
+      `(a randomised model whose output no longer depends on its input gives all-zero maps): no test was run. ` +
+      `An undefined control is not evidence either way; fix it (see the sanity report's \`degenerate\`) rather than dropping the values.`,
+  };
 }
 
 function pairedMeanDifference(x: Float64Array, y: Float64Array): number {

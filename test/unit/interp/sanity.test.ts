@@ -105,6 +105,7 @@ test("sanityCheck takes a custom explainer and is reproducible by seed", async (
 });
 
 test("summaries skip undefined values", () => {
-  assert.deepEqual(summarize([1, NaN, 3, 2]), { n: 3, mean: 2, median: 2, sd: 1, min: 1, max: 3 });
+  assert.deepEqual(summarize([1, NaN, 3, 2]), { n: 3, undefined: 1, mean: 2, median: 2, sd: 1, min: 1, max: 3 });
   assert.equal(summarize([NaN]).n, 0);
+  assert.equal(summarize([NaN]).undefined, 1, "and count them");
 });

@@ -166,3 +166,25 @@ test("a constant baseline (chance level) works with every two-sample kind", () =
   const welch = welchTTest(accuracy, chance);
   assert.equal(welch.df, 29);
 });
+
+test("undefined values (NaN: a degenerate control's similarity) give an inconclusive verdict that says so, not an average of the rest", () => {
+  const observed = [0.1, NaN, 0.2, NaN, 0.15, 0.12];
+  const twin = [0.6, 0.7, 0.65, 0.62, 0.58, 0.61];
+  const v = verdict(H({ kind: "paired-permutation", alternative: "less", minEffect: 0.1 }), observed, twin);
+  assert.equal(v.verdict, "inconclusive");
+  assert.deepEqual(v.undefinedValues, { observed: 2, baseline: 0 });
+  assert.deepEqual(v.n, { observed: 4, baseline: 6 });
+  assert.ok(Number.isNaN(v.p) && Number.isNaN(v.effect.estimate), "no test was run");
+  assert.match(v.reason, /^2 of 6 observed values are undefined \(NaN\).*no test was run/);
+  assert.equal(v.effect.threshold, -0.1);
+  assert.ok(isVerdict(v));
+  // The same data without the NaNs would have been decided: the NaNs are what keeps it open.
+  assert.equal(verdict(H({ kind: "welch-t", alternative: "less", minEffect: 0.1 }), [0.1, 0.2, 0.15, 0.12], twin).verdict, "supported");
+  // Infinities are still refused (an error upstream, not an undefined measurement).
+  assert.throws(() => verdict(H({ kind: "welch-t" }), [1, 2, Infinity], [1, 2, 3]), /non-finite|Infinity/);
+  // Correcting a family leaves an untested verdict as it is and does not count it as a test.
+  const tested = verdict(H({ kind: "welch-t", alternative: "less" }), normal(1, 20, -1), normal(2, 20));
+  const [same, corrected] = correctVerdicts([v, tested], "holm");
+  assert.deepEqual(same, v);
+  assert.equal(corrected.correction?.tests, 1);
+});
