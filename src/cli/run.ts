@@ -1,4 +1,4 @@
-// `falsify run <notebook.falsify> [--out results.json] [--svg-dir dir] [--write] [--fail-on falsified|inconclusive]`:
+// `falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]`:
 // runs every cell in notebook order in the same kernel process the editor uses, seeded from the
 // notebook seed; prints each cell's status and the verdicts; collects results through the same
 // session code an exported script uses, so both write the same results JSON.
@@ -12,7 +12,7 @@ import { notebookSeed } from "../core/cell/environment";
 import { outputsHash } from "../core/export/plan";
 import { serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
-import { resultLines, Session } from "../runtime/session";
+import { chartLines, resultLines, Session } from "../runtime/session";
 import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
 
@@ -21,6 +21,8 @@ export interface RunOptions {
   out?: string;
   /** Write every chart the cells display as an SVG file here (named as exported scripts name them). */
   svgDir?: string;
+  /** Charts may read data files inside the notebook's folder (they read no file without it). */
+  allowChartFiles?: boolean;
   write: boolean;
   failOn?: Exclude<VerdictWord, "supported">;
 }
@@ -34,7 +36,7 @@ export async function runCommand(args: string[], io: CliIo, kernel: KernelOverri
   const options = parseRunArgs(args);
   if (typeof options === "string") {
     io.err(`falsify run: ${options}`);
-    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir] [--write] [--fail-on falsified|inconclusive]");
+    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]");
     return 2;
   }
   return runNotebook(options, io, kernel);
@@ -46,6 +48,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--write") options.write = true;
+    else if (arg === "--allow-chart-files") options.allowChartFiles = true;
     else if (arg === "--out" || arg === "-o") {
       options.out = args[++i];
       if (!options.out) return `${arg} takes a file name`;
@@ -84,7 +87,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
         continue;
       }
       const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
-      session.observeOutputs(result.outputs);
+      session.observeOutputs(result.outputs, cell.id);
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
       if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
       else {
@@ -108,8 +111,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     await writeFile(options.out, session.serializedResults());
     io.out(`wrote ${options.out}`);
   }
-  const charts = options.svgDir ? await session.writeCharts(options.svgDir) : 0;
-  if (charts) io.out(`wrote ${charts} chart${charts === 1 ? "" : "s"} to ${options.svgDir}`);
+  const charts = options.svgDir ? await session.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: dirname(path) } : {}) : undefined;
+  const chartReport = charts && options.svgDir ? chartLines(charts, options.svgDir) : { out: [], err: [] };
+  for (const line of chartReport.out) io.out(line);
+  for (const line of chartReport.err) io.err(`falsify run: ${line}`);
   if (options.write) {
     await writeFile(path, serializeNotebook(notebook));
     io.out(`wrote outputs into ${options.notebook}`);
@@ -118,6 +123,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     io.err(`falsify run: cell ${failed.id} failed; the cells after it did not run`);
     return 1;
   }
+  if (chartReport.err.length) return 1;
   const tripped = results.verdicts.filter((v) => trips(v.verdict, options.failOn));
   if (tripped.length) {
     io.err(`falsify run: --fail-on ${options.failOn}: ${tripped.map((v) => `${v.hypothesis} ${v.verdict}`).join(", ")}`);

@@ -6,6 +6,7 @@
 //   --shard i/n     this job's slice of the work (0-based): `shardOf(items)` returns it
 //   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
 //   --svg-dir dir   write every chart the run displays as an SVG file
+//   --allow-chart-files   charts may read data files inside the notebook's folder (else none)
 import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -16,7 +17,7 @@ import { MIME } from "../core/display";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
 import { mimeBundle } from "../core/kernel/mime-bundle";
 import * as runtime from "./index";
-import { currentSession, metricLine, resultLines, type Session } from "./session";
+import { chartLines, currentSession, metricLine, resultLines, type Session } from "./session";
 
 export interface ScriptConfig {
   /** Base name of the source notebook. */
@@ -35,6 +36,7 @@ export interface ScriptOptions {
   shard?: Shard;
   out?: string;
   svgDir?: string;
+  allowChartFiles?: boolean;
 }
 
 /** The cell globals (the generated script binds those its cells use), and the run. */
@@ -64,6 +66,8 @@ export function parseScriptArgs(argv: readonly string[]): ScriptOptions | Script
       const shard = text === undefined ? "--shard takes index/count, e.g. 0/4" : parseShard(text);
       if (typeof shard === "string") return usage(shard);
       options.shard = shard;
+    } else if (flag === "--allow-chart-files") {
+      options.allowChartFiles = true;
     } else if (flag === "--out" || flag === "--svg-dir") {
       const text = need();
       if (text === undefined) return usage(`${flag} takes a path`);
@@ -77,7 +81,7 @@ export function parseScriptArgs(argv: readonly string[]): ScriptOptions | Script
 }
 
 function usage(message: string): ScriptArgsError {
-  return { kind: "usage", message: `${message}\nOptions: [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]` };
+  return { kind: "usage", message: `${message}\nOptions: [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir [--allow-chart-files]]` };
 }
 
 /** Loads tfjs, seeds, installs the cell globals and starts the session. */
@@ -128,8 +132,11 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
       await writeFile(options.out, session.serializedResults());
       console.log(`wrote ${options.out}`);
     }
-    const charts = options.svgDir ? await session.writeCharts(options.svgDir) : 0;
-    if (charts) console.log(`wrote ${charts} chart${charts === 1 ? "" : "s"} to ${options.svgDir}`);
+    if (!options.svgDir) return;
+    const charts = chartLines(await session.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: notebookDir } : {}), options.svgDir);
+    for (const line of charts.out) console.log(line);
+    for (const line of charts.err) console.error(line);
+    if (charts.err.length) process.exitCode = 1;
   };
   return { ...globals, session, options, finish };
 }

@@ -16,6 +16,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
 import { DEFAULT_SEED } from "../core/cell/environment";
+import type { RenderOptions } from "../core/charts/render-node";
 import { canonicalJson, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
 
@@ -32,8 +33,8 @@ export class Session {
   shard: Shard | undefined;
   private verdicts: Verdict[] = [];
   private metrics: Metric[] = [];
-  /** Vega-Lite specs of the charts the run displayed, in order (written as SVG on request). */
-  charts: VegaLiteSpec[] = [];
+  /** The charts the run displayed, in order, with the cell that displayed each (written as SVG on request). */
+  charts: DisplayedChart[] = [];
 
   /** Starts collecting a run's results (and forgets earlier ones). */
   begin(start: SessionStart): void {
@@ -57,25 +58,34 @@ export class Session {
    * Outputs as the kernel sends them (a script builds the same with the kernel's mimeBundle): each
    * output's first verdict or metric item is a result, its first chart item a chart.
    */
-  observeOutputs(outputs: readonly Output[]): void {
+  observeOutputs(outputs: readonly Output[], cellId?: string): void {
     for (const output of outputs) {
       const item = output.items.find((i) => i.mime === MIME.verdict || i.mime === MIME.metric);
       if (item) this.observe(item.data, item.mime);
       const chart = output.items.find((i) => i.mime === MIME.chart || i.mime === MIME.vegaLite);
-      if (chart && typeof chart.data === "object" && chart.data !== null) this.charts.push(chart.data as VegaLiteSpec);
+      if (chart && typeof chart.data === "object" && chart.data !== null) this.charts.push({ spec: chart.data as VegaLiteSpec, cellId });
     }
   }
 
-  /** Writes the displayed charts as `chart-01-<builder>.svg`, ... into `dir`; returns how many. */
-  async writeCharts(dir: string): Promise<number> {
-    if (!this.charts.length) return 0;
+  /**
+   * Writes the displayed charts as `chart-01-<builder>.svg`, ... into `dir`. A chart that cannot be
+   * drawn is a failure of that chart only (its number stays unused, so the others keep their names).
+   */
+  async writeCharts(dir: string, options: RenderOptions = {}): Promise<ChartsWritten> {
+    const written: ChartsWritten = { files: [], failed: [] };
+    if (!this.charts.length) return written;
     const { renderSvg } = await import("../core/charts/render-node");
     await mkdir(dir, { recursive: true });
-    for (const [i, spec] of this.charts.entries()) {
-      const name = `chart-${String(i + 1).padStart(2, "0")}-${chartMeta(spec)?.chart ?? "vega-lite"}`;
-      await writeFile(join(dir, `${name}.svg`), await renderSvg(spec));
+    for (const [i, { spec, cellId }] of this.charts.entries()) {
+      const file = join(dir, chartFileName(i, spec));
+      try {
+        await writeFile(file, await renderSvg(spec, options));
+        written.files.push(file);
+      } catch (error) {
+        written.failed.push({ chart: i + 1, cellId, message: error instanceof Error ? error.message : String(error) });
+      }
     }
-    return this.charts.length;
+    return written;
   }
 
   /** The items of this shard of a list (all of them outside a sharded script run). */
@@ -100,6 +110,35 @@ export class Session {
   serializedResults(): string {
     return serializeResults(this.results());
   }
+}
+
+export interface DisplayedChart {
+  spec: VegaLiteSpec;
+  /** The cell that displayed it (`falsify run`; scripts do not know their cells). */
+  cellId?: string;
+}
+
+export interface ChartsWritten {
+  files: string[];
+  failed: { chart: number; cellId?: string; message: string }[];
+}
+
+/**
+ * `chart-07-ablation-curves.svg`: the position, then the chart's builder name from its spec as a
+ * slug. The spec is notebook data, so its name never reaches the path as it is ("x/../../ESCAPED").
+ */
+export function chartFileName(index: number, spec: VegaLiteSpec): string {
+  const slug = (chartMeta(spec)?.chart ?? "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40).replace(/-+$/, "");
+  return `chart-${String(index + 1).padStart(2, "0")}-${slug || "vega-lite"}.svg`;
+}
+
+/** How a run and a script report the charts they wrote and those that failed. */
+export function chartLines(written: ChartsWritten, dir: string): { out: string[]; err: string[] } {
+  const count = written.files.length;
+  return {
+    out: count ? [`wrote ${count} chart${count === 1 ? "" : "s"} to ${dir}`] : [],
+    err: written.failed.map(({ chart, cellId, message }) => `chart ${chart}${cellId ? ` (cell ${cellId})` : ""} could not be drawn: ${message}`),
+  };
 }
 
 const KEY = Symbol.for("falsify.session");

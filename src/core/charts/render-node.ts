@@ -4,17 +4,30 @@
 // loaded at run time from node_modules with a dynamic import whose specifier bundlers do not
 // follow, so CommonJS callers (the kernel, the CLI, tsx) can use this, every bundle builds, and
 // nothing is loaded until a chart is actually rendered.
+import { readFile, realpath } from "node:fs/promises";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { VegaLiteSpec } from "../display";
+import { chartLoader, type ChartFileReader } from "./loader";
 import { ChartError } from "./spec";
 
-export interface RenderPngOptions {
+export interface RenderOptions {
+  /**
+   * A folder whose files the chart's `data.url` may read (relative paths resolve there), e.g. the
+   * notebook's with `falsify run --allow-chart-files`. Without it a chart reads no file; it never
+   * reads the network.
+   */
+  filesIn?: string;
+}
+
+export interface RenderPngOptions extends RenderOptions {
   /** Multiplies the chart's pixel size (PNG only). Default 2, sharp on high-density screens. */
   scale?: number;
 }
 
 /** Compiles a Vega-Lite spec and renders it headlessly to an SVG document. */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
-  const view = await headlessView(spec);
+export async function renderSvg(spec: VegaLiteSpec, options: RenderOptions = {}): Promise<string> {
+  const view = await headlessView(spec, options);
   try {
     return await view.toSVG();
   } finally {
@@ -27,7 +40,7 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
  * ChartError of kind "rasteriser-unavailable" saying how to get it; `renderSvg` needs nothing extra.
  */
 export async function renderPng(spec: VegaLiteSpec, options: RenderPngOptions = {}): Promise<Uint8Array> {
-  const svg = await renderSvg(spec);
+  const svg = await renderSvg(spec, options);
   const resvg = await loadRasteriser();
   const rendered = new resvg.Resvg(svg, { fitTo: { mode: "zoom", value: options.scale ?? 2 }, font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans" } }).render();
   return new Uint8Array(rendered.asPng());
@@ -75,7 +88,7 @@ async function loadVega(): Promise<[typeof import("vega-lite"), typeof import("v
   }
 }
 
-async function headlessView(spec: VegaLiteSpec): Promise<HeadlessView> {
+async function headlessView(spec: VegaLiteSpec, options: RenderOptions): Promise<HeadlessView> {
   const [vegaLite, vega] = await loadVega();
   let runtime;
   try {
@@ -84,12 +97,30 @@ async function headlessView(spec: VegaLiteSpec): Promise<HeadlessView> {
   } catch (error) {
     throw new ChartError("invalid-spec", `The chart spec cannot be compiled: ${(error as Error).message}`);
   }
-  const view = new vega.View(runtime, { renderer: "none" });
+  const loader = chartLoader(options.filesIn === undefined ? undefined : filesInside(options.filesIn));
+  const view = new vega.View(runtime, { renderer: "none", loader: loader as unknown as import("vega").Loader });
   try {
     await view.runAsync();
   } catch (error) {
     view.finalize();
     throw new ChartError("invalid-spec", `The chart failed to render: ${(error as Error).message}`);
   }
+  if (loader.failures.length) {
+    view.finalize();
+    throw new ChartError("unloadable-data", `The chart's data could not be loaded: ${loader.failures[0]}`);
+  }
   return view;
+}
+
+/** Reads files inside `folder` only, after following symbolic links. */
+function filesInside(folder: string): ChartFileReader {
+  return async (uri) => {
+    const path = /^file:/i.test(uri) ? fileURLToPath(uri) : resolve(folder, uri);
+    const [root, real] = await Promise.all([realpath(folder), realpath(path)]);
+    const inside = relative(root, real);
+    if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new Error(`charts read files inside the notebook's folder only, not ${JSON.stringify(uri.slice(0, 200))}`);
+    }
+    return readFile(real, "utf8");
+  };
 }

@@ -22,7 +22,7 @@ export interface ShownStatistic {
 
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
-export type ChartErrorKind = "invalid-input" | "invalid-spec" | "renderer-unavailable" | "rasteriser-unavailable";
+export type ChartErrorKind = "invalid-input" | "invalid-spec" | "unloadable-data" | "renderer-unavailable" | "rasteriser-unavailable";
 
 /** Raised on input a chart cannot draw; `kind` says which, the message says what to change. */
 export class ChartError extends Error {

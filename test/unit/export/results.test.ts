@@ -74,7 +74,7 @@ describe("results JSON", () => {
     const results = session.results();
     assert.deepEqual(results.metrics, [{ name: "first", value: 1 }]);
     assert.equal(results.verdicts.length, 1);
-    assert.deepEqual(session.charts.map((spec) => spec.mark), ["bar"], "charts are collected for --svg-dir, not put in the results");
+    assert.deepEqual(session.charts.map(({ spec }) => spec.mark), ["bar"], "charts are collected for --svg-dir, not put in the results");
     assert.doesNotMatch(session.serializedResults(), /histogram/);
   });
 

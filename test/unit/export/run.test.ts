@@ -1,7 +1,7 @@
 // `falsify run`: exit codes (success, a failing cell stops the rest, --fail-on gates on verdicts),
 // and --write, which puts outputs and their provenance into the notebook.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -93,5 +93,26 @@ describe("falsify run --write", () => {
     const refused = exportScript(parsed.notebook, options);
     assert.equal(refused.ok, false);
     assert.equal((refused as { error: { kind: string } }).error.kind, "edited-output");
+  });
+});
+
+describe("falsify run --svg-dir", () => {
+  test("a chart that cannot be drawn is an error on that chart: the run, the other charts and --write go on, exit 1", async () => {
+    const spec = (name: string) => readFileSync(`test/fixtures/charts/hostile/${name}`, "utf8").trim();
+    const path = write(
+      "charts.falsify",
+      code("reads", `display(${spec("file-url.vl.json")}, "application/vnd.vegalite.v5+json");`),
+      code("fine", `display(${spec("escaping-name.vl.json")}, "application/vnd.vegalite.v5+json");`),
+    );
+    const dir = join(scratch, "charts");
+    const result = await run(path, "--svg-dir", dir, "--write");
+    assert.equal(result.code, 1, result.err);
+    assert.match(result.out, /ok {7}reads[\s\S]*ok {7}fine/);
+    assert.match(result.err, /falsify run: chart 1 \(cell reads\) could not be drawn: The chart's data could not be loaded: charts load no data from outside the spec/);
+    assert.match(result.out, /wrote 1 chart to /);
+    assert.deepEqual(readdirSync(dir), ["chart-02-x-escaped.svg"]);
+    const parsed = parseNotebook(readFileSync(path, "utf8"));
+    assert.ok(parsed.ok);
+    assert.equal(parsed.notebook.cells[1].outputs.length, 1, "--write still wrote the outputs");
   });
 });
