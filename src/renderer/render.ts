@@ -2,10 +2,19 @@
 // vega-embed, verdicts as cards. Vega runs with its expression *interpreter* (`ast: true`), so no
 // code is generated at run time and the notebook webview's CSP needs no `unsafe-eval`. A spec that
 // fails shows its error in the output instead of an empty box.
+//
+// Outputs come from `.falsify` files, which may be someone else's: vega-embed would merge a spec's
+// `usermeta.embedOptions` over the options below (turning eval back on, an action menu with the
+// spec's own editor URL and HTML, a loader on another host), so they are stripped, and the loader
+// reads nothing (src/core/charts/loader.ts).
+import "./no-eval";
 import embed from "vega-embed";
 import { expressionInterpreter } from "vega-interpreter";
+import { chartLoader } from "../core/charts/loader";
 import { describeChart } from "../core/charts/spec";
-import { isVerdict, MIME } from "../core/display";
+import { MIME, type Verdict } from "../core/display";
+import { ResultsVerdict } from "../core/export/results";
+import { registerDelimitedReaders } from "./dsv";
 import { type EditorTheme, themed } from "./theme";
 import { escape, VERDICT_CSS, verdictCardHtml } from "./verdict-card";
 
@@ -29,12 +38,28 @@ const NOTHING_LIVE: RenderedOutput = { dispose: () => undefined };
 
 export const RENDERED_MIMES: readonly string[] = [MIME.vegaLite, MIME.chart, MIME.verdict];
 
-export async function render({ container, mime, value, theme }: RenderRequest): Promise<RenderedOutput> {
+registerDelimitedReaders();
+
+export async function render(request: RenderRequest): Promise<RenderedOutput> {
+  const { container } = request;
   container.replaceChildren();
   ensureStyles(container.ownerDocument);
+  try {
+    return await draw(request);
+  } catch (error) {
+    return showError(container, "This output could not be drawn", error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function draw({ container, mime, value, theme }: RenderRequest): Promise<RenderedOutput> {
   if (mime === MIME.verdict) {
-    if (!isVerdict(value)) return showError(container, "Not a verdict", "The output is not a Falsify verdict (it needs hypothesis, verdict and p).");
-    container.innerHTML = verdictCardHtml(value);
+    const verdict = ResultsVerdict.safeParse(value);
+    if (!verdict.success) {
+      const problems = verdict.error.issues.map((issue) => `${issue.path.join(".") || "(the output)"}: ${issue.message}`);
+      return showError(container, "Not a verdict", `The output is not a Falsify verdict:\n${problems.join("\n")}`);
+    }
+    // Non-finite numbers arrive as null (JSON); the card prints them as such.
+    container.innerHTML = verdictCardHtml(verdict.data as Verdict);
     return NOTHING_LIVE;
   }
   if (mime !== MIME.vegaLite && mime !== MIME.chart) return showError(container, "Unsupported output", `The Falsify renderer does not draw ${mime}.`);
@@ -43,8 +68,10 @@ export async function render({ container, mime, value, theme }: RenderRequest): 
   chart.className = "falsify-chart";
   container.append(chart);
   const dark = theme.kind === "dark" || theme.kind === "high-contrast";
+  const loader = chartLoader();
+  let result;
   try {
-    const result = await embed(chart, themed(value as Record<string, unknown>, theme), {
+    result = await embed(chart, themed(withoutEmbedOptions(value as Record<string, unknown>), theme), {
       mode: "vega-lite",
       renderer: "svg",
       ast: true,
@@ -52,13 +79,26 @@ export async function render({ container, mime, value, theme }: RenderRequest): 
       // No action menu: the webview cannot download exports, and charts stay off the online editor.
       // Exports come from `renderSvg`/`renderPng` and `falsify run`.
       actions: false,
+      loader: loader as unknown as import("vega").Loader,
       tooltip: { theme: dark ? "dark" : "light" },
     });
-    if (mime === MIME.chart) container.append(caption(container.ownerDocument, value));
-    return { dispose: () => result.finalize() };
   } catch (error) {
     return showError(container, "This chart could not be drawn", error instanceof Error ? error.message : String(error));
   }
+  if (loader.failures.length) {
+    result.finalize();
+    return showError(container, "This chart's data could not be loaded", loader.failures[0]);
+  }
+  if (mime === MIME.chart) container.append(caption(container.ownerDocument, value));
+  return { dispose: () => result.finalize() };
+}
+
+/** The spec without `usermeta.embedOptions`: the renderer's options are not the notebook's to change. */
+function withoutEmbedOptions(spec: Record<string, unknown>): Record<string, unknown> {
+  const usermeta = spec.usermeta;
+  if (typeof usermeta !== "object" || usermeta === null || !("embedOptions" in usermeta)) return spec;
+  const { embedOptions: _dropped, ...kept } = usermeta as Record<string, unknown>;
+  return { ...spec, usermeta: kept };
 }
 
 /** Says under a Falsify chart what it is evidence for and against which baselines, as the linter sees it. */

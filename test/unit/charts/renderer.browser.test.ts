@@ -156,6 +156,35 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     await page.close();
   });
 
+  // Issue 14: outputs come from notebooks that may be someone else's (fixtures in test/fixtures/charts/hostile/).
+  const hostile = (name: string) => JSON.parse(readFileSync(join("test", "fixtures", "charts", "hostile", name), "utf8")) as unknown;
+
+  // One page for all of them: opening one costs more than the checks.
+  test("hostile outputs: embedOptions stripped, inline CSV without Function, no data from URLs, verdicts checked by their schema", async () => {
+    const page = await open();
+    // usermeta.embedOptions would turn eval back on (ast: false), add the action menu with the spec's
+    // editor URL and HTML, and pick the loader.
+    await show(page, "embed", MIME.vegaLite, hostile("embed-options.vl.json"));
+    assert.equal(await marks(page, "embed", "point"), 2);
+    assert.equal(await page.locator("#embed .vega-actions, #embed details").count(), 0, "no action menu");
+    assert.equal(await page.evaluate(() => (window as any).INJECTED), undefined);
+
+    // d3-dsv builds CSV rows with `new Function`, which the CSP forbids.
+    await show(page, "csv", MIME.vegaLite, hostile("inline-csv.vl.json"));
+    assert.equal(await marks(page, "csv", "point"), 3);
+    assert.deepEqual(await page.evaluate(() => (window as any).falsify.violations), [], "nothing asked for eval");
+
+    await show(page, "url", MIME.vegaLite, hostile("file-url.vl.json"));
+    assert.match((await page.locator("#url [role=alert]").textContent()) ?? "", /could not be loaded.*charts load no data from outside the spec/s);
+
+    const { effect: _effect, ...withoutEffect } = verdict as unknown as Record<string, unknown>;
+    await show(page, "claim", MIME.verdict, { ...verdict, claim: 5 });
+    await show(page, "effect", MIME.verdict, withoutEffect);
+    assert.match((await page.locator("#claim [role=alert]").textContent()) ?? "", /Not a verdict.*claim: .*string/s);
+    assert.match((await page.locator("#effect [role=alert]").textContent()) ?? "", /Not a verdict.*effect: /s);
+    await page.close();
+  });
+
   test("an untrusted workspace gets a notice and no chart", async () => {
     const page = await open({ trusted: false });
     await show(page, "untrusted", MIME.chart, examples["attribution-heatmap"]());
