@@ -1,12 +1,13 @@
 // Loading and saving user models from files, in plain Node (no tfjs-node needed): tfjs layers models
-// and graph models from a model.json, ONNX files (PyTorch, tf2onnx, jax2onnx exports) as tfjs layers
-// models, TensorFlow SavedModel folders through tfjs-node when that backend is active. Every failure
+// and graph models from a model.json, ONNX files (PyTorch, tf2onnx, jax2onnx exports) and Keras 3
+// `.keras` / legacy `.h5` files as tfjs layers models, TensorFlow SavedModel folders through tfjs-node when that backend is active. Every failure
 // is a `DataError` whose kind says what went wrong.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../backend";
 import { DataError } from "./errors";
+import { importKeras } from "./keras";
 import { importOnnx } from "./onnx";
 
 /** A TensorFlow SavedModel as tfjs-node loads it (inference only: gradients do not flow through it). */
@@ -26,15 +27,24 @@ export interface OnnxSource {
   nodeLayers: Record<string, string>;
 }
 
+/** A Keras 3 `.keras` or legacy `.h5` file, imported as a tfjs layers model. */
+export interface KerasSource {
+  format: "keras" | "keras-h5";
+  kerasVersion: string;
+}
+
+export type ModelSource = OnnxSource | KerasSource;
+
 export type LoadedModel =
-  | { kind: "layers"; model: tf.LayersModel; path: string; inputShape: (number | null)[]; source?: OnnxSource }
+  | { kind: "layers"; model: tf.LayersModel; path: string; inputShape: (number | null)[]; source?: ModelSource }
   | { kind: "graph"; model: tf.GraphModel; path: string; inputShape: (number | null)[] }
   | { kind: "saved-model"; model: SavedModelHandle; path: string; inputShape: (number | null)[] };
 
 /**
  * Loads `path`: a model.json (layers or graph model, weights beside it), a folder holding a
- * model.json, an ONNX file (`.onnx`, imported as a layers model: images NHWC), or a SavedModel
- * folder (saved_model.pb; needs the tensorflow backend).
+ * model.json, an ONNX file (`.onnx`, imported as a layers model: images NHWC), a Keras 3 `.keras`
+ * or legacy `.h5` file (imported as a layers model), or a SavedModel folder (saved_model.pb; needs
+ * the tensorflow backend).
  */
 export async function loadModel(path: string): Promise<LoadedModel> {
   const full = resolve(path);
@@ -44,7 +54,9 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     if (existsSync(join(full, "saved_model.pb"))) return loadSavedModel(full);
     throw new DataError("wrong-format", `${full} is a folder with neither model.json (tfjs) nor saved_model.pb (TensorFlow SavedModel)`);
   }
-  if (full.toLowerCase().endsWith(".onnx")) return loadOnnx(full);
+  const extension = full.toLowerCase().split(".").pop();
+  if (extension === "onnx") return loadOnnx(full);
+  if (extension === "keras" || extension === "h5") return loadKeras(full, extension);
   const json = readModelJson(full);
   const format = json.format ?? (isGraphTopology(json.modelTopology) ? "graph-model" : "layers-model");
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
@@ -111,6 +123,11 @@ function loadOnnx(path: string): LoadedModel {
   const { model, producer, opset, onnxInputShape, nodeLayers } = imported;
   const source: OnnxSource = { format: "onnx", producer, opset, onnxInputShape, nodeLayers: Object.fromEntries(nodeLayers) };
   return { kind: "layers", model, path, inputShape: model.inputs[0].shape, source };
+}
+
+async function loadKeras(path: string, extension: "keras" | "h5"): Promise<LoadedModel> {
+  const { model, kerasVersion } = await importKeras(readFileSync(path), path);
+  return { kind: "layers", model, path, inputShape: model.inputs[0].shape, source: { format: extension === "h5" ? "keras-h5" : "keras", kerasVersion } };
 }
 
 function readModelJson(path: string): tf.io.ModelJSON {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { DataError, loadModel } from "../../../src/core/data";
+import { DataError, loadModel, type OnnxSource } from "../../../src/core/data";
 import { readOnnx } from "../../../src/core/data/onnx";
 import { ablationSite, layerActivations, randomizableLayers, randomizedCopy } from "../../../src/core/interp";
 import { testTf } from "../../support/tf";
@@ -36,8 +36,8 @@ function onnxOrder(t: tf.Tensor): Float32Array {
 
 async function imported(c: OnnxCase) {
   const loaded = await loadModel(fixturePath(c.file));
-  assert.equal(loaded.kind, "layers");
-  return loaded as Extract<typeof loaded, { kind: "layers" }>;
+  assert.ok(loaded.kind === "layers" && loaded.source?.format === "onnx");
+  return { ...loaded, source: loaded.source as OnnxSource };
 }
 
 test("every op form and network matches ONNX Runtime to float32 precision", async () => {

@@ -1,0 +1,100 @@
+// A Keras 3 model config (config.json of a .keras file, or a legacy .h5's model_config) as the Keras
+// 2 topology tfjs-layers deserialises: nested objects lose Keras 3's module/registered_name wrapping,
+// dtype policies become dtype names, InputLayer's batch_shape becomes batch_input_shape, and inbound
+// nodes ({args: [keras tensors]}) become [[layer, node, tensor, {}]] lists. A layer class tfjs-layers
+// does not have, or a setting it would compute differently, is refused by name.
+import * as tf from "@tensorflow/tfjs";
+import { DataError } from "../errors";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Keras layer classes tfjs-layers has under the same name (its serialisation registry), checked at use. */
+function tfjsHas(className: string): boolean {
+  return tf.serialization.SerializationMap.getMap().classNameMap[className] !== undefined;
+}
+
+const MODEL_CLASSES = new Set(["Functional", "Model", "Sequential"]);
+
+/** Settings Keras 3 has and tfjs-layers lacks: refused unless they hold the value tfjs computes anyway. */
+const UNSUPPORTED_SETTINGS: { key: string; ok: (value: Json) => boolean; why: string }[] = [
+  { key: "groups", ok: (v) => v === 1, why: "grouped convolution (groups > 1)" },
+  { key: "data_format", ok: (v) => v === "channels_last", why: "channels_first data format" },
+  { key: "reset_after", ok: (v) => v === false, why: "reset_after=True (Keras 3's GRU default; build the GRU with reset_after=False)" },
+];
+
+export interface KerasTopology {
+  modelTopology: JsonObject;
+  /** Layer names in the order of the config (the order weights are listed in a legacy .h5). */
+  layerNames: string[];
+  /** Each layer's class, by name. */
+  classes: Record<string, string>;
+}
+
+export function tfjsTopology(config: JsonObject, path: string): KerasTopology {
+  const className = config.class_name as string;
+  if (!MODEL_CLASSES.has(className)) throw new DataError("wrong-format", `${path}: the saved object is a ${className}, not a Keras model`);
+  const inner = config.config as JsonObject;
+  const sequential = className === "Sequential";
+  const layers = (inner.layers as JsonObject[]).map((layer) => tfjsLayer(layer, sequential, path));
+  const modelConfig: JsonObject = sequential
+    ? { name: inner.name, layers }
+    : { name: inner.name, layers, input_layers: listOf(inner.input_layers), output_layers: listOf(inner.output_layers) };
+  const names = layers.map((l) => (l.config as JsonObject).name as string);
+  const classes = Object.fromEntries(layers.map((l) => [(l.config as JsonObject).name as string, l.class_name as string]));
+  return { modelTopology: { class_name: sequential ? "Sequential" : "Model", config: modelConfig, keras_version: "tfjs-layers", backend: "tensor_flow.js" }, layerNames: names, classes };
+}
+
+/** input_layers / output_layers: Keras 3 writes one [name, node, tensor] bare when there is one. */
+function listOf(value: Json): Json {
+  const list = value as Json[];
+  return typeof list[0] === "string" ? [list] : list;
+}
+
+function tfjsLayer(layer: JsonObject, sequential: boolean, path: string): JsonObject {
+  const className = layer.class_name as string;
+  const config = layer.config as JsonObject;
+  const name = (config.name ?? layer.name) as string;
+  if (MODEL_CLASSES.has(className)) throw new DataError("unsupported-model", `${path}: layer ${name} is a nested ${className}; save the model flattened (one level of layers)`);
+  if (!tfjsHas(className)) throw new DataError("unsupported-model", `${path}: layer ${name} is a ${className}, which tfjs-layers does not have`);
+  for (const { key, ok, why } of UNSUPPORTED_SETTINGS) {
+    if (key in config && !ok(config[key])) throw new DataError("unsupported-model", `${path}: layer ${name} (${className}) uses ${why}, which tfjs-layers does not compute`);
+  }
+  const converted = plain(config) as JsonObject;
+  if (className === "InputLayer" && converted.batch_shape) {
+    converted.batch_input_shape = converted.batch_shape;
+    delete converted.batch_shape;
+  }
+  const out: JsonObject = { class_name: className, config: converted, name };
+  if (!sequential) out.inbound_nodes = ((layer.inbound_nodes ?? []) as Json[]).map((node) => inboundNode(node as JsonObject));
+  return out;
+}
+
+/** A Keras 3 inbound node {args, kwargs} as the list of [layer, node index, tensor index, kwargs] it reads. */
+function inboundNode(node: JsonObject): Json {
+  const found: Json[] = [];
+  const visit = (value: Json): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") {
+      if (value.class_name === "__keras_tensor__") {
+        const [layer, nodeIndex, tensorIndex] = ((value.config as JsonObject).keras_history as Json[]);
+        found.push([layer, nodeIndex, tensorIndex, {}]);
+      } else Object.values(value).forEach(visit);
+    }
+  };
+  visit(node.args ?? []);
+  return found;
+}
+
+/** Keras 3's {module, class_name, config, registered_name} objects as Keras 2's {class_name, config}; dtype policies as names. */
+function plain(value: Json): Json {
+  if (Array.isArray(value)) return value.map(plain);
+  if (!value || typeof value !== "object") return value;
+  if (value.class_name === "DTypePolicy" || value.class_name === "DTypePolicyMap") return ((value.config as JsonObject).name as string) ?? "float32";
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === "module" || key === "registered_name" || key === "shared_object_id" || key === "build_config") continue;
+    out[key] = plain(v);
+  }
+  return out;
+}
