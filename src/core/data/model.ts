@@ -40,13 +40,26 @@ export type LoadedModel =
   | { kind: "graph"; model: tf.GraphModel; path: string; inputShape: (number | null)[] }
   | { kind: "saved-model"; model: SavedModelHandle; path: string; inputShape: (number | null)[] };
 
+/** Weight bytes as a package or a file gives them. */
+export type WeightBytes = ArrayBuffer | ArrayBufferView;
+
 /**
- * Loads `path`: a model.json (layers or graph model, weights beside it), a folder holding a
- * model.json, an ONNX file (`.onnx`, imported as a layers model: images NHWC), a Keras 3 `.keras`
- * or legacy `.h5` file (imported as a layers model), or a SavedModel folder (saved_model.pb; needs
- * the tensorflow backend).
+ * A model held in memory rather than at a path: a tfjs `io.IOHandler` (`tf.io.fromMemory(...)`,
+ * `tf.io.browserFiles`, a handler of your own), `io.ModelArtifacts` (topology, weight specs and
+ * data), or a model.json object with its weight shards' bytes in manifest order (how packages such
+ * as nsfwjs ship their weights as JS modules). `name` labels the model in messages.
  */
-export async function loadModel(path: string): Promise<LoadedModel> {
+export type InMemoryModel = (tf.io.IOHandler | tf.io.ModelArtifacts | { modelJson: tf.io.ModelJSON; weights: WeightBytes | WeightBytes[] }) & { name?: string };
+
+/**
+ * Loads a model: from `path` (a model.json, layers or graph model with its weights beside it; a folder
+ * holding a model.json; an ONNX file, `.onnx`, imported as a layers model with NHWC images; a Keras 3
+ * `.keras` or legacy `.h5` file, imported as a layers model; or a SavedModel folder, saved_model.pb,
+ * which needs the tensorflow backend), or from memory (see `InMemoryModel`).
+ */
+export async function loadModel(source: string | InMemoryModel): Promise<LoadedModel> {
+  if (typeof source !== "string") return loadInMemory(source);
+  const path = source;
   const full = resolve(path);
   if (!existsSync(full)) throw new DataError("missing-file", `no model at ${full}`);
   if (statSync(full).isDirectory()) {
@@ -58,20 +71,42 @@ export async function loadModel(path: string): Promise<LoadedModel> {
   if (extension === "onnx") return loadOnnx(full);
   if (extension === "keras" || extension === "h5") return loadKeras(full, extension);
   const json = readModelJson(full);
-  const format = json.format ?? (isGraphTopology(json.modelTopology) ? "graph-model" : "layers-model");
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => [
     manifest.flatMap((group) => group.weights),
     readWeights(full, manifest),
   ]);
+  return fromArtifacts(artifacts, full);
+}
+
+async function loadInMemory(source: InMemoryModel): Promise<LoadedModel> {
+  const name = source.name ?? "the in-memory model";
+  let artifacts: tf.io.ModelArtifacts;
+  if ("modelJson" in source) {
+    const shards = Array.isArray(source.weights) ? source.weights : [source.weights];
+    const buffers = shards.map((bytes) => (ArrayBuffer.isView(bytes) ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : bytes) as ArrayBuffer);
+    artifacts = await tf.io.getModelArtifactsForJSON(checkModelJson(source.modelJson, name), async (manifest) => [manifest.flatMap((group) => group.weights), tf.io.concatenateArrayBuffers(buffers)]);
+  } else if ("load" in source && typeof source.load === "function") {
+    artifacts = await source.load();
+  } else if ("modelTopology" in source) {
+    artifacts = source;
+  } else {
+    throw new DataError("wrong-format", `${name} is neither a model path, a tfjs io handler (with load()), model artifacts (with modelTopology) nor { modelJson, weights }`);
+  }
+  return fromArtifacts(artifacts, name);
+}
+
+/** A layers or graph model from its artifacts (graph when the format says so or the topology is a GraphDef). */
+async function fromArtifacts(artifacts: tf.io.ModelArtifacts, path: string): Promise<LoadedModel> {
+  const format = artifacts.format ?? (isGraphTopology(artifacts.modelTopology) ? "graph-model" : "layers-model");
   try {
     if (format === "graph-model") {
       const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
-      return { kind: "graph", model, path: full, inputShape: graphInputShape(model) };
+      return { kind: "graph", model, path, inputShape: graphInputShape(model) };
     }
     const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    return { kind: "layers", model, path: full, inputShape: model.inputs[0].shape };
+    return { kind: "layers", model, path, inputShape: model.inputs[0].shape };
   } catch (error) {
-    throw new DataError("wrong-format", `${full} looks like a tfjs ${format} but did not load: ${(error as Error).message}`);
+    throw new DataError("wrong-format", `${path} looks like a tfjs ${format} but did not load: ${(error as Error).message}`);
   }
 }
 
@@ -137,9 +172,13 @@ function readModelJson(path: string): tf.io.ModelJSON {
   } catch (error) {
     throw new DataError("wrong-format", `${path} is not JSON (${(error as Error).message}); expected a tfjs model.json`);
   }
+  return checkModelJson(json, path);
+}
+
+function checkModelJson(json: unknown, what: string): tf.io.ModelJSON {
   const model = json as Partial<tf.io.ModelJSON> | null;
   if (!model || typeof model !== "object" || !model.modelTopology || !Array.isArray(model.weightsManifest)) {
-    throw new DataError("wrong-format", `${path} is JSON but not a tfjs model.json (needs modelTopology and weightsManifest); convert Keras/TF models with tensorflowjs_converter`);
+    throw new DataError("wrong-format", `${what} is JSON but not a tfjs model.json (needs modelTopology and weightsManifest); convert Keras/TF models with tensorflowjs_converter`);
   }
   return model as tf.io.ModelJSON;
 }

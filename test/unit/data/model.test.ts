@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import type { LoadedTf } from "../../../src/core/backend";
@@ -96,4 +96,30 @@ test("a tfjs graph model loads, checks its input shape and predicts x·W", async
   const want = x.flatMap((row) => [0, 1, 2].map((c) => row.reduce((s, v, k) => s + v * W[k][c], 0)));
   want.forEach((v, i) => assert.ok(Math.abs(y[i] - v) < 1e-5));
   assert.throws(() => predict(model, tf.zeros([2, 3])), isKind("wrong-input-shape"));
+});
+
+test("models load from memory: a model.json object with its weight bytes, model artifacts, or any tfjs io handler", async () => {
+  const folder = dirname(digitsModelPath("cnn"));
+  const modelJson = JSON.parse(readFileSync(join(folder, "model.json"), "utf8")) as tf.io.ModelJSON;
+  const bytes = readFileSync(join(folder, "weights.bin"));
+  const x = tf.tidy(() => tf.randomUniform([3, 8, 8, 1], 0, 1, "float32", 7));
+  const fromPath = await (predict(await loadModel(folder), x)).data();
+  const fromJson = await loadModel({ modelJson, weights: bytes, name: "cnn from memory" });
+  assert.equal(fromJson.kind, "layers");
+  assert.equal(fromJson.path, "cnn from memory");
+  assert.deepEqual(await predict(fromJson, x).data(), fromPath);
+  // The same bytes split in two shards, as packages ship them, in manifest order.
+  const split = await loadModel({ modelJson, weights: [bytes.subarray(0, 1000), new Uint8Array(bytes.subarray(1000)).buffer] });
+  assert.deepEqual(await predict(split, x).data(), fromPath);
+  const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => [manifest.flatMap((g) => g.weights), new Uint8Array(bytes).buffer]);
+  assert.deepEqual(await predict(await loadModel(artifacts), x).data(), fromPath);
+  assert.deepEqual(await predict(await loadModel(tf.io.fromMemory(artifacts)), x).data(), fromPath);
+  // A graph model in memory is a graph model.
+  const dir = mkdtempSync(join(tmpdir(), "graph-"));
+  writeGraphModel(dir, [[1, 0, -1], [0.5, 2, 0], [0, 0, 1], [-2, 1, 3]]);
+  const graph = await loadModel({ modelJson: JSON.parse(readFileSync(join(dir, "model.json"), "utf8")), weights: readFileSync(join(dir, "group1-shard1of1.bin")) });
+  assert.equal(graph.kind, "graph");
+  await assert.rejects(loadModel({ name: "junk" } as never), isKind("wrong-format"));
+  await assert.rejects(loadModel({ modelJson: { nope: 1 } as never, weights: bytes }), isKind("wrong-format"));
+  tf.dispose(x);
 });
