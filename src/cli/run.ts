@@ -9,7 +9,6 @@ import { writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
-import { outputsHash } from "../core/export/plan";
 import { serializeNotebook, type Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
 import { chartLines, resultLines, Session } from "../runtime/session";
@@ -98,7 +97,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
       }
       if (options.write) {
         cell.outputs = result.outputs;
-        cell.execution = result.execution && { ...result.execution, outputsHash: outputsHash(result.outputs) };
+        cell.execution = result.execution;
       }
     }
   } finally {

@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import { MIME } from "../core/display";
+import { addOutput, outputsHash } from "../core/format/outputs";
 import type { Execution, Output } from "../core/format/schema";
 import type { BackendName } from "../core/backend";
 import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, Memory, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
@@ -49,15 +50,19 @@ export interface RunResult {
   status: RunStatus | "died";
   /** The run's outputs in the notebook format, console chunks merged. */
   outputs: Output[];
+  /** What the notebook records about the run, with the hash of `outputs`. */
   execution?: Execution;
   error?: KernelError;
   memory?: Memory;
   died?: string;
 }
 
+/** Sees each event of a run as it happens, with the index in `outputs` of the output it went into (stream, display, error). */
+export type RunListener = (event: RunEvent, output: number) => void;
+
 interface PendingRun {
   result: RunResult;
-  onEvent?: (event: RunEvent) => void;
+  onEvent?: RunListener;
   resolve(result: RunResult): void;
 }
 
@@ -130,7 +135,7 @@ export class KernelClient {
   }
 
   /** Runs one cell; `onEvent` sees its output as it happens. Runs are queued in the kernel in call order. */
-  execute(cell: CellRun, onEvent?: (event: RunEvent) => void): Promise<RunResult> {
+  execute(cell: CellRun, onEvent?: RunListener): Promise<RunResult> {
     if (!this.alive) return Promise.resolve({ status: "died", outputs: [], died: this.deathReason ?? "the kernel was shut down" });
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -190,8 +195,8 @@ export class KernelClient {
       case "done": {
         const run = this.runs.get(event.id);
         if (!run) return this.options.onLog?.(`output of a finished run: ${JSON.stringify(event)}`, "info");
-        collect(run.result, event);
-        run.onEvent?.(event);
+        const output = collect(run.result, event);
+        run.onEvent?.(event, output);
         if (event.type === "done") {
           this.runs.delete(event.id);
           this.memory = event.memory;
@@ -226,30 +231,22 @@ export class KernelClient {
   }
 }
 
-/** Adds one event to a run's result; console chunks of the same stream merge into one output. */
-function collect(result: RunResult, event: RunEvent): void {
+/** Adds one event to a run's result; returns the index of the output it went into (-1 for done). */
+function collect(result: RunResult, event: RunEvent): number {
   const outputs = result.outputs;
   switch (event.type) {
-    case "stream": {
-      const mime = event.name === "stdout" ? MIME.stdout : MIME.stderr;
-      const last = outputs[outputs.length - 1];
-      const item = last?.items.length === 1 ? last.items[0] : undefined;
-      if (item?.mime === mime) item.data = `${item.data as string}${event.text}`;
-      else outputs.push({ items: [{ mime, data: event.text }] });
-      return;
-    }
+    case "stream":
+      return addOutput(outputs, { items: [{ mime: event.name === "stdout" ? MIME.stdout : MIME.stderr, data: event.text }] });
     case "display":
-      outputs.push({ items: event.items });
-      return;
+      return addOutput(outputs, { items: event.items });
     case "error":
       result.error = event.error;
-      outputs.push({ items: [{ mime: MIME.error, data: { name: event.error.name, message: event.error.message, stack: event.error.stack } }] });
-      return;
+      return addOutput(outputs, { items: [{ mime: MIME.error, data: { name: event.error.name, message: event.error.message, stack: event.error.stack } }] });
     case "done":
       result.status = event.status;
-      result.execution = event.execution;
+      result.execution = { ...event.execution, outputsHash: outputsHash(outputs) };
       result.memory = event.memory;
-      return;
+      return -1;
   }
 }
 

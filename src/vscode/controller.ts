@@ -4,7 +4,6 @@
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { notebookSeed } from "../core/cell/environment";
-import { outputsHash } from "../core/export/plan";
 import { outputItemToBytes } from "../core/format";
 import type { RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
@@ -190,7 +189,7 @@ async function runCell(client: KernelClient, execution: vscode.NotebookCellExecu
   const streams = new StreamOutputs(execution);
   const result = await client.execute(
     { source: cell.document.getText(), language: cell.document.languageId === "hypothesis" ? "hypothesis" : "typescript", cellId: cellId(cell) },
-    (event) => void streams.add(event),
+    (event, output) => streams.add(event, output),
   );
   await streams.flushed;
   if (result.status === "died") {
@@ -205,37 +204,37 @@ async function runCell(client: KernelClient, execution: vscode.NotebookCellExecu
   return result;
 }
 
-/** Appends a run's events to the cell as they come; console chunks extend the current stream output. */
+/**
+ * Appends a run's events to the cell as they come, where the kernel client put them (core's
+ * addOutput): a console chunk that joined the last output is appended to it as one more item.
+ */
 class StreamOutputs {
   flushed: Promise<unknown> = Promise.resolve();
-  private stream: { name: string; output: vscode.NotebookCellOutput } | undefined;
+  private readonly outputs: vscode.NotebookCellOutput[] = [];
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
-  add(event: RunEvent): void {
-    this.flushed = this.flushed.then(() => this.append(event));
+  add(event: RunEvent, index: number): void {
+    this.flushed = this.flushed.then(() => this.append(event, index));
   }
 
-  private async append(event: RunEvent): Promise<void> {
-    switch (event.type) {
-      case "stream": {
-        const item = event.name === "stdout" ? vscode.NotebookCellOutputItem.stdout(event.text) : vscode.NotebookCellOutputItem.stderr(event.text);
-        if (this.stream?.name === event.name) return this.execution.appendOutputItems(item, this.stream.output);
-        const output = new vscode.NotebookCellOutput([item]);
-        this.stream = { name: event.name, output };
-        return this.execution.appendOutput(output);
-      }
-      case "display":
-        this.stream = undefined;
-        return this.execution.appendOutput(
-          new vscode.NotebookCellOutput(event.items.map((item) => new vscode.NotebookCellOutputItem(outputItemToBytes(item), item.mime))),
-        );
-      case "error":
-        this.stream = undefined;
-        return this.execution.appendOutput(errorOutput(event.error));
-      case "done":
-        return;
+  private async append(event: RunEvent, index: number): Promise<void> {
+    if (event.type === "done") return;
+    if (event.type === "stream") {
+      const item = event.name === "stdout" ? vscode.NotebookCellOutputItem.stdout(event.text) : vscode.NotebookCellOutputItem.stderr(event.text);
+      const joined = this.outputs[index];
+      if (joined) return this.execution.appendOutputItems(item, joined);
+      return this.show(index, new vscode.NotebookCellOutput([item]));
     }
+    if (event.type === "display") {
+      return this.show(index, new vscode.NotebookCellOutput(event.items.map((item) => new vscode.NotebookCellOutputItem(outputItemToBytes(item), item.mime))));
+    }
+    return this.show(index, errorOutput(event.error));
+  }
+
+  private show(index: number, output: vscode.NotebookCellOutput): Thenable<void> {
+    this.outputs[index] = output;
+    return this.execution.appendOutput(output);
   }
 }
 
@@ -245,12 +244,11 @@ function errorOutput(error: { name: string; message: string; stack: string }): v
 
 /**
  * Keeps what the kernel recorded about the run in the cell's `execution` (saved in the file), with
- * the hash of the outputs it produced, as `falsify run` records it: export then refuses outputs
- * edited by hand since. The client's outputs are what the cell was given, chunks merged as the
- * serializer saves them.
+ * the hash of its outputs the client computed, as `falsify run` records it: export then refuses
+ * outputs edited by hand since.
  */
 async function recordExecution(cell: vscode.NotebookCell, result: RunResult): Promise<void> {
-  const execution = { ...result.execution, outputsHash: outputsHash(result.outputs) };
+  const execution = result.execution;
   const edit = new vscode.WorkspaceEdit();
   edit.set(cell.notebook.uri, [vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, execution })]);
   await vscode.workspace.applyEdit(edit);

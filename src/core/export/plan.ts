@@ -3,10 +3,8 @@
 // and why) whatever a script could not reproduce faithfully.
 import { CellGraph } from "../cell/graph";
 import { readCell, type CellReading } from "../cell/reading";
-import { sourceHash } from "../hash";
-import type { Cell, Notebook, Output } from "../format";
+import { outputsHash, type Cell, type Notebook } from "../format";
 import { parseHypothesis, rawHypothesisId, type Hypothesis } from "../hypothesis";
-import { canonicalJson } from "./results";
 
 export type ExportErrorKind =
   | "unknown-cell"
@@ -105,11 +103,6 @@ function editedOutput(cell: Cell): string | undefined {
     return "has outputs that differ from what the run recorded (execution.outputsHash): they were edited by hand";
   }
   return undefined;
-}
-
-/** The hash a run records in `execution.outputsHash` so a hand edit of the outputs shows. */
-export function outputsHash(outputs: readonly Output[]): string {
-  return sourceHash(JSON.stringify(canonicalJson(outputs)));
 }
 
 /** In the notebook the kernel lets a cell re-declare a name; in one script that is a SyntaxError. */

@@ -5,4 +5,4 @@ export * from "./cell-id";
 export * from "./template";
 export { positionAt, type TextPosition } from "./json-location";
 export * from "./output-bytes";
-export * from "./stream-chunks";
+export * from "./outputs";

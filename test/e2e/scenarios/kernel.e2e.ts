@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { outputsHash, planExport } from "../../../src/core/export";
-import { parseNotebook } from "../../../src/core/format";
+import { planExport } from "../../../src/core/export";
+import { outputsHash, parseNotebook } from "../../../src/core/format";
 import { REPO, waitFor, type Scenario } from "../harness";
 import { outputTexts } from "../workbench";
 

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCli } from "../../../src/cli/main";
-import { exportScript, outputsHash, planExport, type ExportOptions } from "../../../src/core/export";
-import { parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
+import { exportScript, planExport, type ExportOptions } from "../../../src/core/export";
+import { outputsHash, parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
 
 const FIXTURES = "test/fixtures/export";
 

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCommand } from "../../../src/cli/run";
-import { exportScript, outputsHash } from "../../../src/core/export";
+import { exportScript } from "../../../src/core/export";
+import { outputsHash } from "../../../src/core/format";
 import { parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
 import { kernelScript } from "../kernel/support";
 
