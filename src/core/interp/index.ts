@@ -6,3 +6,4 @@ export * from "./representations";
 export * from "./attribution";
 export * from "./similarity";
 export * from "./sanity";
+export * from "./dissection";
