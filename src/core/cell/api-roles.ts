@@ -24,6 +24,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   selectivityHistograms: "visual",
   ckaMatrix: "visual",
   probeAccuracy: "visual",
+  dissectionChart: "visual",
   distributionView: "distribution",
   // Controls.
   baseline: "baseline",
@@ -33,6 +34,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   sanityCheck: "baseline",
   randomizedCopy: "baseline",
   sobelMagnitude: "baseline",
+  dissect: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   bootstrap: "test",

@@ -10,6 +10,7 @@ export * from "./distribution";
 export * from "./histogram";
 export * from "./selectivity";
 export * from "./cka";
+export * from "./dissection";
 export * from "./probe";
 export * from "./verdict";
 export * from "./render-node";

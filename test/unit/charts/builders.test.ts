@@ -59,6 +59,14 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(metaOf("probe-accuracy")?.baselines, ["control task", "chance"]);
   });
 
+  test("dissection names its two controls and the permutation comparison with random directions", () => {
+    assert.deepEqual(metaOf("dissection"), { chart: "dissection", hypothesis: "H6", baselines: ["random directions", "masks shuffled across images"], statistic: "permutation" });
+    const spec = examples.dissection() as any;
+    assert.equal(spec.title.subtitle, "permutation: 0.07, p = 0.3");
+    const units = spec.layer[1].data.values.filter((d: any) => d.source === "unit");
+    assert.deepEqual(units.map((d: any) => [d.rank, d.unit, d.concept, d.survives]), [[1, 0, "enclosed-loop", "yes"], [2, 1, "vertical-stroke", "no"], [3, 2, "no concept", "no"]]);
+  });
+
   test("SVCCA and PWCCA are extra rows of the CKA chart: named as its statistics, facet rows in order, one colour scale", () => {
     const spec = examples["cka-matrix-measures"]() as any;
     assert.deepEqual(chartMeta(spec), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear), SVCCA, PWCCA" });

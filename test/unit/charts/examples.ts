@@ -97,6 +97,28 @@ export const examples: Record<string, () => VegaLiteSpec> = {
         hypothesis: "H5",
       },
     ),
+  dissection: () =>
+    charts.dissectionChart(
+      {
+        layer: "conv2",
+        iouThreshold: 0.04,
+        alpha: 0.05,
+        units: [
+          { unit: 0, label: "enclosed-loop", bestIou: 0.31, iou: [0.31, 0.02], pAdjusted: [0.001, 1], significant: true },
+          { unit: 1, label: "vertical-stroke", bestIou: 0.045, iou: [0.01, 0.045], pAdjusted: [1, 0.4], significant: false },
+          { unit: 2, label: null, bestIou: 0.02, iou: [0.02, 0.01], pAdjusted: [0.9, 1], significant: false },
+        ],
+        random: {
+          units: [
+            { unit: 0, label: "vertical-stroke", bestIou: 0.12, iou: [0.05, 0.12], pAdjusted: [0.2, 0.01], significant: true },
+            { unit: 1, label: null, bestIou: 0.03, iou: [0.03, 0.01], pAdjusted: [0.5, 1], significant: false },
+            { unit: 2, label: null, bestIou: 0.01, iou: [0.01, 0.01], pAdjusted: [1, 1], significant: false },
+          ],
+        },
+        comparison: { statistic: 0.07, p: 0.3 },
+      },
+      { hypothesis: "H6" },
+    ),
   "probe-accuracy": () =>
     charts.probeAccuracy(
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },

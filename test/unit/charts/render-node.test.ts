@@ -56,6 +56,13 @@ describe("renderSvg", () => {
     assert.match(svg, />0\.55</);
   });
 
+  test("a dissection draws a point per unit, the random directions' curve and the IoU threshold", async () => {
+    const svg = await charts.renderSvg(examples.dissection());
+    assert.equal(countMarks(svg, "point"), 3 + 3);
+    assert.equal(countMarks(svg, "line mark"), 1);
+    assert.match(svg, /IoU threshold 0\.04/);
+  });
+
   test("a spec that cannot compile is a ChartError of kind invalid-spec", async () => {
     const broken = { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" };
     await assert.rejects(charts.renderSvg(broken), (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-spec" && /cannot be compiled: Unexpected end of input/.test(error.message));
