@@ -9,15 +9,19 @@ import { DataError } from "../errors";
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
-/** Keras layer classes tfjs-layers has under the same name (its serialisation registry), checked at use. */
-function tfjsHas(className: string): boolean {
-  return tf.serialization.SerializationMap.getMap().classNameMap[className] !== undefined;
-}
-
 const MODEL_CLASSES = new Set(["Functional", "Model", "Sequential"]);
 
+/** The Keras layer classes a `.keras` / `.h5` file may use: every layer class tfjs-layers registers under Keras's name. */
+export function kerasLayerClasses(): string[] {
+  const registry = tf.serialization.SerializationMap.getMap().classNameMap as Record<string, [{ prototype: unknown }, unknown]>;
+  return Object.entries(registry)
+    .filter(([name, [cls]]) => cls.prototype instanceof tf.layers.Layer && !MODEL_CLASSES.has(name) && !name.startsWith("Falsify"))
+    .map(([name]) => name)
+    .sort();
+}
+
 /** Settings Keras 3 has and tfjs-layers lacks: refused unless they hold the value tfjs computes anyway. */
-const UNSUPPORTED_SETTINGS: { key: string; ok: (value: Json) => boolean; why: string }[] = [
+export const UNSUPPORTED_SETTINGS: { key: string; ok: (value: Json) => boolean; why: string }[] = [
   { key: "groups", ok: (v) => v === 1, why: "grouped convolution (groups > 1)" },
   { key: "data_format", ok: (v) => v === "channels_last", why: "channels_first data format" },
   { key: "reset_after", ok: (v) => v === false, why: "reset_after=True (Keras 3's GRU default; build the GRU with reset_after=False)" },
@@ -56,7 +60,7 @@ function tfjsLayer(layer: JsonObject, sequential: boolean, path: string): JsonOb
   const config = layer.config as JsonObject;
   const name = (config.name ?? layer.name) as string;
   if (MODEL_CLASSES.has(className)) throw new DataError("unsupported-model", `${path}: layer ${name} is a nested ${className}; save the model flattened (one level of layers)`);
-  if (!tfjsHas(className)) throw new DataError("unsupported-model", `${path}: layer ${name} is a ${className}, which tfjs-layers does not have`);
+  if (!kerasLayerClasses().includes(className)) throw new DataError("unsupported-model", `${path}: layer ${name} is a ${className}, which tfjs-layers does not have`);
   for (const { key, ok, why } of UNSUPPORTED_SETTINGS) {
     if (key in config && !ok(config[key])) throw new DataError("unsupported-model", `${path}: layer ${name} (${className}) uses ${why}, which tfjs-layers does not compute`);
   }

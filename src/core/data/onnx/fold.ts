@@ -8,7 +8,7 @@ import type { OnnxTensor } from "./read";
 import { type ConstValue, constValue, type DynamicValue, normalizeAxis, numbers } from "./values";
 
 /** The ops `fold` computes on constants. */
-export const FOLDABLE = new Set(["Constant", "Identity", "Dropout", "Cast", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Gather", "Slice", "Transpose", "Add", "Sub", "Mul", "Div", "Neg", "Sqrt"]);
+export const FOLDABLE = new Set(["Constant", "Identity", "Dropout", "Cast", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Concat", "Gather", "Slice", "Transpose", "Add", "Sub", "Mul", "Div"]);
 
 export function tensorValue(t: OnnxTensor): ConstValue {
   return constValue(t.dims, t.values, t.dtype);
@@ -108,10 +108,10 @@ function constantAttribute(ctx: NodeContext): ConstValue {
   throw ctx.refuse("a Constant needs a value, value_float(s) or value_int(s) attribute");
 }
 
-/** Concat, Gather, Slice, Transpose and arithmetic on constants, by the tfjs ops themselves (float32: shapes are exact). */
+/** Concat, Gather, Slice, Transpose and Add/Sub/Mul/Div on constants, by the tfjs ops themselves (float32: shapes are exact). */
 function viaTfjs(ctx: NodeContext, inputs: ConstValue[]): ConstValue {
   const { node } = ctx;
-  const arithmetic = ["Add", "Sub", "Mul", "Div", "Neg", "Sqrt"].includes(node.op);
+  const arithmetic = ["Add", "Sub", "Mul", "Div"].includes(node.op);
   if (arithmetic) inputs.forEach((v, i) => numbers(v, `${node.name}'s input ${i}`));
   const int = inputs.every((v) => v.dtype === "int32");
   const result = tf.tidy(() => {
@@ -132,10 +132,6 @@ function viaTfjs(ctx: NodeContext, inputs: ConstValue[]): ConstValue {
       }
       case "Transpose":
         return tf.transpose(x, ctx.attr<number[] | undefined>("perm", undefined));
-      case "Neg":
-        return tf.neg(x);
-      case "Sqrt":
-        return tf.sqrt(x);
       default: {
         const [a, b] = ts;
         // Integer division truncates (ONNX Div on ints, as C does).

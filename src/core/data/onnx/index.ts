@@ -10,7 +10,7 @@ import { OPS, SUPPORTED_OPS } from "./ops";
 import { type OnnxGraph, readOnnx } from "./read";
 import { dynamicValue } from "./values";
 
-export { SUPPORTED_OPS } from "./ops";
+export { LOAD_TIME_OPS, OPS, SUPPORTED_OPS } from "./ops";
 export { readOnnx, type OnnxGraph } from "./read";
 
 export interface ImportedOnnx {
@@ -44,7 +44,7 @@ export function importOnnx(bytes: Uint8Array, path: string): ImportedOnnx {
   for (const node of graph.nodes) {
     const ctx = new NodeContext(builder, node, graph.opset, parameters);
     const computed = node.inputs.some((name) => name && builder.values.get(name)?.kind === "dynamic");
-    const outputs = computed ? [OPS[node.op](ctx)] : fold(ctx);
+    const outputs = computed ? [OPS[node.op].build(ctx)] : fold(ctx);
     outputs.forEach((value, i) => node.outputs[i] && builder.values.set(node.outputs[i], value));
   }
 

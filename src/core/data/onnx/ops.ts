@@ -372,44 +372,57 @@ function slice(ctx: NodeContext): Value {
   return dynamicValue(ctx.kernel("slice", params, [x]), x.layout);
 }
 
+/** An op Falsify imports: how its node is built, and what it becomes (the support table in media/docs/models.md). */
+export interface OpSupport {
+  build: OpBuilder;
+  /** The tfjs layers the op becomes, and the forms it accepts. */
+  becomes: string;
+}
+
+const op = (build: OpBuilder, becomes: string): OpSupport => ({ build, becomes });
+const onnxKernel = "OnnxOp (tfjs ops)";
+
 /** The ops Falsify imports, by ONNX op type (default domain). */
-export const OPS: Record<string, OpBuilder> = {
-  Conv: conv,
-  ConvTranspose: convTranspose,
-  Gemm: gemm,
-  MatMul: matMul,
-  Add: binary("Add"),
-  Sub: binary("Sub"),
-  Mul: binary("Mul"),
-  Div: binary("Div"),
-  Relu: unary((name) => tf.layers.reLU({ name })),
-  LeakyRelu: (ctx) => unary((name) => tf.layers.leakyReLU({ alpha: ctx.attr("alpha", 0.01), name }))(ctx),
-  Elu: (ctx) => unary((name) => tf.layers.elu({ alpha: ctx.attr("alpha", 1), name }))(ctx),
-  Clip: clip,
-  Sigmoid: unary((name) => tf.layers.activation({ activation: "sigmoid", name })),
-  Tanh: unary((name) => tf.layers.activation({ activation: "tanh", name })),
-  Softplus: unary((name) => tf.layers.activation({ activation: "softplus", name })),
-  Softmax: softmax(false),
-  LogSoftmax: softmax(true),
-  BatchNormalization: batchNormalization,
-  MaxPool: pool("max"),
-  AveragePool: pool("average"),
-  GlobalAveragePool: globalPool("average"),
-  GlobalMaxPool: globalPool("max"),
-  Flatten: flatten,
-  Reshape: reshape,
-  Transpose: transpose,
-  Concat: concat,
-  Pad: pad,
-  Squeeze: (ctx) => squeeze(ctx, false),
-  Unsqueeze: (ctx) => squeeze(ctx, true),
-  Identity: identity,
-  Dropout: identity,
-  Cast: identity,
-  Gather: gather,
-  Slice: slice,
-  Shape: (ctx) => shapeOfDynamic(ctx, ctx.dynamic(0)),
+export const OPS: Record<string, OpSupport> = {
+  Conv: op(conv, `Conv2D (groups 1) or DepthwiseConv2D (groups = channels), ZeroPadding2D first when the pads are not TensorFlow's "same"; other groups and dilations: ${onnxKernel}. 2-D only; pads, auto_pad, strides`),
+  ConvTranspose: op(convTranspose, `${onnxKernel}: pads, strides, output_padding; group 1, no dilation, no output_shape`),
+  Gemm: op(gemm, "Dense (alpha, beta and transB folded into the weights); transA = 0, constant B and C"),
+  MatMul: op(matMul, `Dense without bias (constant right operand, a matrix); two computed operands: ${onnxKernel}`),
+  Add: op(binary("Add"), `Add (two computed operands of one shape), else ${onnxKernel} (broadcasting; constants laid out for NHWC)`),
+  Sub: op(binary("Sub"), onnxKernel),
+  Mul: op(binary("Mul"), `Multiply (two computed operands of one shape), else ${onnxKernel}`),
+  Div: op(binary("Div"), onnxKernel),
+  Relu: op(unary((name) => tf.layers.reLU({ name })), "ReLU"),
+  LeakyRelu: op((ctx) => unary((name) => tf.layers.leakyReLU({ alpha: ctx.attr("alpha", 0.01), name }))(ctx), "LeakyReLU"),
+  Elu: op((ctx) => unary((name) => tf.layers.elu({ alpha: ctx.attr("alpha", 1), name }))(ctx), "ELU"),
+  Clip: op(clip, `ReLU with maxValue 6 for [0, 6] (ReLU6), ReLU for [0, ∞), else ${onnxKernel}`),
+  Sigmoid: op(unary((name) => tf.layers.activation({ activation: "sigmoid", name })), "Activation sigmoid"),
+  Tanh: op(unary((name) => tf.layers.activation({ activation: "tanh", name })), "Activation tanh"),
+  Softplus: op(unary((name) => tf.layers.activation({ activation: "softplus", name })), "Activation softplus"),
+  Softmax: op(softmax(false), "Activation softmax (last axis of a matrix), else Softmax on the mapped axis; opset < 13 only on the last axis"),
+  LogSoftmax: op(softmax(true), onnxKernel),
+  BatchNormalization: op(batchNormalization, "BatchNormalization (inference: running statistics) of images and vectors"),
+  MaxPool: op(pool("max"), `MaxPooling2D ("valid" or "same" pads), else ${onnxKernel} (−∞ padding); ceil_mode; no dilation or Indices output`),
+  AveragePool: op(pool("average"), `AveragePooling2D (with ZeroPadding2D for count_include_pad = 1), else ${onnxKernel}; ceil_mode only without a partial window`),
+  GlobalAveragePool: op(globalPool("average"), "GlobalAveragePooling2D"),
+  GlobalMaxPool: op(globalPool("max"), "GlobalMaxPooling2D"),
+  Flatten: op(flatten, "Flatten / Reshape (Permute to NCHW first for a map larger than 1x1); axis 1"),
+  Reshape: op(reshape, "Reshape (the batch stays first: the batch symbol, 0, −1 or the exported batch size)"),
+  Transpose: op(transpose, "Permute; NCHW ↔ NHWC transposes only relabel the layout; the batch stays first"),
+  Concat: op(concat, "Concatenate on the mapped axis"),
+  Pad: op(pad, `ZeroPadding2D (zeros on height and width), else ${onnxKernel}; constant mode`),
+  Squeeze: op((ctx) => squeeze(ctx, false), "Reshape (none after a global pool)"),
+  Unsqueeze: op((ctx) => squeeze(ctx, true), "Reshape"),
+  Identity: op(identity, "an identity (linear Activation) layer carrying the node's name"),
+  Dropout: op(identity, "an identity layer (inference); no mask output"),
+  Cast: op(identity, "an identity layer (float to float); on constants, computed at load"),
+  Gather: op(gather, `${onnxKernel} (constant indices, not on the batch axis); on shapes, computed at load`),
+  Slice: op(slice, `${onnxKernel} (positive steps, not on the batch axis); on shapes, computed at load`),
+  Shape: op((ctx) => shapeOfDynamic(ctx, ctx.dynamic(0)), "computed at load (the batch size as a symbol), for the Reshape it feeds"),
 };
 
-/** Every op type an imported graph may hold: OPS, and Constant (no inputs: always computed at load, fold.ts). */
-export const SUPPORTED_OPS: readonly string[] = [...Object.keys(OPS), "Constant"].sort();
+/** Ops with no computed input: always computed at load (fold.ts). */
+export const LOAD_TIME_OPS: Record<string, string> = { Constant: "computed at load" };
+
+/** Every op type an imported graph may hold. */
+export const SUPPORTED_OPS: readonly string[] = [...Object.keys(OPS), ...Object.keys(LOAD_TIME_OPS)].sort();
