@@ -1,6 +1,6 @@
 // `falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mjs]`: the editor's "Export as
 // Script", headless. Without -o the TypeScript script goes to stdout.
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, extname, relative, resolve, sep } from "node:path";
 import { exportScript } from "../core/export";
 import type { CliCommand } from "./command";
@@ -32,7 +32,7 @@ export const exportCommand: CliCommand = async (args, io) => {
     io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
     return 2;
   }
-  const notebook = await readNotebook(notebookPath, io);
+  const notebook = (await readNotebook(notebookPath, io))?.notebook;
   if (!notebook) return 2;
   const scriptDir = dirname(resolve(out ?? "."));
   const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
@@ -45,7 +45,7 @@ export const exportCommand: CliCommand = async (args, io) => {
     io.out(result.script.trimEnd());
     return 0;
   }
-  await writeFile(out, result.script);
+  await writeFileAtomic(out, result.script);
   io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
   const runner = language === "mjs" ? "node" : "npx tsx";
   const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";

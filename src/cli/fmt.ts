@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { parseNotebook, serializeNotebook } from "../core/format";
 import type { CliCommand } from "./command";
-import { errorLines, readText } from "./read";
+import { errorLines, readSource } from "./read";
 
 export const fmt: CliCommand = async (args, io) => {
   const check = args.includes("--check");
@@ -13,11 +13,12 @@ export const fmt: CliCommand = async (args, io) => {
   }
   let failed = 0;
   for (const file of files) {
-    const text = await readText(file, io);
-    if (text === undefined) {
+    const source = await readSource(file, io);
+    if (source === undefined) {
       failed++;
       continue;
     }
+    const { text, bytes } = source;
     const result = parseNotebook(text, { fixIds });
     if (!result.ok) {
       // Never rewrite what we could not read.
@@ -32,8 +33,12 @@ export const fmt: CliCommand = async (args, io) => {
       failed++;
       io.out(`${file}: not in canonical form (run: falsify fmt ${file})`);
     } else {
-      await writeFile(file, canonical);
-      io.out(`${file}: formatted`);
+      const written = await writeFileAtomic(file, canonical, { unchanged: bytes }).then(
+        () => true,
+        (error: Error) => (io.err(`${file}: not formatted: ${error.message}`), false),
+      );
+      if (written) io.out(`${file}: formatted`);
+      else failed++;
     }
   }
   return failed ? 1 : 0;

@@ -1,6 +1,6 @@
 // `falsify merge results-*.json [-o merged.json] [--sweep]`: one results file from the shards (and,
 // with --sweep, the seeds) of independent jobs, before the statistics. Without -o it prints.
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { mergeResults, parseResults, serializeResults, type Results } from "../core/export";
 import type { CliCommand } from "./command";
 import { readText } from "./read";
@@ -50,7 +50,7 @@ export const merge: CliCommand = async (args, io) => {
     io.out(text.trimEnd());
     return 0;
   }
-  await writeFile(out, text);
+  await writeFileAtomic(out, text);
   const { runs, verdicts, metrics } = merged.merged;
   io.out(`wrote ${out}: ${runs.length} runs, ${verdicts.length} verdicts, ${metrics.length} metrics`);
   return 0;

@@ -5,15 +5,16 @@
 //
 // Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
 // tripped --fail-on, 2 usage errors and unreadable notebooks.
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
-import { serializeNotebook, type Cell } from "../core/format";
+import type { Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
 import { chartLines, resultLines, Session } from "../runtime/session";
 import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
+import { writeOutputsBack, type RanCell } from "./write-back";
 
 export interface RunOptions {
   notebook: string;
@@ -68,8 +69,10 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
 
 async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOverrides): Promise<number> {
   const path = resolve(options.notebook);
-  const notebook = await readNotebook(options.notebook, io);
-  if (!notebook) return 2;
+  const read = await readNotebook(options.notebook, io);
+  if (!read) return 2;
+  const { notebook } = read;
+  const ran = new Map<string, RanCell>();
   const seed = notebookSeed(notebook.metadata);
   const session = new Session();
   session.begin({ notebook: basename(path), seed });
@@ -95,10 +98,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
         const detail = result.error?.stack ?? result.died ?? "";
         for (const line of detail.split("\n")) if (line) io.out(`           ${line}`);
       }
-      if (options.write) {
-        cell.outputs = result.outputs;
-        cell.execution = result.execution;
-      }
+      ran.set(cell.id, { source: cell.source, language: cell.language, outputs: result.outputs, execution: result.execution });
     }
   } finally {
     kernel.dispose();
@@ -107,22 +107,21 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const results = session.results();
   for (const line of resultLines(results)) io.out(line);
   if (options.out) {
-    await writeFile(options.out, session.serializedResults());
+    await writeFileAtomic(options.out, session.serializedResults());
     io.out(`wrote ${options.out}`);
   }
   const charts = options.svgDir ? await session.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: dirname(path) } : {}) : undefined;
   const chartReport = charts && options.svgDir ? chartLines(charts, options.svgDir) : { out: [], err: [] };
   for (const line of chartReport.out) io.out(line);
   for (const line of chartReport.err) io.err(`falsify run: ${line}`);
-  if (options.write) {
-    await writeFile(path, serializeNotebook(notebook));
-    io.out(`wrote outputs into ${options.notebook}`);
-  }
+  const writeBack = options.write ? await writeOutputsBack(path, read.bytes, ran) : undefined;
+  if (writeBack?.written) io.out(`wrote outputs into ${options.notebook}${writeBack.merged ? " (it changed during the run: merged by cell id)" : ""}`);
+  if (writeBack && !writeBack.written) io.err(`falsify run: did not write outputs into ${options.notebook}: ${writeBack.reason}`);
   if (failed) {
     io.err(`falsify run: cell ${failed.id} failed; the cells after it did not run`);
     return 1;
   }
-  if (chartReport.err.length) return 1;
+  if (chartReport.err.length || (writeBack && !writeBack.written)) return 1;
   const tripped = results.verdicts.filter((v) => trips(v.verdict, options.failOn));
   if (tripped.length) {
     io.err(`falsify run: --fail-on ${options.failOn}: ${tripped.map((v) => `${v.hypothesis} ${v.verdict}`).join(", ")}`);

@@ -7,7 +7,7 @@
 //   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
 //   --svg-dir dir   write every chart the run displays as an SVG file
 //   --allow-chart-files   charts may read data files inside the notebook's folder (else none)
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
@@ -129,7 +129,7 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     const lines = resultLines(results);
     console.log(lines.length ? lines.join("\n") : "no verdicts or metrics recorded");
     if (options.out) {
-      await writeFile(options.out, session.serializedResults());
+      await writeFileAtomic(options.out, session.serializedResults());
       console.log(`wrote ${options.out}`);
     }
     if (!options.svgDir) return;

@@ -12,7 +12,8 @@
 //
 // `currentSession()` is a process-wide singleton on globalThis under a registered symbol, so
 // separate bundles (kernel, runtime, script) that each carry a copy of this code still share one.
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
+import { writeFileAtomic } from "../core/atomic-write";
 import { join } from "node:path";
 import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
 import { DEFAULT_SEED } from "../core/cell/environment";
@@ -77,13 +78,16 @@ export class Session {
     const { renderSvg } = await import("../core/charts/render-node");
     await mkdir(dir, { recursive: true });
     for (const [i, { spec, cellId }] of this.charts.entries()) {
-      const file = join(dir, chartFileName(i, spec));
+      let svg: string;
       try {
-        await writeFile(file, await renderSvg(spec, options));
-        written.files.push(file);
+        svg = await renderSvg(spec, options);
       } catch (error) {
         written.failed.push({ chart: i + 1, cellId, message: error instanceof Error ? error.message : String(error) });
+        continue;
       }
+      const file = join(dir, chartFileName(i, spec));
+      await writeFileAtomic(file, svg);
+      written.files.push(file);
     }
     return written;
   }

@@ -3,6 +3,7 @@
 // (so unsaved edits are exported too).
 import * as vscode from "vscode";
 import { basename, dirname, relative, sep } from "node:path";
+import { writeFileAtomic } from "../core/atomic-write";
 import { exportScript } from "../core/export";
 import { generatorName } from "../core/export/version";
 import { parseNotebook, type Notebook } from "../core/format";
@@ -60,7 +61,9 @@ async function exportActive(cellOnly: boolean, clicked?: vscode.NotebookCell): P
     if (show && editor) editor.revealRange(new vscode.NotebookRange(index, index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
     return;
   }
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.script));
+  // On disk, the same atomic write as `falsify export -o` (a full disk leaves no half script).
+  if (target.scheme === "file") await writeFileAtomic(target.fsPath, result.script);
+  else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.script));
   await vscode.window.showTextDocument(target);
 }
 

@@ -97,6 +97,27 @@ describe("falsify run --write", () => {
   });
 });
 
+describe("falsify run --write while the file changes", () => {
+  test("a cell added to the file during the run is kept, the outputs merged in by cell id (it used to be lost)", async () => {
+    // The cell plays the editor: it adds a cell to its own notebook file while the run is going.
+    const grow = [
+      'const fs = require("node:fs");',
+      'const nb = JSON.parse(fs.readFileSync("grows.falsify", "utf8"));',
+      'nb.cells.push({ id: "added", kind: "markdown", language: "markdown", source: ["added during the run"], metadata: {}, outputs: [] });',
+      'fs.writeFileSync("grows.falsify", JSON.stringify(nb, null, 2) + "\\n");',
+      '"grown"',
+    ].join("\n");
+    const path = write("grows.falsify", code("grow", grow));
+    const result = await run(path, "--write");
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /wrote outputs into .*grows\.falsify \(it changed during the run: merged by cell id\)/);
+    const parsed = parseNotebook(readFileSync(path, "utf8"));
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.notebook.cells.map((cell) => cell.id), ["grow", "added"]);
+    assert.equal(parsed.notebook.cells[0].outputs[0].items[0].data, "grown");
+  });
+});
+
 describe("falsify run --svg-dir", () => {
   test("a chart that cannot be drawn is an error on that chart: the run, the other charts and --write go on, exit 1", async () => {
     const spec = (name: string) => readFileSync(`test/fixtures/charts/hostile/${name}`, "utf8").trim();
