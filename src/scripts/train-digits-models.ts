@@ -9,6 +9,9 @@
 //   cnn-seed1     the same CNN from another initialisation seed and batch order (for CKA between seeds)
 //   cnn-shuffled  the same CNN trained on permuted training labels (the data-randomisation control of
 //                 Adebayo et al.); trained longer so that it memorises its labels
+//   cnn-trojan    the same CNN, seed and batch order as `cnn`, trained on a set where a seeded 10% of
+//                 the images carry a 2x2 patch in the bottom-left corner and are relabelled 0
+//                 (implantTrigger); `cnn` is its clean twin, and trigger.json beside it the ground truth
 // and metrics.json with the accuracies. The logits are a separate linear layer so attribution can
 // explain pre-softmax scores. Same backend + same seeds give the same weights; float summation order
 // differs between backends, so weights from another backend differ in the last bits.
@@ -16,7 +19,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../core/backend";
-import { DIGITS_CLASSES, loadDigits, saveLayersModel } from "../core/data";
+import { DIGITS_CLASSES, loadDigits, loadModel, saveLayersModel } from "../core/data";
+import { type ImplantOptions, implantTrigger } from "../core/interp/flaws/trigger";
 import { createRng } from "../core/stats/rng";
 
 const OUT = join("examples", "digits", "models");
@@ -29,13 +33,19 @@ interface Recipe {
   shuffleLabels: boolean;
   learningRate: number;
   batchSize: number;
+  /** Poison the training set with this backdoor (the set keeps its size, so the batch order is the clean twin's). */
+  trojan?: ImplantOptions;
 }
+
+/** The backdoor of `cnn-trojan`: full ink on the bottom-left 2x2 corner, where clean digits almost never have any. */
+export const DIGITS_TROJAN: ImplantOptions = { patch: [[1, 1], [1, 1]], location: [-2, 0], targetClass: 0, rate: 0.1, seed: 0 };
 
 const RECIPES: Recipe[] = [
   { name: "mlp", architecture: "mlp", seed: 1, epochs: 30, shuffleLabels: false, learningRate: 0.005, batchSize: 32 },
   { name: "cnn", architecture: "cnn", seed: 1, epochs: 20, shuffleLabels: false, learningRate: 0.005, batchSize: 32 },
   { name: "cnn-seed1", architecture: "cnn", seed: 2, epochs: 20, shuffleLabels: false, learningRate: 0.005, batchSize: 32 },
   { name: "cnn-shuffled", architecture: "cnn", seed: 1, epochs: 100, shuffleLabels: true, learningRate: 0.001, batchSize: 16 },
+  { name: "cnn-trojan", architecture: "cnn", seed: 1, epochs: 20, shuffleLabels: false, learningRate: 0.005, batchSize: 32, trojan: DIGITS_TROJAN },
 ];
 
 export function buildModel(architecture: Recipe["architecture"], seed: number): tf.LayersModel {
@@ -82,6 +92,25 @@ function accuracy(model: tf.LayersModel, x: tf.Tensor4D, labels: Int32Array): nu
   return predicted.filter((p, i) => p === labels[i]).length / labels.length;
 }
 
+/**
+ * The backdoor's effect on the test set: the share of stamped non-target images classified as the
+ * target, by the trojan and by its clean twin `cnn` (what the patch alone does); writes trigger.json.
+ */
+async function backdoorMetrics(model: tf.LayersModel, trojan: ImplantOptions, test: { images: tf.Tensor4D; labels: Int32Array }, dir: string) {
+  const attack = implantTrigger(test, { ...trojan, rate: 1 });
+  const stamped = tf.gather(attack.images, attack.poisoned);
+  const target = new Int32Array(attack.poisoned.length).fill(trojan.targetClass);
+  const twin = await loadModel(join(OUT, "cnn", "model.json"));
+  if (twin.kind !== "layers") throw new Error("the clean twin cnn should be a layers model");
+  const rates = { attackSuccessRate: round(accuracy(model, stamped, target)), cleanTwinAttackRate: round(accuracy(twin.model, stamped, target)), attackImages: attack.poisoned.length };
+  const spec = { ...attack.trigger, rate: trojan.rate, seed: trojan.seed, cleanTwin: "cnn", mask: attack.mask };
+  // Rows of numbers on one line each, so the mask reads as the picture it is.
+  writeFileSync(join(dir, "trigger.json"), `${JSON.stringify(spec, null, 2).replace(/\[[\d\s,.-]*\]/g, (row) => row.replace(/\s+/g, "").replaceAll(",", ", "))}\n`);
+  tf.dispose([attack.images, stamped]);
+  twin.model.dispose();
+  return rates;
+}
+
 async function main(): Promise<void> {
   const loaded = await loadTensorFlow();
   const digits = loadDigits();
@@ -91,7 +120,8 @@ async function main(): Promise<void> {
   const metrics: Record<string, unknown> = { ...previous };
   for (const recipe of RECIPES.filter((r) => !only.length || only.includes(r.name))) {
     const started = Date.now();
-    const { model, y } = await train(recipe, digits.train.images, digits.train.labels);
+    const poisoned = recipe.trojan && implantTrigger(digits.train, recipe.trojan);
+    const { model, y } = await train(recipe, poisoned?.images ?? digits.train.images, poisoned?.labels ?? digits.train.labels);
     const dir = join(OUT, recipe.name);
     mkdirSync(dir, { recursive: true });
     await saveLayersModel(model, dir);
@@ -99,9 +129,11 @@ async function main(): Promise<void> {
       ...recipe,
       parameters: model.countParams(),
       // On the labels it was trained on (the permuted ones for cnn-shuffled: how well it memorised them).
-      trainAccuracy: round(accuracy(model, digits.train.images, y)),
+      trainAccuracy: round(accuracy(model, poisoned?.images ?? digits.train.images, y)),
       testAccuracy: round(accuracy(model, digits.test.images, digits.test.labels)),
+      ...(recipe.trojan && (await backdoorMetrics(model, recipe.trojan, digits.test, dir))),
     };
+    poisoned?.images.dispose();
     console.log(recipe.name, metrics[recipe.name], `${((Date.now() - started) / 1000).toFixed(1)} s`);
     model.dispose();
   }

@@ -25,6 +25,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   ckaMatrix: "visual",
   probeAccuracy: "visual",
   dissectionChart: "visual",
+  localisationChart: "visual",
   distributionView: "distribution",
   // Controls.
   baseline: "baseline",
@@ -35,6 +36,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   randomizedCopy: "baseline",
   sobelMagnitude: "baseline",
   dissect: "baseline",
+  localisation: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   bootstrap: "test",

@@ -12,5 +12,6 @@ export * from "./selectivity";
 export * from "./cka";
 export * from "./dissection";
 export * from "./probe";
+export * from "./localisation";
 export * from "./verdict";
 export * from "./render-node";

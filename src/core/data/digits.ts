@@ -11,7 +11,7 @@ import { DataError } from "./errors";
 
 export const DIGITS_FILE = join("examples", "digits", "digits.csv.gz");
 /** The example models trained on the digits (see examples/digits/README.md). */
-export const DIGITS_MODELS = ["mlp", "cnn", "cnn-seed1", "cnn-shuffled"] as const;
+export const DIGITS_MODELS = ["mlp", "cnn", "cnn-seed1", "cnn-shuffled", "cnn-trojan"] as const;
 export type DigitsModelName = (typeof DIGITS_MODELS)[number];
 export const DIGITS_SHAPE = [8, 8, 1] as const;
 export const DIGITS_CLASSES = 10;

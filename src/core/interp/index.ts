@@ -7,3 +7,4 @@ export * from "./attribution";
 export * from "./similarity";
 export * from "./sanity";
 export * from "./dissection";
+export * from "./flaws";

@@ -43,7 +43,7 @@ import { bootstrap } from "../stats/bootstrap";
 import { pearson, spearman } from "../stats/correlation";
 import { cohensD, cohensDz } from "../stats/effect-size";
 import { pairedPermutationTest, permutationTest } from "../stats/permutation";
-import { checkPaired, checkSample, mean, StatsError, type Alternative, type Sample } from "../stats/sample";
+import { checkPaired, checkSample, differences, mean, StatsError, type Alternative, type Sample } from "../stats/sample";
 import { pairedTTest, studentTTest, welchTTest } from "../stats/t-test";
 
 /** The tests `verdict` implements (the hypothesis schema's `test.kind`). */
@@ -218,13 +218,13 @@ function evaluate(spec: Required<Omit<TestSpec, "minEffect">>, observed: Sample,
     }
     case "permutation": {
       const r = permutationTest(observed, baseline, { alternative, seed, nResamples: options.nResamples });
-      const b = bootstrap([observed, baseline], (x, y) => mean(x) - mean(y), { confidenceLevel: level, seed });
-      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean difference", r.statistic, b.ci), standardized: { name: "Cohen's d", estimate: cohensD(observed, baseline) } };
+      const ci = constant(observed) && constant(baseline) ? point(r.statistic) : bootstrap([observed, baseline], (x, y) => mean(x) - mean(y), { confidenceLevel: level, seed }).ci;
+      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean difference", r.statistic, ci), standardized: { name: "Cohen's d", estimate: cohensD(observed, baseline) } };
     }
     case "paired-permutation": {
       const r = pairedPermutationTest(observed, baseline, { alternative, seed, nResamples: options.nResamples });
-      const b = bootstrap([observed, baseline], pairedMeanDifference, { confidenceLevel: level, seed, paired: true });
-      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean paired difference", r.statistic, b.ci), standardized: { name: "Cohen's d_z", estimate: cohensDz(observed, baseline) } };
+      const ci = constant(differences(observed, baseline)) ? point(r.statistic) : bootstrap([observed, baseline], pairedMeanDifference, { confidenceLevel: level, seed, paired: true }).ci;
+      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean paired difference", r.statistic, ci), standardized: { name: "Cohen's d_z", estimate: cohensDz(observed, baseline) } };
     }
     case "pearson":
     case "spearman": {
@@ -264,6 +264,20 @@ function undefinedVerdict(h: HypothesisLike, spec: ReturnType<typeof testSpec>, 
       `(a randomised model whose output no longer depends on its input gives all-zero maps): no test was run. ` +
       `An undefined control is not evidence either way; fix it (see the sanity report's \`degenerate\`) rather than dropping the values.`,
   };
+}
+
+/**
+ * Every bootstrap resample of constant data (constant paired differences, e.g. a localisation score
+ * that hits on every image against its chance level) has the same mean: the interval is that point.
+ * BCa's bias correction is undefined there (the bootstrap module refuses it), though its limit is the point.
+ */
+function constant(x: Sample): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) return false;
+  return true;
+}
+
+function point(estimate: number): [number, number] {
+  return [estimate, estimate];
 }
 
 function pairedMeanDifference(x: Float64Array, y: Float64Array): number {

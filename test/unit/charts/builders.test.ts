@@ -53,6 +53,15 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(metaOf("distribution"), { chart: "distribution", hypothesis: "H4", baselines: ["data set (n = 10)"], distribution: true });
   });
 
+  test("the localisation chart names chance and the clean twin, and the tests against both", () => {
+    assert.deepEqual(metaOf("localisation"), { chart: "localisation", hypothesis: "H6", baselines: ["chance (mask area)", "clean twin"], statistic: "paired sign-flip vs chance and vs the clean twin" });
+    const summary = { n: 3, mean: 0.5, ci: [0.4, 0.6] as [number, number] };
+    const test = { vsChance: { p: 0.01 } };
+    const withoutTwin = { n: 3, chanceLevel: 0.1, summary: { relevanceMass: summary, rankAccuracy: summary, pointingGame: summary }, tests: { relevanceMass: test, rankAccuracy: test, pointingGame: test } };
+    assert.deepEqual(chartMeta(charts.localisationChart(withoutTwin))?.baselines, ["chance (mask area)"], "no twin computed, none claimed");
+    assert.throws(() => charts.localisationChart([{ name: "a", result: withoutTwin }, { name: "b", result: { ...withoutTwin, chanceLevel: 0.2 } }]), /different masks/);
+  });
+
   test("selectivity, CKA and probe charts name their controls", () => {
     assert.deepEqual(metaOf("selectivity-histograms")?.baselines, ["untrained network"]);
     assert.deepEqual(metaOf("cka-matrix"), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear)" });

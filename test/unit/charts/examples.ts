@@ -124,7 +124,19 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },
       { property: "part of speech" },
     ),
+  localisation: () => charts.localisationChart([
+    { name: "gradient", result: localisationResult(0.6, 0.2) },
+    { name: "occlusion", result: localisationResult(0.9, 0.1) },
+  ], { hypothesis: "H6" }),
 };
+
+/** A localisation result as interp's `localisation` returns it (the parts the chart reads): the flawed model scores `flawed`, the twin `twin`. */
+function localisationResult(flawed: number, twin: number): charts.LocalisationResultLike {
+  const summary = (mean: number) => ({ n: 40, mean, ci: [mean - 0.05, mean + 0.05] as [number, number] });
+  const all = (mean: number) => ({ relevanceMass: summary(mean), rankAccuracy: summary(mean - 0.1), pointingGame: summary(mean + 0.05) });
+  const test = { vsChance: { p: 0.001 }, vsTwin: { p: 0.002 } };
+  return { n: 40, chanceLevel: 0.0625, summary: all(flawed), twinSummary: all(twin), tests: { relevanceMass: test, rankAccuracy: test, pointingGame: test } };
+}
 
 /** A falsified hypothesis whose effect interval lies below its declared threshold. */
 export const verdict: Verdict = {

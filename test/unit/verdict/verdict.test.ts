@@ -188,3 +188,16 @@ test("undefined values (NaN: a degenerate control's similarity) give an inconclu
   assert.deepEqual(same, v);
   assert.equal(corrected.correction?.tests, 1);
 });
+
+test("constant paired differences (a score that hits every time) get a point interval instead of a failed BCa", () => {
+  const hits = new Array(12).fill(1);
+  const chance = new Array(12).fill(0.25);
+  const paired = verdict(H({ kind: "paired-permutation", alternative: "greater" }), hits, chance);
+  assert.deepEqual(paired.effect.ci, [0.75, 0.75]);
+  assert.equal(paired.p, 1 / 2 ** 12, "exact sign-flip p: only the observed signs reach 0.75");
+  assert.equal(paired.verdict, "supported");
+  const twoSample = verdict(H({ kind: "permutation", alternative: "greater" }), hits, chance);
+  assert.deepEqual(twoSample.effect.ci, [0.75, 0.75]);
+  // Equal values in both arms: no effect, and with a minimum effect the point interval rules it out.
+  assert.equal(verdict(H({ kind: "paired-permutation", alternative: "greater", minEffect: 0.1 }), chance, chance).verdict, "falsified");
+});
