@@ -3,31 +3,50 @@
 //   node esbuild.js               development build with source maps
 //   node esbuild.js --production  minified, what `npm run package` ships
 //   node esbuild.js --watch       rebuild on change
+//   --outdir DIR                  write the bundles to DIR instead of dist/ (the .vsix test builds into a temp folder)
 const esbuild = require("esbuild");
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
+const outdir = process.argv.includes("--outdir") ? process.argv[process.argv.indexOf("--outdir") + 1] : "dist";
 
 // Never bundled: `vscode` is provided by the extension host; tfjs-node is a native addon found at run
 // time in the user's workspace; tfjs and its wasm backend load their own files from node_modules, and
 // every user of tfjs in a kernel must share one instance of it.
-const nodeExternals = ["vscode", "@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "esbuild"];
+const nodeExternals = ["vscode", "@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm"];
 
 /** Bundles: the extension host entry, the CLI, and (added by later work) the kernel and renderer. */
 const entries = [
-  { entryPoints: ["src/vscode/extension.ts"], outfile: "dist/extension.js", platform: "node", format: "cjs" },
-  { entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", platform: "node", format: "cjs", banner: { js: "#!/usr/bin/env node" } },
+  { entryPoints: ["src/vscode/extension.ts"], outfile: `${outdir}/extension.js`, platform: "node", format: "cjs" },
+  { entryPoints: ["src/cli/main.ts"], outfile: `${outdir}/cli.js`, platform: "node", format: "cjs", banner: { js: "#!/usr/bin/env node" } },
   // The kernel process (spawned by KernelClient) and the runtime library cells import as "falsify".
   // vega is ES-module-only with top-level await: the runtime's chart rasteriser imports it at run time.
-  { entryPoints: ["src/kernel/main.ts"], outfile: "dist/kernel.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
-  { entryPoints: ["src/runtime/index.ts"], outfile: "dist/runtime.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  { entryPoints: ["src/kernel/main.ts"], outfile: `${outdir}/kernel.js`, platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  { entryPoints: ["src/runtime/index.ts"], outfile: `${outdir}/runtime.js`, platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
   // tfjs + its wasm backend (and the .wasm files, to dist/wasm/) for a .vsix, which has no node_modules.
-  { entryPoints: ["src/kernel/tfjs-bundle.ts"], outfile: "dist/tfjs.js", platform: "node", format: "cjs", external: ["vscode"], loader: { ".wasm": "file" }, assetNames: "wasm/[name]" },
+  { entryPoints: ["src/kernel/tfjs-bundle.ts"], outfile: `${outdir}/tfjs.js`, platform: "node", format: "cjs", external: ["vscode"], loader: { ".wasm": "file" }, assetNames: "wasm/[name]" },
   // The runtime of exported scripts (`import { startScript } from "falsify/script"`, package.json exports).
-  { entryPoints: ["src/runtime/script.ts"], outfile: "dist/script.js", platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  { entryPoints: ["src/runtime/script.ts"], outfile: `${outdir}/script.js`, platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
   // The notebook renderer runs in the notebook webview: an ES module that bundles vega, vega-lite and vega-embed.
-  { entryPoints: ["src/renderer/index.ts"], outfile: "dist/renderer.js", platform: "browser", format: "esm", target: "es2022" },
+  { entryPoints: ["src/renderer/index.ts"], outfile: `${outdir}/renderer.js`, platform: "browser", format: "esm", target: "es2022" },
 ];
+
+/**
+ * Optional packages that bundled code requires inside a try/catch and never needs here: TypeScript's
+ * `source-map-support` (only for its own command line under NODE_ENV=development) and node-fetch's
+ * `encoding` (tfjs' fetch; models load from files). Each becomes a module that throws as a missing
+ * one would, so no bundle asks for a package the .vsix does not carry.
+ */
+const notInstalled = {
+  name: "not-installed",
+  setup(build) {
+    build.onResolve({ filter: /^(source-map-support|encoding)$/ }, (args) => ({ path: args.path, namespace: "not-installed" }));
+    build.onLoad({ filter: /.*/, namespace: "not-installed" }, (args) => ({
+      contents: `throw Object.assign(new Error("Cannot find module '${args.path}'"), { code: "MODULE_NOT_FOUND" });`,
+      loader: "js",
+    }));
+  },
+};
 
 /** Prints errors as `✘ [ERROR] file:line:col` so VS Code's esbuild problem matcher picks them up. */
 const problemMatcher = {
@@ -57,7 +76,7 @@ async function main() {
         sourcemap: production ? false : "linked",
         sourcesContent: false,
         logLevel: "silent",
-        plugins: [problemMatcher],
+        plugins: [notInstalled, problemMatcher],
         ...entry,
       }),
     ),

@@ -96,7 +96,7 @@ export class Session {
   }
 
   private async runCode(request: ExecuteRequest, order: number): Promise<unknown> {
-    const compiled = await compileCell(request.source);
+    const compiled = compileCell(request.source);
     if (!compiled.ok) {
       const { message, line, column } = compiled.error;
       const frame = { order, cellId: request.cellId, line, column };

@@ -1,10 +1,11 @@
 // The kernel's latency: a trivial cell from the client's request to its final output, against a
 // Jupyter ipykernel round trip of `x = 1 + 1` measured in the same run (ipykernel_roundtrip.py), and
-// the raw per-cell type-stripping time of esbuild against the TypeScript compiler's transpileModule.
+// the per-cell compile time (TypeScript's transpileModule, carried by the .vsix, plus the REPL rewrite)
+// against esbuild's native transform, which the build uses but a .vsix cannot carry.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { transform } from "esbuild";
-import ts from "typescript";
+import { compileCell } from "../../src/core/kernel/transpile";
 import { projectPython } from "../python";
 import { medianMs, type Benchmark } from "./harness";
 import { startKernel } from "../unit/kernel/support";
@@ -49,16 +50,19 @@ export const benchmarks: Benchmark[] = [
     id: "kernel.transpile",
     async run() {
       const options = { loader: "ts" as const, sourcemap: "external" as const, tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } };
-      const tsOptions = { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, verbatimModuleSyntax: true } };
+      const note = "per cell, with source map; the kernel's also includes the REPL rewrite";
       return [
         {
-          subject: { name: "esbuild transform `1 + 1`", value: await medianMs(() => transform("1 + 1", options), 300, 30), unit: "ms" },
-          baseline: { name: "ts.transpileModule `1 + 1`", value: await medianMs(() => ts.transpileModule("1 + 1", tsOptions), 300, 30), unit: "ms" },
-          note: "raw type stripping per cell, with source map",
+          subject: { name: "kernel compileCell `1 + 1` (transpileModule)", value: await medianMs(() => compileCell("1 + 1"), 300, 100), unit: "ms" },
+          baseline: { name: "esbuild (native) transform `1 + 1`", value: await medianMs(() => transform("1 + 1", options), 300, 100), unit: "ms" },
+          target: "≤ 2 ms",
+          note,
         },
         {
-          subject: { name: "esbuild transform, 6-line cell", value: await medianMs(() => transform(CELL, options), 300, 30), unit: "ms" },
-          baseline: { name: "ts.transpileModule, 6-line cell", value: await medianMs(() => ts.transpileModule(CELL, tsOptions), 300, 30), unit: "ms" },
+          subject: { name: "kernel compileCell, 6-line cell", value: await medianMs(() => compileCell(CELL), 300, 100), unit: "ms" },
+          baseline: { name: "esbuild (native) transform, 6-line cell", value: await medianMs(() => transform(CELL, options), 300, 100), unit: "ms" },
+          target: "≤ 2 ms",
+          note,
         },
       ];
     },

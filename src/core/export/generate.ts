@@ -2,12 +2,13 @@
 // The script runs the exported cells in notebook order against the same runtime the kernel gives
 // cells (`falsify/script`: the globals of src/core/cell/environment.ts, one session), so it records the same
 // results; `// %% [cellId]` markers map it back to the notebook.
+import { SourceMap } from "node:module";
 import { posix } from "node:path";
-import { transformSync } from "esbuild";
 import { CELL_GLOBALS, moduleGlobal, notebookSeed, SCRIPT_RUNTIME_MODULE } from "../cell/environment";
 import type { CellReading } from "../cell/reading";
 import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
+import { redeclarationError, stripTypes, type CompileError } from "../kernel/transpile";
 import { planExport, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
 import { assemble, verifyScript, type ScriptPart } from "./verify";
@@ -68,7 +69,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   ];
   const notInert = verifyScript([header, ...body]);
   if (notInert) return { ok: false, error: notInert };
-  // Compiled either way: a script esbuild rejects (a case the checks above missed) is refused, not written.
+  // Compiled either way: a script the compiler rejects (a case the checks above missed) is refused, not written.
   const compiled = toJavaScript(assemble(body));
   if (!compiled.ok) return compiled;
   const script = `${header.text}\n${options.language === "mjs" ? compiled.code : assemble(body)}`;
@@ -195,22 +196,25 @@ function rebase(specifier: string, notebookDir: string | undefined): string {
 }
 
 /**
- * TypeScript -> JavaScript with esbuild. esbuild drops ordinary comments, so the markers and the
- * markdown comments travel as legal comments (`//!`) and are turned back afterwards.
+ * TypeScript -> JavaScript with the compiler cells are transpiled with (comments kept). Imports no
+ * value uses are dropped, as in any compiled module: they may name types only.
  */
 function toJavaScript(typescript: string): { ok: true; code: string } | { ok: false; error: ExportError } {
-  const marked = typescript.replace(/^\/\/( %% \[|(?= )|$)/gm, "//!$1");
-  let code: string;
-  try {
-    code = transformSync(marked, { loader: "ts", format: "esm", target: "node20", legalComments: "inline" }).code;
-  } catch (error) {
-    const first = (error as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0];
-    const line = first?.location?.line ?? 1;
-    const markers = [...typescript.split("\n").slice(0, line).join("\n").matchAll(/^\/\/ %% \[([^\]]+)\]/gm)];
-    const cellId = markers[markers.length - 1]?.[1] ?? "";
-    const message = `cell ${cellId || "(script preamble)"} does not compile as part of one script: ${first?.text ?? (error as Error).message}`;
-    return { ok: false, error: { kind: "syntax", cellId, message } };
+  const js = stripTypes(typescript, "script.ts", { keepImports: false });
+  if (!js.ok) return { ok: false, error: scriptError(typescript, js.error) };
+  const twice = redeclarationError(js.code);
+  if (twice) {
+    const at = new SourceMap(JSON.parse(js.map)).findEntry(twice.line - 1, twice.column - 1) as { originalLine?: number };
+    return { ok: false, error: scriptError(typescript, { ...twice, line: (at.originalLine ?? 0) + 1 }) };
   }
-  code = code.replace(/^\/\/!/gm, "//").replace(/\n(\/\/ %% \[)/g, "\n\n$1").replace(/\n(await falsifyScript\.finish\(\);)/, "\n\n$1");
+  // The compiler drops blank lines: put back the ones between cells and before the closing call.
+  const code = js.code.replace(/\n(\/\/ %% \[)/g, "\n\n$1").replace(/\n(await falsifyScript\.finish\(\);)/, "\n\n$1");
   return { ok: true, code };
+}
+
+/** A compile error at a line of the whole script, blamed on the cell whose marker precedes it. */
+function scriptError(typescript: string, error: CompileError): ExportError {
+  const markers = [...typescript.split("\n").slice(0, error.line).join("\n").matchAll(/^\/\/ %% \[([^\]]+)\]/gm)];
+  const cellId = markers[markers.length - 1]?.[1] ?? "";
+  return { kind: "syntax", cellId, message: `cell ${cellId || "(script preamble)"} does not compile as part of one script: ${error.message}` };
 }

@@ -1,10 +1,11 @@
-// TypeScript cell -> runnable script: esbuild strips the types (with a source map), the REPL rewrite
-// makes it persistent and interruptible, and `toCell` composes both maps so a stack frame in the
-// script points at the cell's own line and column.
+// TypeScript -> JavaScript with the TypeScript compiler's `transpileModule`. Every bundle that needs
+// it (kernel, CLI, extension) already carries the compiler for the REPL rewrite and the linter, so a
+// .vsix with no node_modules transpiles cells on every platform: esbuild's native binary stays a
+// build tool, and esbuild-wasm would add 14 MB and seconds of start-up (measured in the commit).
 //
-// esbuild is a native binary that a .vsix built without node_modules does not carry; there the
-// TypeScript compiler (bundled into the kernel) strips the types instead, slower but equivalent.
-import type { Message, TransformOptions } from "esbuild";
+// A cell: the types stripped with a source map, the REPL rewrite makes it persistent and
+// interruptible, and `toCell` composes both maps so a stack frame in the script points at the
+// cell's own line and column.
 import { SourceMap } from "node:module";
 import ts from "typescript";
 import { LineIndex } from "../hypothesis/range";
@@ -17,7 +18,7 @@ export interface CompiledCell {
   toCell(line: number, column: number): { line: number; column: number } | undefined;
 }
 
-/** A cell that does not compile: the first error, located in the cell. */
+/** Source that does not compile: the first error, located (1-based) in the source. */
 export interface CompileError {
   kind: "syntax";
   message: string;
@@ -27,28 +28,49 @@ export interface CompileError {
 
 export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; error: CompileError };
 
-const CELL_OPTIONS: TransformOptions = {
-  loader: "ts",
-  sourcemap: "external",
-  sourcefile: "cell.ts",
-  target: "node20",
-  // Keep every import, even one only the NEXT cell uses (plain TS would drop it as unused).
-  tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
-};
+export type StripResult = { ok: true; code: string; map: string } | { ok: false; error: CompileError };
 
-export interface CompileOptions {
-  /** false: strip types with the TypeScript compiler even where esbuild is available. */
-  esbuild?: boolean;
+export interface StripOptions {
+  /** Keep every import, even one no value uses (a cell's import may be for the NEXT cell). Default true. */
+  keepImports?: boolean;
 }
 
-export async function compileCell(source: string, options: CompileOptions = {}): Promise<CompileResult> {
-  let js: { code: string; map: string };
-  try {
-    const esbuild = options.esbuild === false ? null : loadEsbuild();
-    js = esbuild ? await esbuild.transform(source, CELL_OPTIONS) : typescriptTransform(source);
-  } catch (error) {
-    return { ok: false, error: syntaxError(error) };
+/** TypeScript -> ES module JavaScript (ES2022, comments kept) with its source map, or the first syntax error. */
+export function stripTypes(source: string, fileName: string, options: StripOptions = {}): StripResult {
+  const output = ts.transpileModule(source, {
+    fileName,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, verbatimModuleSyntax: options.keepImports ?? true },
+  });
+  const diagnostic = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (diagnostic?.file && diagnostic.start !== undefined) {
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+    return { ok: false, error: { kind: "syntax", message, line: line + 1, column: character + 1 } };
   }
+  return { ok: true, code: output.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: output.sourceMapText ?? '{"version":3,"sources":[],"mappings":""}' };
+}
+
+/**
+ * The first error a JavaScript engine would raise on loading `js` as one module that transpiling
+ * alone does not report: a `let`/`const`/`class` name declared twice (TypeScript's binder rules for
+ * plain JavaScript files). 1-based position in `js`.
+ */
+export function redeclarationError(js: string): CompileError | undefined {
+  const options: ts.CompilerOptions = { noLib: true, noResolve: true, allowJs: true, types: [], module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 };
+  const file = ts.createSourceFile("module.mjs", js, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const host = ts.createCompilerHost(options);
+  host.getSourceFile = (name) => (name === file.fileName ? file : undefined);
+  const program = ts.createProgram({ rootNames: [file.fileName], options, host });
+  const [first] = program.getSemanticDiagnostics(file);
+  if (!first || first.start === undefined) return undefined;
+  const { line, character } = file.getLineAndCharacterOfPosition(first.start);
+  return { kind: "syntax", message: ts.flattenDiagnosticMessageText(first.messageText, "\n"), line: line + 1, column: character + 1 };
+}
+
+export function compileCell(source: string): CompileResult {
+  const js = stripTypes(source, "cell.ts");
+  if (!js.ok) return js;
   const script = rewriteForRepl(js.code);
   const map = new SourceMap(JSON.parse(js.map));
   const scriptLines = new LineIndex(script.code);
@@ -62,11 +84,11 @@ export async function compileCell(source: string, options: CompileOptions = {}):
         const offset = script.toInput(scriptLines.offset(line, column));
         if (offset < 0) return undefined;
         const inJs = jsLines.position(offset);
-        const entry = map.findEntry(inJs.line - 1, inJs.column - 1) as { originalLine?: number; originalColumn?: number };
+        const entry = map.findEntry(inJs.line - 1, inJs.column - 1) as { originalLine?: number; originalColumn?: number; generatedLine?: number; generatedColumn?: number };
         if (entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-        // esbuild maps the start of each token; keep the column offset within the token.
-        const within = Math.max(0, inJs.column - 1 - ((entry as { generatedColumn?: number }).generatedColumn ?? inJs.column - 1));
-        const sameLine = (entry as { generatedLine?: number }).generatedLine === inJs.line - 1;
+        // The map has an entry at the start of each token; keep the column offset within the token.
+        const within = Math.max(0, inJs.column - 1 - (entry.generatedColumn ?? inJs.column - 1));
+        const sameLine = entry.generatedLine === inJs.line - 1;
         return { line: entry.originalLine + 1, column: entry.originalColumn + 1 + (sameLine ? within : 0) };
       },
     },
@@ -78,46 +100,6 @@ export async function compileCell(source: string, options: CompileOptions = {}):
  * stack frames once source maps are enabled), its loops and functions checking for interrupts.
  */
 export function transpileModule(source: string, filename: string): string {
-  const esbuild = loadEsbuild();
-  if (!esbuild) {
-    const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true, inlineSources: true };
-    return instrumentForInterrupts(ts.transpileModule(source, { fileName: filename, compilerOptions: options }).outputText);
-  }
-  const loader = filename.endsWith(".tsx") ? "tsx" : filename.endsWith(".js") || filename.endsWith(".mjs") ? "js" : "ts";
-  return instrumentForInterrupts(esbuild.transformSync(source, { loader, format: "cjs", sourcemap: "inline", sourcefile: filename, target: "node20" }).code);
-}
-
-let esbuildModule: typeof import("esbuild") | null | undefined;
-
-function loadEsbuild(): typeof import("esbuild") | null {
-  if (esbuildModule === undefined) {
-    try {
-      esbuildModule = require("esbuild") as typeof import("esbuild");
-    } catch {
-      esbuildModule = null;
-    }
-  }
-  return esbuildModule;
-}
-
-/** The fallback: TypeScript's own transpiler, ES module syntax kept (the REPL rewrite needs it). */
-function typescriptTransform(source: string): { code: string; map: string } {
-  const output = ts.transpileModule(source, {
-    fileName: "cell.ts",
-    reportDiagnostics: true,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: true, verbatimModuleSyntax: true },
-  });
-  const diagnostic = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
-  if (diagnostic?.file && diagnostic.start !== undefined) {
-    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
-    const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
-    throw { errors: [{ text, location: { line: line + 1, column: character } }] };
-  }
-  return { code: output.outputText.replace(/\n\/\/# sourceMappingURL=.*$/, ""), map: output.sourceMapText ?? '{"version":3,"sources":[],"mappings":""}' };
-}
-
-function syntaxError(error: unknown): CompileError {
-  const first = (error as { errors?: Message[] }).errors?.[0];
-  if (!first) return { kind: "syntax", message: (error as Error).message, line: 1, column: 1 };
-  return { kind: "syntax", message: first.text, line: first.location?.line ?? 1, column: (first.location?.column ?? 0) + 1 };
+  const options: ts.CompilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true, inlineSources: true };
+  return instrumentForInterrupts(ts.transpileModule(source, { fileName: filename, compilerOptions: options }).outputText);
 }

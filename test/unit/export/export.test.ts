@@ -218,7 +218,7 @@ describe("refusals name the cell and why", () => {
     const error = refused(notebook(code("a", "const k = 1;"), code("twice", "const x = 1;\nlet x = 2;")));
     assert.equal(error.kind, "syntax");
     assert.equal(error.cellId, "twice");
-    assert.match(error.message, /"x" has already been declared/);
+    assert.match(error.message, /Cannot redeclare block-scoped variable 'x'/);
   });
 
   test("a cell that does not parse, an unknown cell, a referenced hypothesis that does not parse", () => {

@@ -24,7 +24,7 @@ export function scriptWorkspace(): string {
     format: "cjs",
     target: "node20",
     logLevel: "silent",
-    external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "esbuild", "vega", "vega-lite"],
+    external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "vega", "vega-lite"],
   });
   built = dir;
   return dir;

@@ -31,7 +31,7 @@ export function kernelScript(): string {
     target: "node20",
     sourcemap: "linked",
     logLevel: "silent",
-    external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "esbuild", "typescript", "vega", "vega-lite"],
+    external: ["@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "typescript", "vega", "vega-lite"],
   });
   built = outfile;
   return outfile;
