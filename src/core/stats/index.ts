@@ -10,3 +10,4 @@ export * from "./effect-size";
 export * from "./multiple-comparisons";
 export * from "./permutation";
 export * from "./bootstrap";
+export * from "./binomial";
