@@ -6,6 +6,7 @@ export * from "../core/verdict";
 export * from "../core/charts";
 export * from "../core/interp";
 export * from "../core/data";
+export * from "../core/study";
 // The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
 export { record, shardOf, currentSession } from "./session";
 export * from "../core/hypothesis/baseline";

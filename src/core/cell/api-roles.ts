@@ -39,6 +39,8 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   localisation: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
+  analyzeStudy: "test",
+  binomialTest: "test",
   bootstrap: "test",
   tcav: "test",
   permutationTest: "test",
