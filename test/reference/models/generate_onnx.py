@@ -10,14 +10,23 @@ seed and rounded to 4 decimals; the JSON holds that input and ONNX Runtime's out
 layout as ONNX Runtime returns them: NCHW for images). The TypeScript tests feed the same input to the
 imported tfjs model and compare, so the reference is ONNX Runtime, never the importer.
 
+With `--digits` it also trains examples/digits/models/resnet.onnx (needs `keras` and `tensorflow_cpu` too).
+
 Cases: one small graph per supported op form (the `ops` list), whole small networks (`resnet`: a
 ResNet-style stem and two basic blocks, one with a downsample, global average pool, the
 Shape/Gather/Unsqueeze/Concat/Reshape flatten older exporters emit and a Gemm classifier;
 `mobilenet`: a MobileNetV2 inverted residual with ReLU6 as Clip and a depthwise Conv; `mlp`), and
 `unsupported` (a TopK node, refused at load).
+
+examples/digits/models/resnet.onnx (the worked example 07): the same ResNet-style topology for the
+8x8 digits, trained with Keras on the seeded train split that `loadDigits()` makes (the indices are
+read from the TypeScript loader, so both sides mean the same images), then written as ONNX with
+torch.onnx.export's names and checked: ONNX Runtime on the ONNX file must reproduce Keras's logits.
 """
+import gzip
 import json
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -280,7 +289,82 @@ def with_zeroed_channel(model, value, channel):
 
 
 
+def digits_split():
+    """The train/test row indices of loadDigits() (seed 0), from the TypeScript loader itself."""
+    code = 'import { loadDigits } from "./src/core/data"; const d = loadDigits(); process.stdout.write(JSON.stringify({ train: Array.from(d.train.indices), test: Array.from(d.test.indices) }));'
+    root = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+    out = subprocess.run(["npx", "tsx", "-e", code], cwd=root, check=True, capture_output=True, text=True).stdout
+    split = json.loads(out)
+    table = np.loadtxt(gzip.open(os.path.join(root, "examples", "digits", "digits.csv.gz"), "rt"), delimiter=",")
+    images, labels = (table[:, :64] / 16).astype(np.float32).reshape(-1, 8, 8, 1), table[:, 64].astype(np.int64)
+    return {part: (images[idx], labels[idx]) for part, idx in split.items()}
+
+
+def digits_resnet():
+    """A ResNet-style digits classifier trained with Keras, as an ONNX file in PyTorch's naming (NCHW)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    from keras import layers
+
+    keras.utils.set_random_seed(0)
+    data = digits_split()
+    inp = keras.Input((8, 8, 1))
+    conv = lambda name, c, k, s=1: layers.Conv2D(c, k, strides=s, padding="same" if s == 1 else "valid", use_bias=False, name=name)
+    bn = lambda name: layers.BatchNormalization(epsilon=1e-5, name=name)
+    x = layers.ReLU(name="relu")(bn("bn1")(conv("conv1", 16, 3)(inp)))
+
+    def block(x, name, c, stride):
+        h = layers.ZeroPadding2D(1)(x) if stride != 1 else x
+        h = layers.ReLU()(bn(f"{name}.bn1")(conv(f"{name}.conv1", c, 3, stride)(h)))
+        h = bn(f"{name}.bn2")(conv(f"{name}.conv2", c, 3)(h))
+        if stride != 1:
+            x = bn(f"{name}.downsample.1")(conv(f"{name}.downsample.0", c, 1, stride)(x))
+        return layers.ReLU()(layers.Add()([h, x]))
+
+    x = block(block(x, "layer1.0", 16, 1), "layer2.0", 32, 2)
+    out = layers.Dense(10, name="fc")(layers.GlobalAveragePooling2D()(x))
+    model = keras.Model(inp, out)
+    model.compile(keras.optimizers.Adam(3e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    (xtr, ytr), (xte, yte) = data["train"], data["test"]
+    model.fit(xtr, ytr, epochs=25, batch_size=32, verbose=0, shuffle=True)
+    accuracy = {part: float(model.evaluate(*data[part], verbose=0)[1]) for part in ("train", "test")}
+
+    g = Graph()
+    w = {l.name: l.get_weights() for l in model.layers}
+    oihw = lambda name: g.init(f"{name}.weight", w[name][0].transpose(3, 2, 0, 1))
+
+    def bn_node(x, name, scope):
+        gamma, beta, mean, var = w[name]
+        return g.node("BatchNormalization", [x] + [g.init(f"{name}.{p}", v) for p, v in
+                      [("weight", gamma), ("bias", beta), ("running_mean", mean), ("running_var", var)]], scope, epsilon=1e-5)
+
+    def conv_node(x, name, scope, k, stride=1):
+        return g.node("Conv", [x, oihw(name)], scope, kernel_shape=[k, k], strides=[stride, stride], pads=[k // 2] * 4)
+
+    x = g.node("Relu", [bn_node(conv_node("input", "conv1", "/conv1", 3), "bn1", "/bn1")], "/relu")
+    for name, stride in [("layer1.0", 1), ("layer2.0", 2)]:
+        s = torch_scope(name)
+        h = g.node("Relu", [bn_node(conv_node(x, f"{name}.conv1", f"{s}/conv1", 3, stride), f"{name}.bn1", f"{s}/bn1")], f"{s}/relu")
+        h = bn_node(conv_node(h, f"{name}.conv2", f"{s}/conv2", 3), f"{name}.bn2", f"{s}/bn2")
+        if stride != 1:
+            x = bn_node(conv_node(x, f"{name}.downsample.0", f"{s}/downsample/downsample.0", 1, stride), f"{name}.downsample.1", f"{s}/downsample/downsample.1")
+        x = g.node("Relu", [g.node("Add", [h, x], s)], f"{s}/relu_1")
+    x = g.node("Flatten", [g.node("GlobalAveragePool", [x], "/avgpool")], "", axis=1)
+    kernel, bias = w["fc"]
+    x = g.node("Gemm", [x, g.init("fc.weight", kernel.T), g.init("fc.bias", bias)], "/fc", transB=1)
+    onnx_model = g.model(["batch", 1, 8, 8], x)
+    [ort_logits] = run(onnx_model, xte.transpose(0, 3, 1, 2))
+    gap = float(np.abs(ort_logits - model.predict(xte, verbose=0)).max())
+    assert gap < 1e-4, f"ONNX Runtime and Keras disagree on the digits ResNet by {gap}"
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "examples", "digits", "models", "resnet.onnx")
+    onnx.save(onnx_model, path)
+    print(f"wrote {path}: train accuracy {accuracy['train']:.4f}, test accuracy {accuracy['test']:.4f}, |ONNX Runtime - Keras| <= {gap:.1e}")
+
+
 def main():
+    if "--digits" in sys.argv:
+        digits_resnet()
+        return
     os.makedirs(OUT, exist_ok=True)
     models = {"resnet": resnet(), "mobilenet": mobilenet(), "mlp": mlp(), **{f"op_{k}": v for k, v in ops().items()}}
     reference = {
