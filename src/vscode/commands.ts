@@ -2,7 +2,8 @@
 import * as vscode from "vscode";
 import { notebookTemplate } from "../core/format";
 import { openExample } from "./examples";
-import { NOTEBOOK_TYPE, toNotebookData } from "./serializer";
+import { toNotebookData } from "./notebook";
+import { NOTEBOOK_TYPE } from "./serializer";
 
 type Command = (...args: unknown[]) => unknown;
 

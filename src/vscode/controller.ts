@@ -8,7 +8,7 @@ import { outputItemToBytes } from "../core/format";
 import type { RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
-import { fileMetadata } from "./lint/snapshot";
+import { fileMetadata } from "./notebook";
 import { log, reportError } from "./log";
 import { NOTEBOOK_TYPE } from "./serializer";
 

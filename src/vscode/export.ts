@@ -1,13 +1,13 @@
 // "Export as Script": the notebook (or a cell with the cells it depends on) as a standalone script.
-// Glue only: the export is src/core/export, applied to the notebook as the serializer would save it
-// (so unsaved edits are exported too).
+// Glue only: the export is src/core/export, applied to the notebook as saving would write it (so
+// unsaved edits are exported too).
 import * as vscode from "vscode";
 import { basename, dirname, relative, sep } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write";
 import { exportScript } from "../core/export";
 import { generatorName } from "../core/export/version";
-import { parseNotebook, type Notebook } from "../core/format";
-import { FalsifySerializer, NOTEBOOK_TYPE } from "./serializer";
+import { fromDocument } from "./notebook";
+import { NOTEBOOK_TYPE } from "./serializer";
 
 export function registerExport(): vscode.Disposable {
   return vscode.Disposable.from(
@@ -44,7 +44,7 @@ async function exportActive(cellOnly: boolean, clicked?: vscode.NotebookCell): P
     cellId = choice.cellId;
   }
 
-  const notebook = currentNotebook(document);
+  const notebook = fromDocument(document);
   const name = basename(document.uri.fsPath);
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(document.uri, "..", `${name.replace(/\.falsify$/, "")}${cellId ? `.${cellId}` : ""}.ts`),
@@ -65,20 +65,4 @@ async function exportActive(cellOnly: boolean, clicked?: vscode.NotebookCell): P
   if (target.scheme === "file") await writeFileAtomic(target.fsPath, result.script);
   else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(result.script));
   await vscode.window.showTextDocument(target);
-}
-
-/** The notebook as saving it now would write it (unsaved edits included). */
-function currentNotebook(document: vscode.NotebookDocument): Notebook {
-  const data = new vscode.NotebookData(
-    document.getCells().map((cell) => {
-      const cellData = new vscode.NotebookCellData(cell.kind, cell.document.getText(), cell.document.languageId);
-      cellData.metadata = cell.metadata;
-      cellData.outputs = [...cell.outputs];
-      return cellData;
-    }),
-  );
-  data.metadata = document.metadata;
-  const parsed = parseNotebook(new TextDecoder().decode(new FalsifySerializer(() => {}).serializeNotebook(data)));
-  if (!parsed.ok) throw new Error(`the notebook does not serialize: ${parsed.error.message}`);
-  return parsed.notebook;
 }

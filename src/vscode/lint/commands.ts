@@ -7,7 +7,7 @@ import { hypothesisTemplate, nextHypothesisId, recordAmendment } from "../../cor
 import type { LintController } from "./controller";
 import { RECORD_AMENDMENT } from "./fixes";
 import { REVEAL_CELL } from "./panel";
-import { fileMetadata } from "./snapshot";
+import { fileMetadata } from "../notebook";
 import { SHOW_STRENGTH, showStrength } from "./strength-lens";
 import { NOTEBOOK_TYPE } from "../serializer";
 

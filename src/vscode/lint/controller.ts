@@ -8,7 +8,7 @@ import { Linter, recordFirstResult, type Diagnostic, type Fix, type LintReport, 
 import { log } from "../log";
 import { NOTEBOOK_TYPE } from "../serializer";
 import { toVscodeRange } from "./ranges";
-import { fileMetadata, notebookSnapshot } from "./snapshot";
+import { fileMetadata, fromDocument } from "../notebook";
 
 const DEBOUNCE_MS = 200;
 
@@ -69,7 +69,7 @@ export class LintController implements vscode.Disposable {
     if (notebook.notebookType !== NOTEBOOK_TYPE || notebook.isClosed) return undefined;
     const state = this.state(notebook);
     clearTimeout(state.timer);
-    const report = state.linter.lint(notebookSnapshot(notebook), settings());
+    const report = state.linter.lint(fromDocument(notebook), settings());
     for (const error of report.internalErrors) log().error(`linter: ${error}`);
     state.report = report;
     this.publish(notebook, state, report);
