@@ -1,7 +1,7 @@
 // `falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]`:
 // runs every cell in notebook order in the same kernel process the editor uses, seeded from the
 // notebook seed; prints each cell's status and the verdicts; collects results through the same
-// session code an exported script uses, so both write the same results JSON.
+// run-record code an exported script uses, so both write the same results JSON.
 //
 // Exit codes: 0 every cell ran (and no verdict tripped --fail-on), 1 a cell failed or a verdict
 // tripped --fail-on, 2 usage errors and unreadable notebooks.
@@ -11,7 +11,7 @@ import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
 import { KernelClient, type KernelStartOptions } from "../kernel/client";
-import { chartLines, resultLines, Session } from "../runtime/session";
+import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
 import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
 import { writeOutputsBack, type RanCell } from "./write-back";
@@ -74,8 +74,8 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const { notebook } = read;
   const ran = new Map<string, RanCell>();
   const seed = notebookSeed(notebook.metadata);
-  const session = new Session();
-  session.begin({ notebook: basename(path), seed });
+  const record = new RunRecord();
+  record.begin({ notebook: basename(path), seed });
 
   const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
@@ -89,7 +89,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
         continue;
       }
       const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
-      session.observeOutputs(result.outputs, cell.id);
+      record.observeOutputs(result.outputs, cell.id);
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
       if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
       else {
@@ -104,13 +104,13 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     kernel.dispose();
   }
 
-  const results = session.results();
+  const results = record.results();
   for (const line of resultLines(results)) io.out(line);
   if (options.out) {
-    await writeFileAtomic(options.out, session.serializedResults());
+    await writeFileAtomic(options.out, record.serializedResults());
     io.out(`wrote ${options.out}`);
   }
-  const charts = options.svgDir ? await session.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: dirname(path) } : {}) : undefined;
+  const charts = options.svgDir ? await record.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: dirname(path) } : {}) : undefined;
   const chartReport = charts && options.svgDir ? chartLines(charts, options.svgDir) : { out: [], err: [] };
   for (const line of chartReport.out) io.out(line);
   for (const line of chartReport.err) io.err(`falsify run: ${line}`);

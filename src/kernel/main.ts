@@ -7,13 +7,13 @@ import { KernelRequest, type InitRequest, type KernelEvent } from "../core/kerne
 import { InterruptChannel } from "./interrupt";
 import { RUNTIME_MODULE, TFJS_MODULES } from "../core/cell/environment";
 import { installModuleHooks } from "./modules";
-import { Session, type Runtime } from "./session";
+import { KernelSession, type Runtime } from "./session";
 
 const send = (event: KernelEvent): void => {
   process.send?.(event);
 };
 
-let session: Session | undefined;
+let session: KernelSession | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 async function start(init: z.output<typeof InitRequest>): Promise<void> {
@@ -25,7 +25,7 @@ async function start(init: z.output<typeof InitRequest>): Promise<void> {
   // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
   const runtime = require("../runtime") as Runtime;
   aliases[RUNTIME_MODULE] = runtime;
-  session = new Session({ loaded, modules, runtime, interrupts, seed: init.seed, send, isInternal });
+  session = new KernelSession({ loaded, modules, runtime, interrupts, seed: init.seed, send, isInternal });
   send({
     type: "ready",
     pid: process.pid,

@@ -33,7 +33,7 @@ export interface SessionOptions {
   isInternal(frame: string): boolean;
 }
 
-export class Session {
+export class KernelSession {
   private readonly tf: Tf;
   private readonly scripts = new Map<number, CellScript>();
   /** Names declared by cells: the roots of "tensors the user holds". */

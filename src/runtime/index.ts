@@ -7,6 +7,6 @@ export * from "../core/charts";
 export * from "../core/interp";
 export * from "../core/data";
 export * from "../core/study";
-// The run session (results, hypotheses, seeding) shared by the kernel and exported scripts.
-export { record, shardOf, currentSession } from "./session";
+// The run record (results, shards) shared by the kernel and exported scripts.
+export { record, shardOf, currentRun } from "./run-record";
 export * from "../core/hypothesis/baseline";

@@ -1,6 +1,6 @@
 // The runtime of an exported script (`import { startScript } from "falsify/script"`): the same
 // globals a kernel cell has (src/core/cell/environment.ts), seeded the same way, recording
-// results through the same session, plus the command line of a batch job:
+// results through the same run record, plus the command line of a batch job:
 //
 //   --seed N        run with another seed than the notebook's (a sweep over seeds)
 //   --shard i/n     this job's slice of the work (0-based): `shardOf(items)` returns it
@@ -17,7 +17,7 @@ import { MIME } from "../core/display";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
 import { mimeBundle } from "../core/kernel/mime-bundle";
 import * as runtime from "./index";
-import { chartLines, currentSession, metricLine, resultLines, type Session } from "./session";
+import { chartLines, currentRun, metricLine, resultLines, type RunRecord } from "./run-record";
 
 export interface ScriptConfig {
   /** Base name of the source notebook. */
@@ -41,7 +41,7 @@ export interface ScriptOptions {
 
 /** The cell globals (the generated script binds those its cells use), and the run. */
 export interface ScriptRun extends CellGlobals<typeof runtime> {
-  session: Session;
+  run: RunRecord;
   options: ScriptOptions;
   /** Prints the verdicts and metrics, writes --out and the charts; call it after the last cell. */
   finish(): Promise<void>;
@@ -84,7 +84,7 @@ function usage(message: string): ScriptArgsError {
   return { kind: "usage", message: `${message}\nOptions: [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir [--allow-chart-files]]` };
 }
 
-/** Loads tfjs, seeds, installs the cell globals and starts the session. */
+/** Loads tfjs, seeds, installs the cell globals and starts the run record. */
 export async function startScript(config: ScriptConfig, argv: readonly string[] = process.argv.slice(2)): Promise<ScriptRun> {
   const options = parseScriptArgs(argv);
   if ("kind" in options) {
@@ -101,8 +101,8 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   process.chdir(notebookDir);
   const tf = loaded.tf;
   const seed = options.seed ?? config.seed;
-  const session = currentSession();
-  session.begin({ notebook: config.notebook, seed, shard: options.shard });
+  const run = currentRun();
+  run.begin({ notebook: config.notebook, seed, shard: options.shard });
   const hypotheses = new Map(config.hypotheses.map(({ hypothesis }) => [hypothesis.id, hypothesis]));
   const isTensor = (value: unknown): value is InstanceType<Tf["Tensor"]> => value instanceof tf.Tensor;
 
@@ -110,7 +110,7 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     if (value === undefined && mime === undefined) return;
     // The kernel's rendering of the value, collected as `falsify run` collects the kernel's outputs.
     const items = mimeBundle(value, mime, isTensor);
-    session.observeOutputs([{ items }]);
+    run.observeOutputs([{ items }]);
     const text = items.find((item) => item.mime === MIME.text)?.data;
     if (mime === MIME.metric) console.log(metricLine(value as Metric));
     else console.log(typeof text === "string" ? text : `[${items[0]?.mime ?? mime}]`);
@@ -124,19 +124,19 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);
 
   const finish = async () => {
-    const results = session.results();
+    const results = run.results();
     console.log("");
     const lines = resultLines(results);
     console.log(lines.length ? lines.join("\n") : "no verdicts or metrics recorded");
     if (options.out) {
-      await writeFileAtomic(options.out, session.serializedResults());
+      await writeFileAtomic(options.out, run.serializedResults());
       console.log(`wrote ${options.out}`);
     }
     if (!options.svgDir) return;
-    const charts = chartLines(await session.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: notebookDir } : {}), options.svgDir);
+    const charts = chartLines(await run.writeCharts(options.svgDir, options.allowChartFiles ? { filesIn: notebookDir } : {}), options.svgDir);
     for (const line of charts.out) console.log(line);
     for (const line of charts.err) console.error(line);
     if (charts.err.length) process.exitCode = 1;
   };
-  return { ...globals, session, options, finish };
+  return { ...globals, run, options, finish };
 }

@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { after, describe, test } from "node:test";
 import { ChartError, renderSvg } from "../../../src/core/charts";
 import type { VegaLiteSpec } from "../../../src/core/display";
-import { Session } from "../../../src/runtime/session";
+import { RunRecord } from "../../../src/runtime/run-record";
 
 const hostile = (name: string) => JSON.parse(readFileSync(`test/fixtures/charts/hostile/${name}`, "utf8")) as VegaLiteSpec;
 
@@ -103,9 +103,9 @@ describe("links", () => {
 describe("--svg-dir writes", () => {
   test("a chart's name from its spec is a slug: x/../../../../ESCAPED stays inside the folder", async () => {
     const dir = join(scratch, "deep", "a", "b", "c", "charts");
-    const session = new Session();
-    session.observeOutputs([{ items: [{ mime: "application/vnd.vegalite.v5+json", data: hostile("escaping-name.vl.json") }] }], "c1");
-    const written = await session.writeCharts(dir);
+    const record = new RunRecord();
+    record.observeOutputs([{ items: [{ mime: "application/vnd.vegalite.v5+json", data: hostile("escaping-name.vl.json") }] }], "c1");
+    const written = await record.writeCharts(dir);
     assert.deepEqual(written, { files: [join(dir, "chart-01-x-escaped.svg")], failed: [] });
     assert.deepEqual(readdirSync(join(scratch, "deep")), ["a"], "nothing was written above the folder");
     assert.deepEqual(readdirSync(dir), ["chart-01-x-escaped.svg"]);
@@ -113,12 +113,12 @@ describe("--svg-dir writes", () => {
 
   test("a chart that cannot be drawn fails alone, naming its cell; the others are written", async () => {
     const dir = join(scratch, "partial");
-    const session = new Session();
+    const record = new RunRecord();
     const chart = (spec: unknown) => [{ items: [{ mime: "application/vnd.vegalite.v5+json", data: spec }] }];
-    session.observeOutputs(chart(hostile("href-javascript.vl.json")), "first");
-    session.observeOutputs(chart(hostile("file-url.vl.json")), "reads-passwd");
-    session.observeOutputs(chart(hostile("escaping-name.vl.json")), "third");
-    const written = await session.writeCharts(dir);
+    record.observeOutputs(chart(hostile("href-javascript.vl.json")), "first");
+    record.observeOutputs(chart(hostile("file-url.vl.json")), "reads-passwd");
+    record.observeOutputs(chart(hostile("escaping-name.vl.json")), "third");
+    const written = await record.writeCharts(dir);
     assert.deepEqual(written.files, [join(dir, "chart-01-vega-lite.svg"), join(dir, "chart-03-x-escaped.svg")]);
     assert.equal(written.failed.length, 1);
     assert.equal(written.failed[0].chart, 2);

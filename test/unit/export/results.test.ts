@@ -16,7 +16,7 @@ import {
   type Shard,
 } from "../../../src/core/export";
 import { MIME } from "../../../src/core/display";
-import { Session } from "../../../src/runtime/session";
+import { RunRecord } from "../../../src/runtime/run-record";
 
 const VERDICT: Verdict = {
   hypothesis: "H1",
@@ -32,20 +32,20 @@ const VERDICT: Verdict = {
 };
 
 function run(seed: number, shard: Shard | undefined, metrics: RunResults["metrics"], notebook = "nb.falsify"): RunResults {
-  const session = new Session();
-  session.begin({ notebook, seed, shard });
-  for (const m of metrics) session.observe(m, MIME.metric);
-  return session.results();
+  const record = new RunRecord();
+  record.begin({ notebook, seed, shard });
+  for (const m of metrics) record.observe(m, MIME.metric);
+  return record.results();
 }
 
 describe("results JSON", () => {
   test("the same results in any key order serialize to the same bytes; non-finite numbers are null, as in JSON outputs", () => {
-    const a = new Session();
+    const a = new RunRecord();
     a.begin({ notebook: "nb.falsify", seed: 1 });
     a.observe(VERDICT);
     a.observe({ name: "acc", value: { b: NaN, a: [1, -Infinity] } }, MIME.metric);
     const reordered = Object.fromEntries(Object.entries(VERDICT).reverse());
-    const b = new Session();
+    const b = new RunRecord();
     b.begin({ notebook: "nb.falsify", seed: 1 });
     b.observe(reordered, MIME.verdict);
     b.observe({ value: { a: [1, -Infinity], b: NaN }, name: "acc" }, MIME.metric);
@@ -60,22 +60,22 @@ describe("results JSON", () => {
   });
 
   test("only verdicts and metrics are collected, in display order", () => {
-    const session = new Session();
-    session.begin({ notebook: "nb.falsify", seed: 0 });
-    session.observe("some text");
-    session.observe({ name: "not a metric without its MIME type", value: 1 });
-    session.observe(VERDICT, MIME.text);
-    session.observeOutputs([
+    const record = new RunRecord();
+    record.begin({ notebook: "nb.falsify", seed: 0 });
+    record.observe("some text");
+    record.observe({ name: "not a metric without its MIME type", value: 1 });
+    record.observe(VERDICT, MIME.text);
+    record.observeOutputs([
       { items: [{ mime: MIME.metric, data: { name: "first", value: 1 } }] },
       { items: [{ mime: MIME.verdict, data: VERDICT }, { mime: MIME.text, data: "H1: supported" }] },
       { items: [{ mime: MIME.stdout, data: "log\n" }] },
       { items: [{ mime: MIME.chart, data: { mark: "bar", usermeta: { falsify: { chart: "histogram", baselines: [] } } } }, { mime: MIME.text, data: "[chart]" }] },
     ]);
-    const results = session.results();
+    const results = record.results();
     assert.deepEqual(results.metrics, [{ name: "first", value: 1 }]);
     assert.equal(results.verdicts.length, 1);
-    assert.deepEqual(session.charts.map(({ spec }) => spec.mark), ["bar"], "charts are collected for --svg-dir, not put in the results");
-    assert.doesNotMatch(session.serializedResults(), /histogram/);
+    assert.deepEqual(record.charts.map(({ spec }) => spec.mark), ["bar"], "charts are collected for --svg-dir, not put in the results");
+    assert.doesNotMatch(record.serializedResults(), /histogram/);
   });
 
   test("a file that is not results is refused with the first problem", () => {

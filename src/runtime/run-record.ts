@@ -5,13 +5,13 @@
 //   record(name, value)       a metric: shown with the environment's `display` as MIME.metric, so it
 //                             is an output of the cell in the notebook and a line in a script
 //   shardOf(items)            this job's share of a list under `--shard i/n` (all of it elsewhere)
-//   Session.observeOutputs    every output, as the kernel's MIME bundles: verdicts and metrics are
+//   RunRecord.observeOutputs  every output, as the kernel's MIME bundles: verdicts and metrics are
 //                             collected in display order, charts kept for --svg-dir
-//   Session.results()         the results JSON (src/core/export/results.ts); serializedResults()
+//   RunRecord.results()       the results JSON (src/core/export/results.ts); serializedResults()
 //                             gives its canonical bytes
 //
-// `currentSession()` is a process-wide singleton on globalThis under a registered symbol, so
-// separate bundles (kernel, runtime, script) that each carry a copy of this code still share one.
+// `currentRun()` is a process-wide singleton on globalThis under a registered symbol, so separate
+// bundles (kernel, runtime, script) that each carry a copy of this code still share one.
 import { mkdir } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
 import { join } from "node:path";
@@ -21,14 +21,14 @@ import type { RenderOptions } from "../core/charts/render-node";
 import { canonicalJson, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
 
-export interface SessionStart {
+export interface RunStart {
   /** Base name of the notebook file: results name it. */
   notebook: string;
   seed: number;
   shard?: Shard;
 }
 
-export class Session {
+export class RunRecord {
   notebook = "";
   seed = DEFAULT_SEED;
   shard: Shard | undefined;
@@ -38,7 +38,7 @@ export class Session {
   charts: DisplayedChart[] = [];
 
   /** Starts collecting a run's results (and forgets earlier ones). */
-  begin(start: SessionStart): void {
+  begin(start: RunStart): void {
     this.notebook = start.notebook;
     this.seed = start.seed;
     this.shard = start.shard;
@@ -145,12 +145,12 @@ export function chartLines(written: ChartsWritten, dir: string): { out: string[]
   };
 }
 
-const KEY = Symbol.for("falsify.session");
+const KEY = Symbol.for("falsify.run-record");
 
-/** The process's session (created on first use). */
-export function currentSession(): Session {
-  const holder = globalThis as unknown as Record<symbol, Session | undefined>;
-  return (holder[KEY] ??= new Session());
+/** The process's run record (created on first use). */
+export function currentRun(): RunRecord {
+  const holder = globalThis as unknown as Record<symbol, RunRecord | undefined>;
+  return (holder[KEY] ??= new RunRecord());
 }
 
 /**
@@ -166,7 +166,7 @@ export function record(name: string, value: unknown): void {
 
 /** The items of this shard (`--shard i/n` of an exported script); all of them in the notebook. */
 export function shardOf<T>(items: readonly T[]): T[] {
-  return currentSession().shardOf(items);
+  return currentRun().shardOf(items);
 }
 
 /** How a script and `falsify run` print results: a line per verdict, then a line per metric. */
