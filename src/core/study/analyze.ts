@@ -65,7 +65,10 @@ export interface StudyAnalysis {
   conditions: ConditionAccuracy[];
   /** participant → condition → accuracy. */
   byParticipant: Record<string, Record<string, number>>;
+  /** Explained condition vs control, for every pair at least 2 participants answered both of. */
   comparisons: ConditionComparison[];
+  /** Why a comparison is missing (e.g. a pilot with one participant). */
+  notes: string[];
   verdict?: Verdict;
 }
 
@@ -124,18 +127,22 @@ export function analyzeStudy(answers: readonly unknown[], study: Study | StudyKe
     return { both, x: both.map((p) => byParticipant[p][condition]), y: both.map((p) => byParticipant[p][control]) };
   };
   const seed = options.seed ?? 0;
+  const notes: string[] = [];
   const comparisons = key.conditions
     .filter((c) => c.explained)
     .flatMap((c) => key.conditions.filter((k) => !k.explained).map((k) => [c.id, k.id] as const))
-    .map(([condition, control]): ConditionComparison => {
+    .flatMap(([condition, control]): ConditionComparison[] => {
       const { both, x, y } = paired(condition, control);
-      if (both.length < 2) throw new StudyError("invalid-answers", `only ${both.length} participant(s) answered both "${condition}" and "${control}"; a paired comparison needs 2 or more`);
+      if (both.length < 2) {
+        notes.push(`"${condition}" vs "${control}" not compared: ${both.length} participant(s) answered both, a paired comparison needs 2 or more`);
+        return [];
+      }
       const diff = x.map((v, i) => v - y[i]);
       const ciMethod = diff.every((d) => d === diff[0]) ? "percentile" : "bca";
       const interval = bootstrap([x, y], (a, b) => mean(Float64Array.from(a, (v, i) => v - b[i])), { method: ciMethod, paired: true, confidenceLevel: level, seed, nResamples: options.nResamples });
-      return { condition, control, participants: both.length, difference: mean(diff), ci: interval.ci, ciMethod, dz: cohensDz(x, y), test: pairedPermutationTest(x, y, { seed, nResamples: options.nResamples }) };
+      return [{ condition, control, participants: both.length, difference: mean(diff), ci: interval.ci, ciMethod, dz: cohensDz(x, y), test: pairedPermutationTest(x, y, { seed, nResamples: options.nResamples }) }];
     });
-  const analysis: StudyAnalysis = { study: key.study, chance, participants, incomplete, conditions, byParticipant, comparisons };
+  const analysis: StudyAnalysis = { study: key.study, chance, participants, incomplete, conditions, byParticipant, comparisons, notes };
   if (options.hypothesis === undefined) return analysis;
   const condition = options.condition ?? key.conditions.find((c) => c.explained)?.id;
   const control = options.control ?? key.conditions.find((c) => !c.explained)?.id;
