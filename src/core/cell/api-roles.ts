@@ -25,6 +25,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   ckaMatrix: "visual",
   probeAccuracy: "visual",
   dissectionChart: "visual",
+  studyChart: "visual",
   localisationChart: "visual",
   distributionView: "distribution",
   // Controls.

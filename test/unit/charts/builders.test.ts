@@ -76,6 +76,11 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(units.map((d: any) => [d.rank, d.unit, d.concept, d.survives]), [[1, 0, "enclosed-loop", "yes"], [2, 1, "vertical-stroke", "no"], [3, 2, "no concept", "no"]]);
   });
 
+  test("a study chart names the control condition and chance as baselines, the paired comparison as its statistic", () => {
+    assert.deepEqual(metaOf("study"), { chart: "study", hypothesis: "H1", baselines: ["no explanation", "chance"], statistic: "paired-permutation" });
+    assert.equal((examples.study() as any).title.subtitle, "paired-permutation: 0.125, p = 0.5");
+  });
+
   test("SVCCA and PWCCA are extra rows of the CKA chart: named as its statistics, facet rows in order, one colour scale", () => {
     const spec = examples["cka-matrix-measures"]() as any;
     assert.deepEqual(chartMeta(spec), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear), SVCCA, PWCCA" });

@@ -119,6 +119,20 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       },
       { hypothesis: "H6" },
     ),
+  study: () =>
+    charts.studyChart(
+      {
+        study: "saliency-digits",
+        chance: 0.1,
+        conditions: [
+          { id: "none", label: "no explanation", explained: false, accuracy: 0.55, ci: [0.45, 0.65], trials: 96 },
+          { id: "saliency", label: "saliency map", explained: true, accuracy: 0.7, ci: [0.6, 0.79], trials: 96 },
+        ],
+        byParticipant: { P01: { none: 0.5, saliency: 0.75 }, P02: { none: 0.625, saliency: 0.625 } },
+        comparisons: [{ condition: "saliency", control: "none", difference: 0.125, test: { p: 0.5 } }],
+      },
+      { hypothesis: "H1" },
+    ),
   "probe-accuracy": () =>
     charts.probeAccuracy(
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },

@@ -63,6 +63,13 @@ describe("renderSvg", () => {
     assert.match(svg, /IoU threshold 0\.04/);
   });
 
+  test("a study chart draws each condition's accuracy and interval, a line per participant, and chance", async () => {
+    const svg = await charts.renderSvg(examples.study());
+    assert.equal(countMarks(svg, "point"), 2);
+    assert.equal(countMarks(svg, "line mark"), 2);
+    assert.match(svg, /chance \(10%\)/);
+  });
+
   test("a spec that cannot compile is a ChartError of kind invalid-spec", async () => {
     const broken = { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" };
     await assert.rejects(charts.renderSvg(broken), (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-spec" && /cannot be compiled: Unexpected end of input/.test(error.message));
