@@ -37,6 +37,8 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   randomizedCopy: "baseline",
   sobelMagnitude: "baseline",
   dissect: "baseline",
+  // Builds the control condition (no explanation) every explained condition is compared with.
+  study: "baseline",
   localisation: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",

@@ -2,7 +2,7 @@
 // key (<id>.key.json, the file to keep: it holds the answers). Each file is written to a temporary
 // name and renamed, so a reader never sees half a file; a key that differs from the one on disk is
 // refused rather than overwritten, because answers already collected are scored against it.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Study, StudyError } from "./design";
 import { studyHtml } from "./html";
@@ -21,6 +21,7 @@ export function writeStudy(study: Study, folder: string, options: { overwrite?: 
   if (!options.overwrite && existsSync(paths.key) && readFileSync(paths.key, "utf8") !== key) {
     throw new StudyError("mismatch", `${paths.key} holds a different key (other tokens, seed or items): answers collected with it would be scored wrongly. Use another folder or study id, or pass { overwrite: true }.`);
   }
+  mkdirSync(folder, { recursive: true });
   atomicWrite(paths.key, key);
   atomicWrite(paths.html, studyHtml(study.page));
   return paths;

@@ -9,8 +9,8 @@ import { type Cell, type Notebook, parseNotebook } from "../../../src/core/forma
 import { type Fix, lintNotebook } from "../../../src/core/lint";
 import * as runtime from "../../../src/runtime";
 
-const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour", "07-onnx-resnet-sanity"].map((name) => join("examples", `${name}.falsify`));
-const [SELECTIVITY, SALIENCY, REPRESENTATIONS, TOUR, ONNX_RESNET] = EXAMPLES;
+const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour", "07-onnx-resnet-sanity", "07-forward-prediction"].map((name) => join("examples", `${name}.falsify`));
+const [SELECTIVITY, SALIENCY, REPRESENTATIONS, TOUR, ONNX_RESNET, FORWARD_PREDICTION] = EXAMPLES;
 
 function load(path: string): Notebook {
   const parsed = parseNotebook(readFileSync(path, "utf8"));
@@ -50,7 +50,7 @@ describe("examples import only what the runtime exports", () => {
 });
 
 describe("the finished studies lint clean", () => {
-  for (const path of [SELECTIVITY, SALIENCY, REPRESENTATIONS, ONNX_RESNET]) {
+  for (const path of [SELECTIVITY, SALIENCY, REPRESENTATIONS, ONNX_RESNET, FORWARD_PREDICTION]) {
     test(path, () => {
       const report = lintNotebook(load(path));
       assert.deepEqual(report.internalErrors ?? [], []);

@@ -69,4 +69,15 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     t.diagnostic(`${seconds.toFixed(1)} s`);
     assert.deepEqual(verdictsOf(results), []);
   });
+
+  test("07-forward-prediction writes its study and decides H1 on simulated participants", async (t) => {
+    const { results, seconds } = await run("07-forward-prediction");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1"]);
+    const metrics = (results as unknown as { metrics: { name: string }[] }).metrics.map((m) => m.name);
+    assert.deepEqual(metrics, ["accuracy per condition (SIMULATED participants)"], "the recorded numbers say they come from simulated participants");
+    const written = join("examples", "out", "07-forward-prediction");
+    assert.deepEqual(readdirSync(written).sort(), ["saliency-digits.html", "saliency-digits.key.json"]);
+    rmSync(written, { recursive: true, force: true });
+  });
 });
