@@ -79,6 +79,13 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
 
   const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
+  const raisedLate: string[] = [];
+  kernel.onLateError(({ order, cellId, error }) => {
+    const cell = cellId ?? `[${order}]`;
+    raisedLate.push(cell);
+    io.out(`  error    ${cell} (raised after the cell ended)`);
+    for (const line of error.stack.split("\n")) if (line) io.out(`           ${line}`);
+  });
   try {
     io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
     for (const cell of notebook.cells) {
@@ -119,6 +126,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   if (writeBack && !writeBack.written) io.err(`falsify run: did not write outputs into ${options.notebook}: ${writeBack.reason}`);
   if (failed) {
     io.err(`falsify run: cell ${failed.id} failed; the cells after it did not run`);
+    return 1;
+  }
+  if (raisedLate.length) {
+    io.err(`falsify run: ${raisedLate.join(", ")} raised an error after ${raisedLate.length > 1 ? "their runs" : "its run"} ended`);
     return 1;
   }
   if (chartReport.err.length || (writeBack && !writeBack.written)) return 1;

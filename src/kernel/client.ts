@@ -13,7 +13,7 @@ import { MIME } from "../core/display";
 import { addOutput, outputsHash } from "../core/format/outputs";
 import type { Execution, Output } from "../core/format/schema";
 import type { BackendName } from "../core/backend";
-import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, Memory, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
+import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
 
 export interface KernelStartOptions {
   /** Folder of the notebook: the kernel's cwd, the base of relative imports and npm resolution. */
@@ -74,6 +74,7 @@ export class KernelClient {
   private readonly runs = new Map<number, PendingRun>();
   private readonly deathListeners = new Set<(reason: string) => void>();
   private readonly memoryListeners = new Set<(memory: Memory) => void>();
+  private readonly lateErrorListeners = new Set<(event: LateErrorEvent) => void>();
   private seeded: (() => void) | undefined;
   private nextId = 1;
   private disposed = false;
@@ -163,6 +164,12 @@ export class KernelClient {
     return () => this.memoryListeners.delete(listener);
   }
 
+  /** An error a cell's code raised after its run ended (a timer, a promise nobody awaited). */
+  onLateError(listener: (event: LateErrorEvent) => void): () => void {
+    this.lateErrorListeners.add(listener);
+    return () => this.lateErrorListeners.delete(listener);
+  }
+
   /** Called once if the kernel dies on its own (not after `dispose`). */
   onDeath(listener: (reason: string) => void): () => void {
     this.deathListeners.add(listener);
@@ -205,6 +212,10 @@ export class KernelClient {
         }
         return;
       }
+      case "late-error":
+        if (!this.lateErrorListeners.size) this.options.onLog?.(`cell ${event.cellId ?? `[${event.order}]`} raised after it ended: ${event.error.stack}`, "error");
+        for (const listener of this.lateErrorListeners) listener(event);
+        return;
       case "seeded":
         this.seeded?.();
         return;

@@ -74,6 +74,21 @@ function fail(error: unknown): never {
 
 process.on("message", handle);
 process.on("disconnect", () => process.exit(0));
-// Errors of callbacks and promises a cell left running: report them, keep the kernel alive.
-process.on("uncaughtException", (error) => session?.stream("stderr", `Uncaught ${error.stack ?? error}\n`));
-process.on("unhandledRejection", (reason) => session?.stream("stderr", `Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}\n`));
+
+// Errors of callbacks and promises a cell left running become errors of a cell, never a dead kernel.
+// The capture callback takes precedence over every 'uncaughtException' listener, such as the one the
+// wasm backend's Emscripten runtime installs, which rethrows (exit code 7). Its 'unhandledRejection'
+// listener rethrows too: that second sighting of a rejection already reported is dropped.
+let reported: { reason: unknown } | undefined;
+function raised(thrown: unknown): void {
+  if (session) session.raisedOutsideRun(thrown);
+  else send({ type: "log", level: "error", text: `kernel: ${(thrown as Error)?.stack ?? String(thrown)}` });
+}
+process.setUncaughtExceptionCaptureCallback((error) => {
+  if (reported?.reason !== error) raised(error);
+});
+process.on("unhandledRejection", (reason) => {
+  reported = { reason };
+  setImmediate(() => (reported = undefined));
+  raised(reason);
+});

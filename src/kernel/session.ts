@@ -42,6 +42,10 @@ export class KernelSession {
   private order = 0;
   /** The run console output and display() calls belong to (the last one started). */
   private current = 0;
+  /** The run in progress, and how to fail it with an error its code raised but did not await. */
+  private running: { order: number; fail(error: KernelError): void } | undefined;
+  /** The cell of each run, by execution order: where an error raised after its run ended belongs. */
+  private readonly cellOfRun = new Map<number, string | undefined>();
   /** Tensors the cells' variables held after the last run (undefined: too many objects to tell). */
   private heldTensors: number | undefined = 0;
 
@@ -69,15 +73,21 @@ export class KernelSession {
     const start = performance.now();
     const tensorsBefore = this.tf.memory().numTensors;
     this.options.interrupts.begin(id);
+    this.cellOfRun.set(order, request.cellId);
+    const raised = new Promise<never>((_, reject) => {
+      this.running = { order, fail: (error) => reject(new CellError(error)) };
+    });
+    raised.catch(() => {}); // observed by the race in runCode; a hypothesis cell never raises
     let status: RunStatus = "ok";
     try {
-      const value = request.language === "hypothesis" ? this.registerHypothesis(request.source) : await this.runCode(request, order);
+      const value = request.language === "hypothesis" ? this.registerHypothesis(request.source) : await this.runCode(request, order, raised);
       if (value !== undefined) this.options.send({ type: "display", id, items: this.bundle(value) });
     } catch (error) {
       status = error instanceof Interrupted || this.options.interrupts.interrupted ? "interrupted" : "error";
       this.options.send({ type: "error", id, error: status === "interrupted" ? interruptedError() : this.describe(error) });
     } finally {
       this.options.interrupts.end();
+      this.running = undefined;
     }
     const durationMs = performance.now() - start;
     this.warnAboutLeaks(id, tensorsBefore);
@@ -95,7 +105,20 @@ export class KernelSession {
     return status;
   }
 
-  private async runCode(request: ExecuteRequest, order: number): Promise<unknown> {
+  /**
+   * An error no cell awaited: a promise rejected with no handler, a throw in a timer callback. It
+   * fails the run in progress when that run's code raised it (or its stack names no cell); otherwise
+   * it is reported on the cell whose code raised it, else on the last run's.
+   */
+  raisedOutsideRun(thrown: unknown): void {
+    const error = this.describe(thrown);
+    const cause = error.frames[0]?.order;
+    if (this.running && (cause === undefined || cause === this.running.order)) return this.running.fail(error);
+    const order = cause ?? this.order;
+    this.options.send({ type: "late-error", order, cellId: this.cellOfRun.get(order), error });
+  }
+
+  private async runCode(request: ExecuteRequest, order: number, raised: Promise<never>): Promise<unknown> {
     const compiled = compileCell(request.source);
     if (!compiled.ok) {
       const { message, line, column } = compiled.error;
@@ -105,8 +128,11 @@ export class KernelSession {
     const { cell } = compiled;
     this.scripts.set(order, { order, cellId: request.cellId, toCell: cell.toCell });
     for (const name of cell.declared) this.declared.add(name);
-    const result = runInThisContext(cell.code, { filename: cellScriptName(order) }) as Promise<unknown>;
-    return await result;
+    const value = await Promise.race([runInThisContext(cell.code, { filename: cellScriptName(order) }) as Promise<unknown>, raised]);
+    // Node reports a rejection nobody handled once the microtasks have drained: one turn of the event
+    // loop lets the cell's own unhandled rejections fail this run rather than the next.
+    await Promise.race([new Promise((done) => setImmediate(done)), raised]);
+    return value;
   }
 
   private registerHypothesis(source: string): undefined {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { notebookSeed } from "../core/cell/environment";
 import { outputItemToBytes } from "../core/format";
-import type { RunEvent } from "../core/kernel/protocol";
+import type { LateErrorEvent, RunEvent } from "../core/kernel/protocol";
 import { KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
 import { fileMetadata } from "./notebook";
@@ -37,7 +37,7 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     const key = notebook.uri.toString();
     let kernel = kernels.get(key);
     if (!kernel || kernel.dead) {
-      kernel = { client: startKernel(context, notebook, status), queue: Promise.resolve(), dead: false };
+      kernel = { client: startKernel(context, controller, notebook, status), queue: Promise.resolve(), dead: false };
       kernels.set(key, kernel);
     }
     return kernel;
@@ -146,7 +146,7 @@ async function runQueue(kernel: NotebookKernel, executions: vscode.NotebookCellE
   }
 }
 
-function startKernel(context: vscode.ExtensionContext, notebook: vscode.NotebookDocument, status: KernelStatus): Promise<KernelClient> {
+function startKernel(context: vscode.ExtensionContext, controller: vscode.NotebookController, notebook: vscode.NotebookDocument, status: KernelStatus): Promise<KernelClient> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const notebookDir = notebook.uri.scheme === "file" ? dirname(notebook.uri.fsPath) : (folders[0] ?? context.extensionPath);
   status.starting();
@@ -163,6 +163,7 @@ function startKernel(context: vscode.ExtensionContext, notebook: vscode.Notebook
     (client) => {
       log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
       for (const note of client.info.notes) log().info(`backend: ${note}`);
+      client.onLateError((event) => void showLateError(controller, notebook, event));
       client.onMemory(() => {
         if (vscode.window.activeNotebookEditor?.notebook === notebook) status.show(client);
       });
@@ -202,6 +203,22 @@ async function runCell(client: KernelClient, execution: vscode.NotebookCellExecu
   const end = result.execution?.startTime !== undefined && result.execution.durationMs !== undefined ? result.execution.startTime + result.execution.durationMs : Date.now();
   execution.end(result.status === "ok", Math.round(end));
   return result;
+}
+
+/** An error a cell's code raised after its run ended: appended to that cell, which ends failed. */
+async function showLateError(controller: vscode.NotebookController, notebook: vscode.NotebookDocument, event: LateErrorEvent): Promise<void> {
+  const cell = notebook.getCells().find((candidate) => event.cellId !== undefined && cellId(candidate) === event.cellId);
+  try {
+    if (!cell) throw new Error("its cell is no longer in the notebook");
+    const execution = controller.createNotebookCellExecution(cell);
+    execution.executionOrder = event.order;
+    execution.start(Date.now());
+    await execution.appendOutput(errorOutput(event.error));
+    execution.end(false, Date.now());
+  } catch (error) {
+    // The cell is gone or running again: the log keeps the error.
+    log().error(`cell ${event.cellId ?? `[${event.order}]`} raised after its run ended (${(error as Error).message}): ${event.error.stack}`);
+  }
 }
 
 /**

@@ -111,13 +111,21 @@ export const DoneEvent = z.object({
 });
 export type DoneEvent = z.infer<typeof DoneEvent>;
 
+/**
+ * An error raised by a run's code after that run ended (a timer callback, a promise nobody awaited):
+ * it belongs to the cell whose code raised it (`order`, the run its stack points into; else the last
+ * run). Errors raised while a run is in progress fail that run instead (an `error` event).
+ */
+export const LateErrorEvent = z.object({ type: z.literal("late-error"), order: z.number(), cellId: z.string().optional(), error: KernelError });
+export type LateErrorEvent = z.infer<typeof LateErrorEvent>;
+
 /** Answer to `seed`. */
 export const SeededEvent = z.object({ type: z.literal("seeded"), seed: z.number() });
 
-/** Something the kernel wants the client's log to have (uncaught errors between runs, warnings). */
+/** Something the kernel wants the client's log to have (warnings, errors outside any run). */
 export const LogEvent = z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), text: z.string() });
 
-export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ErrorEvent, DoneEvent, SeededEvent, LogEvent]);
+export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ErrorEvent, DoneEvent, LateErrorEvent, SeededEvent, LogEvent]);
 export type KernelEvent = z.infer<typeof KernelEvent>;
 /** Events that belong to one run. */
 export type RunEvent = StreamEvent | DisplayEvent | ErrorEvent | DoneEvent;

@@ -1,5 +1,6 @@
 // Errors from cells, as the user should read them: frames in cell code point at the cell's line and
 // column (`cell [3]:2:5`, 3 being the run that defined the code), the kernel's own frames are gone.
+import { inspect } from "node:util";
 import type { CellFrame, KernelError } from "./protocol";
 
 /** What the kernel remembers about each run, to map its frames. */
@@ -26,7 +27,8 @@ export interface StackOptions {
 export function describeError(thrown: unknown, options: StackOptions): KernelError {
   const error = thrown instanceof Error ? thrown : undefined;
   const name = error?.name ?? "Error";
-  const message = error ? error.message : `Uncaught ${typeof thrown === "string" ? JSON.stringify(thrown) : String(thrown)}`;
+  // A thrown non-Error reads as Node's REPL shows it: `Uncaught { code: 3 }`.
+  const message = error ? error.message : `Uncaught ${inspect(thrown)}`;
   const frames: CellFrame[] = [];
   const lines: string[] = [];
   for (const line of (error?.stack ?? "").split("\n")) {

@@ -179,10 +179,11 @@ describe("errors", () => {
     assert.deepEqual(result.error!.frames.map((f) => [f.line, f.column]), [[2, 16]]);
   });
 
-  test("throwing a non-Error value is reported", async () => {
+  test("a thrown non-Error value reads as the REPL shows it", async () => {
     const result = await run('throw "plain string";');
     assert.equal(result.status, "error");
-    assert.match(result.error!.message, /plain string/);
+    assert.equal(result.error!.message, "Uncaught 'plain string'");
+    assert.equal((await run("throw { code: 3 };")).error!.message, "Uncaught { code: 3 }");
   });
 });
 
