@@ -27,6 +27,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   dissectionChart: "visual",
   studyChart: "visual",
   localisationChart: "visual",
+  faithfulnessChart: "visual",
   distributionView: "distribution",
   // Controls.
   baseline: "baseline",
@@ -40,6 +41,8 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   // Builds the control condition (no explanation) every explained condition is compared with.
   study: "baseline",
   localisation: "baseline",
+  deletionCurve: "baseline",
+  insertionCurve: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   analyzeStudy: "test",

@@ -1,7 +1,7 @@
 // Ablation curves: accuracy as units are removed in the order a hypothesis names (e.g. most
 // class-selective first), against the band that random orders of the same units trace. A curve
 // inside the band says the order does not matter (Morcos et al. 2018).
-import type { VegaLiteSpec } from "../display";
+import type { ChartMeta, VegaLiteSpec } from "../display";
 import { type ChartOptions, ChartError, falsifyChart, LEGEND, sameLength } from "./spec";
 
 /** Accuracy after ablating `unitsAblated[i]` units in random orders: mean and an interval. */
@@ -35,16 +35,41 @@ export interface AblationCurvesOptions extends ChartOptions {
 }
 
 export function ablationCurves(input: AblationCurvesInput, options: AblationCurvesOptions = {}): VegaLiteSpec {
-  const x = input.unitsAblated;
   const band = "draws" in input.random ? randomBand(input.random.draws, input.random.level ?? 0.95) : input.random;
-  sameLength(x.length, { "random.mean": band.mean, "random.lower": band.lower, "random.upper": band.upper });
-  for (const curve of input.curves) sameLength(x.length, { [`curve "${curve.order}"`]: curve.accuracy });
-  const randomName = `random orders (mean, ${Math.round(band.level * 100)}% interval${band.orders ? `, ${band.orders} orders` : ""})`;
   const metric = options.metric ?? "accuracy";
+  return curvesAgainstRandom(
+    { x: input.unitsAblated, xTitle: "units ablated", metric, curves: input.curves.map((c) => ({ name: c.order, values: c.accuracy })), band, seriesTitle: "order" },
+    { chart: "ablation-curves", baselines: ["random orders"] },
+    `${metric} as units${input.layer ? ` of ${input.layer}` : ""} are ablated, by order vs random orders`,
+    options,
+  );
+}
+
+/** What `curvesAgainstRandom` draws: curves over x positions, against a random-order band. */
+export interface CurvesAgainstRandom {
+  x: number[];
+  xTitle: string;
+  /** The y axis title. */
+  metric: string;
+  curves: { name: string; values: number[] }[];
+  band: RandomBand;
+  /** What a curve is, in tooltips (e.g. "order", "method"). */
+  seriesTitle: string;
+}
+
+/**
+ * Curves over x against the band random orders trace (mean dashed, interval shaded): the body of
+ * the ablation curves and of the faithfulness (deletion/insertion) curves.
+ */
+export function curvesAgainstRandom(input: CurvesAgainstRandom, meta: ChartMeta, title: string, options: ChartOptions & { width?: number; height?: number }): VegaLiteSpec {
+  const { x, band, metric } = input;
+  sameLength(x.length, { "random.mean": band.mean, "random.lower": band.lower, "random.upper": band.upper });
+  for (const curve of input.curves) sameLength(x.length, { [`curve "${curve.name}"`]: curve.values });
+  const randomName = `random orders (mean, ${Math.round(band.level * 100)}% interval${band.orders ? `, ${band.orders} orders` : ""})`;
   const bandRows = x.map((units, i) => ({ units, mean: band.mean[i], lower: band.lower[i], upper: band.upper[i], series: randomName }));
-  const curveRows = input.curves.flatMap((curve) => x.map((units, i) => ({ units, accuracy: curve.accuracy[i], series: curve.order })));
-  const xAxis = { field: "units", type: "quantitative", title: "units ablated" };
-  const series = { field: "series", type: "nominal", title: null, scale: { domain: [randomName, ...input.curves.map((c) => c.order)] }, legend: LEGEND };
+  const curveRows = input.curves.flatMap((curve) => x.map((units, i) => ({ units, accuracy: curve.values[i], series: curve.name })));
+  const xAxis = { field: "units", type: "quantitative", title: input.xTitle };
+  const series = { field: "series", type: "nominal", title: null, scale: { domain: [randomName, ...input.curves.map((c) => c.name)] }, legend: LEGEND };
   return falsifyChart(
     {
       width: options.width ?? 400,
@@ -66,7 +91,7 @@ export function ablationCurves(input: AblationCurvesInput, options: AblationCurv
             y: { field: "mean", type: "quantitative" },
             color: series,
             tooltip: [
-              { field: "units", type: "quantitative", title: "units ablated" },
+              { field: "units", type: "quantitative", title: input.xTitle },
               { field: "mean", type: "quantitative", format: ".3~g" },
               { field: "lower", type: "quantitative", format: ".3~g" },
               { field: "upper", type: "quantitative", format: ".3~g" },
@@ -82,16 +107,16 @@ export function ablationCurves(input: AblationCurvesInput, options: AblationCurv
             color: series,
             opacity: { condition: { param: "order", value: 1, empty: true }, value: 0.2 },
             tooltip: [
-              { field: "series", type: "nominal", title: "order" },
-              { field: "units", type: "quantitative", title: "units ablated" },
+              { field: "series", type: "nominal", title: input.seriesTitle },
+              { field: "units", type: "quantitative", title: input.xTitle },
               { field: "accuracy", type: "quantitative", format: ".3~g", title: metric },
             ],
           },
         },
       ],
     },
-    { chart: "ablation-curves", baselines: ["random orders"] },
-    `${metric} as units${input.layer ? ` of ${input.layer}` : ""} are ablated, by order vs random orders`,
+    meta,
+    title,
     options,
   );
 }

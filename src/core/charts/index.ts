@@ -14,5 +14,6 @@ export * from "./dissection";
 export * from "./study";
 export * from "./probe";
 export * from "./localisation";
+export * from "./faithfulness";
 export * from "./verdict";
 export * from "./render-node";

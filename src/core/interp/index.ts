@@ -8,3 +8,4 @@ export * from "./similarity";
 export * from "./sanity";
 export * from "./dissection";
 export * from "./flaws";
+export * from "./faithfulness";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as charts from "../../../src/core/charts";
 import { chartMeta } from "../../../src/core/display";
-import { examples, image, map } from "./examples";
+import { deletionCurves, examples, image, map } from "./examples";
 
 const GOLDEN = join("test", "fixtures", "charts");
 
@@ -60,6 +60,15 @@ describe("chart metadata says what the chart shows", () => {
     const withoutTwin = { n: 3, chanceLevel: 0.1, summary: { relevanceMass: summary, rankAccuracy: summary, pointingGame: summary }, tests: { relevanceMass: test, rankAccuracy: test, pointingGame: test } };
     assert.deepEqual(chartMeta(charts.localisationChart(withoutTwin))?.baselines, ["chance (mask area)"], "no twin computed, none claimed");
     assert.throws(() => charts.localisationChart([{ name: "a", result: withoutTwin }, { name: "b", result: { ...withoutTwin, chanceLevel: 0.2 } }]), /different masks/);
+  });
+
+  test("faithfulness curves name the random orders and the edge detector, and show the paired test", () => {
+    assert.deepEqual(metaOf("deletion-curves"), { chart: "deletion-curves", hypothesis: "H7", baselines: ["random orders", "edge detector"], statistic: "paired sign-flip, AUC − random AUC" });
+    const withoutEdges = { ...deletionCurves, edgeDetector: undefined };
+    const two = chartMeta(charts.faithfulnessChart([{ name: "a", result: withoutEdges }, { name: "b", result: withoutEdges }]));
+    assert.deepEqual(two?.baselines, ["random orders"], "no edge curve computed, none claimed");
+    assert.equal(two?.statistic, "paired sign-flip test of AUC vs random orders");
+    assert.throws(() => charts.faithfulnessChart([{ name: "a", result: withoutEdges }, { name: "b", result: { ...withoutEdges, kind: "insertion" } }]), /differ in kind or steps/);
   });
 
   test("selectivity, CKA and probe charts name their controls", () => {

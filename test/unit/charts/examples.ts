@@ -142,6 +142,18 @@ export const examples: Record<string, () => VegaLiteSpec> = {
     { name: "gradient", result: localisationResult(0.6, 0.2) },
     { name: "occlusion", result: localisationResult(0.9, 0.1) },
   ], { hypothesis: "H6" }),
+  "deletion-curves": () => charts.faithfulnessChart(deletionCurves, { hypothesis: "H7" }),
+};
+
+/** Deletion curves as interp's `deletionCurve` returns them (the parts the chart reads): the method falls faster than random. */
+export const deletionCurves: charts.FaithfulnessCurvesLike = {
+  kind: "deletion",
+  fractions: [0, 0.25, 0.5, 0.75, 1],
+  baseline: "zero",
+  method: { mean: [0.9, 0.3, 0.15, 0.1, 0.1], auc: [0.25, 0.2] },
+  random: { mean: [0.9, 0.75, 0.5, 0.3, 0.1], lower: [0.9, 0.65, 0.4, 0.2, 0.1], upper: [0.9, 0.85, 0.6, 0.4, 0.1], orders: 20, auc: [0.5, 0.55] },
+  edgeDetector: { mean: [0.9, 0.7, 0.45, 0.25, 0.1], auc: [0.48, 0.5] },
+  tests: { vsRandom: { p: 0.002, effect: { estimate: -0.3 } } },
 };
 
 /** A localisation result as interp's `localisation` returns it (the parts the chart reads): the flawed model scores `flawed`, the twin `twin`. */

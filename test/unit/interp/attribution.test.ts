@@ -16,7 +16,7 @@ import {
   type QuadratureRule,
   smoothGrad,
 } from "../../../src/core/interp/attribution";
-import { testTf } from "../../support/tf";
+import { noLeak, testTf } from "../../support/tf";
 import { writeGraphModel } from "../data/graph-model";
 import { assertClose, interpReference } from "./reference";
 
@@ -35,14 +35,6 @@ before(async () => {
   for (const name of ["mlp", "cnn"] as const) models[name] = await loadModel(`examples/digits/models/${name}/model.json`);
   x = tf.tensor4d(ref.inputs.flat(), [ref.inputs.length, 8, 8, 1]);
 });
-
-/** Runs `fn` and asserts it leaves no tensor behind. */
-async function noLeak<T>(fn: () => Promise<T>): Promise<T> {
-  const before = tf.memory().numTensors;
-  const result = await fn();
-  assert.equal(tf.memory().numTensors, before, "tensors leaked");
-  return result;
-}
 
 for (const name of ["mlp", "cnn"] as const) {
   test(`${name}: gradient and gradient×input of the predicted logit match TensorFlow GradientTape`, async () => {

@@ -4,7 +4,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { createRng } from "../../stats/rng";
 import { InterpError, type Labels, layerActivations, resolveLayer } from "../activations";
-import { quantiles } from "../quantile";
+import { curveBand } from "../quantile";
 import { classSelectivity } from "../selectivity";
 import { type Ablation, type AblationSiteOptions, openAblationSite, withAblationSite } from "./site";
 
@@ -104,7 +104,7 @@ export async function cumulativeAblation(
       baseline: site.baseline,
       unitsAblated: steps,
       curves: orders.map((o, i) => ({ order: o.name, units: o.units, accuracy: at(i) })),
-      random: { ...band(randomCurves, level), level, orders: K },
+      random: { ...curveBand(randomCurves, level), level, orders: K },
       randomCurves,
     };
   });
@@ -123,17 +123,4 @@ async function selectivityOrders(model: tf.LayersModel, inputs: tf.Tensor, label
     { name: "class selectivity, high first", units: high },
     { name: "class selectivity, low first", units: [...high].reverse() },
   ];
-}
-
-function band(curves: number[][], level: number): { mean: number[]; lower: number[]; upper: number[] } {
-  const steps = curves[0].length;
-  const mean: number[] = [], lower: number[] = [], upper: number[] = [];
-  for (let s = 0; s < steps; s++) {
-    const values = curves.map((c) => c[s]);
-    const [low, high] = quantiles(values, [(1 - level) / 2, 1 - (1 - level) / 2]);
-    mean.push(values.reduce((a, v) => a + v, 0) / values.length);
-    lower.push(low);
-    upper.push(high);
-  }
-  return { mean, lower, upper };
 }
