@@ -6,6 +6,7 @@ import { registerExport } from "./export";
 import { registerKernelController } from "./controller";
 import { registerLint } from "./lint";
 import { log, reportError } from "./log";
+import { registerOpenModel } from "./open-model";
 import { FalsifySerializer, NOTEBOOK_TYPE, describeFormatError } from "./serializer";
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerLint(context),
       registerKernelController(context),
       registerExport(),
+      registerOpenModel(context),
     );
   } catch (error) {
     // VS Code is silent about activation failures; say what broke and where to look.

@@ -2,3 +2,4 @@
 export * from "./errors";
 export * from "./digits";
 export * from "./model";
+export * from "./inspect";
