@@ -1,6 +1,6 @@
 // The worked examples in VS Code, as a newcomer meets them. Example 1 opens through the walkthrough's
 // command, the others from the workspace; Run All runs each on the kernel (tfjs-node, from this
-// repository's node_modules). Examples 1-3 and 7 end with every hypothesis decided in the Falsifiability
+// repository's node_modules). Examples 1-3, 7 and 9 end with every hypothesis decided in the Falsifiability
 // panel and no falsify warning in the Problems panel; example 4 draws its heatmap and shows exactly the
 // two warnings its tour explains.
 import { readdirSync, statSync, symlinkSync } from "node:fs";
@@ -25,8 +25,8 @@ const CASES: ExampleCase[] = [
   { example: "02-saliency-sanity", verdicts: 1, warnings: [] },
   { example: "03-representations", verdicts: 2, warnings: [] },
   { example: "04-linter-tour", verdicts: 0, warnings: ["single-example-visual", "visual-without-hypothesis"] },
-  { example: "07-onnx-resnet-sanity", verdicts: 1, warnings: [] },
   { example: "07-forward-prediction", verdicts: 1, warnings: [] },
+  { example: "09-onnx-resnet-sanity", verdicts: 1, warnings: [] },
 ];
 
 /** Every file of the shipped digits data and models, by its path under examples/. */

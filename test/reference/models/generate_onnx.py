@@ -18,7 +18,7 @@ Shape/Gather/Unsqueeze/Concat/Reshape flatten older exporters emit and a Gemm cl
 `mobilenet`: a MobileNetV2 inverted residual with ReLU6 as Clip and a depthwise Conv; `mlp`), and
 `unsupported` (a TopK node, refused at load).
 
-examples/digits/models/resnet.onnx (the worked example 07): the same ResNet-style topology for the
+examples/digits/models/resnet.onnx (the worked example 09): the same ResNet-style topology for the
 8x8 digits, trained with Keras on the seeded train split that `loadDigits()` makes (the indices are
 read from the TypeScript loader, so both sides mean the same images), then written as ONNX with
 torch.onnx.export's names and checked: ONNX Runtime on the ONNX file must reproduce Keras's logits.

@@ -58,8 +58,8 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     assert.deepEqual(verdictsOf(results), ["H1", "H2"]);
   });
 
-  test("07-onnx-resnet-sanity opens the ONNX ResNet and decides H1 by block", async (t) => {
-    const { results, seconds } = await run("07-onnx-resnet-sanity");
+  test("09-onnx-resnet-sanity opens the ONNX ResNet and decides H1 by block", async (t) => {
+    const { results, seconds } = await run("09-onnx-resnet-sanity");
     t.diagnostic(`${seconds.toFixed(1)} s`);
     assert.deepEqual(verdictsOf(results), ["H1"]);
   });
