@@ -38,6 +38,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   randomizedCopy: "baseline",
   sobelMagnitude: "baseline",
   dissect: "baseline",
+  topExemplars: "baseline",
   // Builds the control condition (no explanation) every explained condition is compared with.
   study: "baseline",
   localisation: "baseline",

@@ -7,5 +7,6 @@ export * from "./attribution";
 export * from "./similarity";
 export * from "./sanity";
 export * from "./dissection";
+export * from "./exemplars";
 export * from "./flaws";
 export * from "./faithfulness";
