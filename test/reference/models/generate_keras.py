@@ -15,7 +15,6 @@ CNN again as a legacy HDF5 file (`cnn_legacy.h5`), and `unsupported` (a GroupNor
 which tfjs-layers lacks) and `gru_reset_after` (Keras 3's default GRU, which tfjs-layers computes
 differently), both refused at load.
 """
-import json
 import os
 import sys
 
@@ -25,19 +24,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
+from reference import HERE, reference_case, short, write  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "keras")
 rng = np.random.default_rng(15)
 keras.utils.set_random_seed(15)
-
-
-def short(a):
-    return np.round(np.asarray(a, dtype=np.float32), 4)
-
-
-def float32_list(a):
-    return [float(np.format_float_positional(v, unique=True)) for v in np.asarray(a, dtype=np.float32).ravel()]
 
 
 def random_batch_norm_statistics(model):
@@ -125,15 +116,10 @@ def main():
         x = rng.integers(0, 20, size=shape).astype(np.float32) if name == "sequence" else short(rng.normal(0, 1, size=shape))
         y = model.predict(x, verbose=0)
         model.save(os.path.join(HERE, file))
-        reference["cases"][name] = {
-            "file": file, "inputShape": list(x.shape), "input": x.ravel().tolist(),
-            "outputShape": list(y.shape), "output": float32_list(y),
-        }
+        reference["cases"][name] = reference_case(file, x, y)
     unsupported().save(os.path.join(OUT, "unsupported.keras"))
     gru_reset_after().save(os.path.join(OUT, "gru_reset_after.keras"))
-    with open(os.path.join(HERE, "keras.json"), "w") as f:
-        json.dump(reference, f, separators=(",", ":"))
-        f.write("\n")
+    write("keras.json", reference)
     print(f"wrote {len(files) + 2} models to {OUT} and keras.json")
 
 

@@ -33,15 +33,11 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
+from reference import HERE, float32_list, reference_case, short, write
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "onnx")
 OPSET = 17
 rng = np.random.default_rng(15)
-
-
-def short(a):
-    return np.round(np.asarray(a, dtype=np.float32), 4)
 
 
 def param(shape, scale=0.5):
@@ -251,11 +247,6 @@ def ops():
     return {name: single(build, shape) for name, (build, shape) in cases.items()}
 
 
-def float32_list(a):
-    """Each value in the shortest decimal that reads back as the same float32."""
-    return [float(np.format_float_positional(v, unique=True)) for v in np.asarray(a, dtype=np.float32).ravel()]
-
-
 def run(model, x, outputs=None):
     session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     return session.run(outputs, {session.get_inputs()[0].name: x})
@@ -376,11 +367,7 @@ def main():
         x = short(rng.normal(0, 1, size=x_shape))
         [y] = run(model, x)
         onnx.save(model, os.path.join(OUT, f"{name}.onnx"))
-        reference["cases"][name] = {
-            "file": f"onnx/{name}.onnx",
-            "inputShape": list(x.shape), "input": x.ravel().tolist(),
-            "outputShape": list(y.shape), "output": float32_list(y),
-        }
+        reference["cases"][name] = reference_case(f"onnx/{name}.onnx", x, y)
     # Intermediate nodes' outputs and an ablated unit, by ONNX Runtime on edited copies of the model.
     for name, node, channel in [("resnet", "/layer1/layer1.0/relu_1/Relu", 3), ("mobilenet", "/features/features.1/Add", 5)]:
         model, case = models[name][0], reference["cases"][name]
@@ -392,9 +379,7 @@ def main():
         case["ablation"] = {"node": node, "channel": channel, "output": float32_list(ablated)}
     model, _ = unsupported()
     onnx.save(model, os.path.join(OUT, "unsupported.onnx"))
-    with open(os.path.join(HERE, "onnx.json"), "w") as f:
-        json.dump(reference, f, separators=(",", ":"))
-        f.write("\n")
+    write("onnx.json", reference)
     print(f"wrote {len(models) + 1} models to {OUT} and onnx.json")
 
 
