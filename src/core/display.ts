@@ -104,6 +104,17 @@ export function chartMeta(spec: unknown): ChartMeta | undefined {
   return meta && typeof meta === "object" && typeof meta.chart === "string" && Array.isArray(meta.baselines) ? meta : undefined;
 }
 
+/** A recorded metric: what `record(name, value)` shows (as `MIME.metric`) and the results collect. */
+export interface Metric {
+  name: string;
+  /** Any JSON value; tensors arrive as nested arrays. */
+  value: unknown;
+}
+
+export function isMetric(value: unknown): value is Metric {
+  return typeof value === "object" && value !== null && typeof (value as Metric).name === "string" && "value" in value;
+}
+
 export interface TensorSummary {
   shape: number[];
   dtype: string;
@@ -112,4 +123,9 @@ export interface TensorSummary {
   stats?: { min: number; max: number; mean: number; std: number };
   /** All values, nested as the shape, when the tensor is small. */
   values?: unknown;
+}
+
+export function isTensorSummary(value: unknown): value is TensorSummary {
+  const v = value as Partial<TensorSummary> | null;
+  return typeof v === "object" && v !== null && Array.isArray(v.shape) && typeof v.dtype === "string" && typeof v.size === "number";
 }

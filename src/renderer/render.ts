@@ -1,7 +1,8 @@
 // Draws one output item into a container: Vega-Lite specs (plain or Falsify charts) through
-// vega-embed, verdicts as cards. Vega runs with its expression *interpreter* (`ast: true`), so no
-// code is generated at run time and the notebook webview's CSP needs no `unsafe-eval`. A spec that
-// fails shows its error in the output instead of an empty box.
+// vega-embed, verdicts as cards, recorded metrics and tensor summaries as small labelled views. Vega
+// runs with its expression *interpreter* (`ast: true`), so no code is generated at run time and the
+// notebook webview's CSP needs no `unsafe-eval`. An output that fails shows its error instead of an
+// empty box.
 //
 // Outputs come from `.falsify` files, which may be someone else's: vega-embed would merge a spec's
 // `usermeta.embedOptions` over the options below (turning eval back on, an action menu with the
@@ -12,9 +13,11 @@ import embed from "vega-embed";
 import { expressionInterpreter } from "vega-interpreter";
 import { chartLoader } from "../core/charts/loader";
 import { describeChart } from "../core/charts/spec";
-import { MIME, type Verdict } from "../core/display";
+import { isMetric, isTensorSummary, MIME, type Verdict } from "../core/display";
 import { ResultsVerdict } from "../core/export/results";
 import { registerDelimitedReaders } from "./dsv";
+import { metricHtml } from "./metric-view";
+import { tensorHtml } from "./tensor-view";
 import { type EditorTheme, themed } from "./theme";
 import { escape, VERDICT_CSS, verdictCardHtml } from "./verdict-card";
 
@@ -35,8 +38,6 @@ export interface RenderedOutput {
 }
 
 const NOTHING_LIVE: RenderedOutput = { dispose: () => undefined };
-
-export const RENDERED_MIMES: readonly string[] = [MIME.vegaLite, MIME.chart, MIME.verdict];
 
 registerDelimitedReaders();
 
@@ -60,6 +61,16 @@ async function draw({ container, mime, value, theme }: RenderRequest): Promise<R
     }
     // Non-finite numbers arrive as null (JSON); the card prints them as such.
     container.innerHTML = verdictCardHtml(verdict.data as Verdict);
+    return NOTHING_LIVE;
+  }
+  if (mime === MIME.metric) {
+    if (!isMetric(value)) return showError(container, "Not a metric", "The output is not a recorded metric (it needs name and value).");
+    container.innerHTML = metricHtml(value);
+    return NOTHING_LIVE;
+  }
+  if (mime === MIME.tensor) {
+    if (!isTensorSummary(value)) return showError(container, "Not a tensor summary", "The output is not a tensor summary (it needs shape, dtype and size).");
+    container.innerHTML = tensorHtml(value);
     return NOTHING_LIVE;
   }
   if (mime !== MIME.vegaLite && mime !== MIME.chart) return showError(container, "Unsupported output", `The Falsify renderer does not draw ${mime}.`);
@@ -118,6 +129,12 @@ const STYLE_ID = "falsify-renderer-styles";
 const BASE_CSS = `
 .falsify-error { border-left: 4px solid var(--vscode-errorForeground, #e51400); padding: 4px 8px; color: var(--vscode-errorForeground, #e51400); font-family: var(--vscode-font-family, sans-serif); }
 .falsify-error pre { white-space: pre-wrap; margin: 4px 0 0; font-family: var(--vscode-editor-font-family, monospace); }
+.falsify-metric, .falsify-tensor { font-family: var(--vscode-font-family, sans-serif); color: var(--vscode-editor-foreground, inherit); }
+.falsify-metric__kind { opacity: 0.7; font-size: 0.9em; }
+.falsify-metric dl, .falsify-tensor dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 12px; margin: 2px 0 0 1em; }
+.falsify-metric dd, .falsify-tensor dd { margin: 0; font-family: var(--vscode-editor-font-family, monospace); }
+.falsify-metric__value { font-family: var(--vscode-editor-font-family, monospace); }
+.falsify-metric pre, .falsify-tensor pre { white-space: pre-wrap; margin: 2px 0 0; max-height: 20em; overflow: auto; font-family: var(--vscode-editor-font-family, monospace); }
 .falsify-chart__caption, .falsify-notice { font-family: var(--vscode-font-family, sans-serif); font-size: 0.9em; opacity: 0.8; margin: 2px 0 0; color: var(--vscode-editor-foreground, inherit); }
 `;
 

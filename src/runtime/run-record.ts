@@ -15,11 +15,12 @@
 import { mkdir } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
 import { join } from "node:path";
-import { chartMeta, MIME, isVerdict, type VegaLiteSpec, type Verdict } from "../core/display";
+import { chartMeta, isMetric, isVerdict, MIME, type VegaLiteSpec, type Verdict } from "../core/display";
 import { DEFAULT_SEED } from "../core/cell/environment";
 import type { RenderOptions } from "../core/charts/render-node";
 import { canonicalJson, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
+import { metricText } from "../core/kernel/mime-bundle";
 
 export interface RunStart {
   /** Base name of the notebook file: results name it. */
@@ -179,9 +180,5 @@ export function resultLines(results: RunResults): string[] {
 }
 
 export function metricLine(metric: Metric): string {
-  return `metric ${metric.name} = ${JSON.stringify(metric.value)}`;
-}
-
-function isMetric(value: unknown): value is Metric {
-  return typeof value === "object" && value !== null && typeof (value as Metric).name === "string" && "value" in value;
+  return `metric ${metricText(metric)}`;
 }

@@ -210,7 +210,9 @@ export class Harness {
     let timer: NodeJS.Timeout | undefined;
     const timeoutMs = scenario.timeoutMs ?? 120_000;
     try {
-      await page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(workspace)}`);
+      // The workbench's own wait (below) is the real condition; a loaded, shared machine can take more
+      // than playwright's default 30 s for the page's load event alone.
+      await page.goto(`http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: "domcontentloaded", timeout: 120_000 });
       await waitForWorkbench(page);
       await Promise.race([
         scenario.run(ctx),

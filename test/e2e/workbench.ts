@@ -136,6 +136,44 @@ export async function notebookOutputFrame(page: Page, selector = ".output, .prev
   );
 }
 
+/**
+ * Scrolls the visible notebook from its first cell to its last. The cell list is virtual and VS Code
+ * creates a cell's outputs in the webview only once its row comes into view, so this is how a test
+ * gets every output drawn. Resolves when the last cell's row is on screen.
+ */
+export async function scrollThroughNotebook(page: Page, ms = 60_000): Promise<void> {
+  const editor = page.locator(".notebook-editor").filter({ visible: true });
+  const rows = cellRows(page);
+  const total = Number(await rows.first().getAttribute("aria-setsize"));
+  if (!(total > 0)) throw new Error("the notebook's cell list does not say how many cells it has (aria-setsize)");
+  await runCommand(page, "Notebook: Focus First Cell");
+  const box = await editor.locator(".cell-list-container").boundingBox();
+  if (!box) throw new Error("the notebook's cell list has no box on screen");
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await waitFor(
+    async () => {
+      if (await rows.and(page.locator(`[data-index="${total - 1}"]`)).count()) return true;
+      await page.mouse.wheel(0, box.height / 2); // half a screen: no row is skipped
+      return false;
+    },
+    ms,
+    `the notebook to scroll down to its last cell (${total})`,
+  );
+}
+
+/**
+ * VS Code's notices for outputs no installed renderer draws ("No renderer could be found for
+ * mimetype ..."), from the workbench and from the notebook webview.
+ */
+export async function missingRendererNotices(page: Page): Promise<string[]> {
+  const notices: string[] = [];
+  for (const frame of page.frames()) {
+    const texts = await frame.getByText(/No renderer could be found/).allTextContents().catch(() => []);
+    notices.push(...texts.map((text) => text.replace(/\s+/g, " ").trim()));
+  }
+  return notices;
+}
+
 /** Texts of the rendered markdown cells of the visible notebook (drawn in its webview). */
 export async function renderedMarkdown(page: Page): Promise<string[]> {
   const frame = await notebookOutputFrame(page, ".preview");

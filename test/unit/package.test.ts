@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, normalize } from "node:path";
 import { after, test } from "node:test";
 import { PackageManager, listFiles } from "@vscode/vsce";
+import { MIME } from "../../src/core/display";
 
 interface Manifest {
   main: string;
@@ -16,7 +17,7 @@ interface Manifest {
     languages?: { configuration?: string }[];
     grammars?: { path: string }[];
     jsonValidation?: { url: string }[];
-    notebookRenderer?: { entrypoint: string | { path: string } }[];
+    notebookRenderer?: { entrypoint: string | { path: string }; mimeTypes: string[] }[];
   };
 }
 
@@ -82,4 +83,10 @@ test("the manifest refers to the production bundles, the schema and the language
   // The language configuration is read by VS Code at install time: it must be valid JSON.
   const configuration = JSON.parse(readFileSync("media/hypothesis-language-configuration.json", "utf8")) as { comments: { lineComment: string } };
   assert.equal(configuration.comments.lineComment, "#");
+});
+
+test("the notebook renderer is declared for every Falsify MIME type and Vega-Lite (VS Code shows 'No renderer' otherwise)", () => {
+  const declared = (manifest.contributes.notebookRenderer ?? []).flatMap((renderer) => renderer.mimeTypes);
+  const falsify = Object.values(MIME).filter((mime) => mime.startsWith("application/vnd.falsify."));
+  for (const mime of [...falsify, MIME.vegaLite]) assert.ok(declared.includes(mime), `no renderer declared for ${mime}`);
 });

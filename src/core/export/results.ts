@@ -3,7 +3,7 @@
 // comparing these bytes, and `falsify merge` combines shard files of this schema, so the zod schema
 // here is the single source of truth (`schemas/results.schema.json` is generated from it).
 import { z } from "zod";
-import type { Verdict as VerdictShape } from "../display";
+import type { Metric as MetricShape, Verdict as VerdictShape } from "../display";
 
 export const RESULTS_FORMAT = "falsify-results";
 export const RESULTS_VERSION = 1;
@@ -37,7 +37,7 @@ export const Metric = z
     value: z.unknown().describe("Any JSON value; tensors are recorded as nested arrays."),
   })
   .describe("One record(name, value) call, in the order the run made them.");
-export type Metric = { name: string; value: unknown };
+export type Metric = MetricShape;
 
 /** Which slice of the work a run did: `--shard index/count`, index 0-based (Slurm arrays, Kubernetes Indexed Jobs). */
 export const Shard = z

@@ -2,12 +2,13 @@
 // command, the others from the workspace; Run All runs each on the kernel (tfjs-node, from this
 // repository's node_modules). Examples 1-3, 7 and 9 end with every hypothesis decided in the Falsifiability
 // panel and no falsify warning in the Problems panel; example 4 draws its heatmap and shows exactly the
-// two warnings its tour explains.
+// two warnings its tour explains. In every one, each output is drawn: scrolled through from top to
+// bottom, the notebook shows no "No renderer could be found" box.
 import { readdirSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Page } from "playwright-core";
 import { REPO, waitFor, type Scenario, type ScenarioContext } from "../harness";
-import { notebookOutputFrame } from "../workbench";
+import { missingRendererNotices, notebookCells, notebookOutputFrame, scrollThroughNotebook } from "../workbench";
 import { problemTexts } from "./lint-ui";
 
 interface ExampleCase {
@@ -48,7 +49,8 @@ async function runExample(c: ExampleCase, { page, path, openFile, runCommand, sc
   symlinkSync(join(REPO, "node_modules"), path("node_modules"), "dir");
   if (c.viaWalkthrough) await runCommand("Falsify: Open Example");
   else await openFile(`${c.example}.falsify`);
-  await waitFor(() => page.locator(".notebook-editor").filter({ visible: true }).count(), 30_000, `${c.example} to open as a notebook`);
+  // Its cells, not only the editor's frame: Run All applies to a notebook whose cells are there.
+  await waitFor(async () => (await notebookCells(page)).length > 0, 90_000, `${c.example} to open as a notebook and show its cells`);
   await runCommand("Notebook: Run All");
 
   if (c.verdicts) {
@@ -76,6 +78,12 @@ async function runExample(c: ExampleCase, { page, path, openFile, runCommand, sc
     throw new Error(`${error.message}; its rows were ${JSON.stringify(seen)}`);
   });
   log(`problems: [${rules.join(", ")}]; screenshot ${await screenshot("ran")}`);
+
+  await page.keyboard.press("Control+Shift+M"); // close the Problems panel: more of the notebook on screen
+  await scrollThroughNotebook(page);
+  const notices = await missingRendererNotices(page);
+  if (notices.length) throw new Error(`${notices.length} outputs of ${c.example} have no renderer: ${JSON.stringify([...new Set(notices)])}; screenshot ${await screenshot("no-renderer")}`);
+  log(`every output of ${c.example} has a renderer`);
 }
 
 async function panelRows(page: Page): Promise<string[]> {

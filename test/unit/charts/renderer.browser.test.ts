@@ -185,6 +185,35 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     await page.close();
   });
 
+  test("every MIME type the manifest gives the renderer is drawn; metrics and tensors get labelled views", async () => {
+    const manifest = JSON.parse(readFileSync("package.json", "utf8")) as { contributes: { notebookRenderer: { mimeTypes: string[] }[] } };
+    const values: Record<string, unknown> = {
+      [MIME.vegaLite]: examples["ablation-curves"](),
+      [MIME.chart]: examples["attribution-heatmap"](),
+      [MIME.verdict]: verdict,
+      [MIME.metric]: { name: "gradient: mean Spearman |map| with", value: { twin: 0.61234, fullyRandomised: 0.0523 } },
+      [MIME.tensor]: { shape: [2, 2], dtype: "float32", size: 4, stats: { min: 1, max: 4, mean: 2.5, std: 1.118 }, values: [[1, 2], [3, 4]] },
+    };
+    const page = await open();
+    for (const [index, mime] of manifest.contributes.notebookRenderer.flatMap((renderer) => renderer.mimeTypes).entries()) {
+      assert.ok(mime in values, `no example value for ${mime}`);
+      await show(page, `mime-${index}`, mime, values[mime]);
+      assert.equal(await page.locator(`#mime-${index} [role=alert]`).count(), 0, `${mime} drew an error`);
+      assert.notEqual((await page.locator(`#mime-${index}`).innerHTML()).trim(), "", `${mime} drew nothing`);
+    }
+    const metric = page.getByRole("region", { name: "metric gradient: mean Spearman |map| with" });
+    assert.match((await metric.textContent()) ?? "", /twin\s*0\.612.*fullyRandomised\s*0\.0523/s);
+    await show(page, "accuracy", MIME.metric, { name: "accuracy", value: 0.93 });
+    assert.match((await page.locator("#accuracy").textContent()) ?? "", /metric\s*accuracy\s*=\s*0\.93/);
+    const tensor = page.getByRole("region", { name: "Tensor float32 [2, 2]" });
+    assert.match((await tensor.textContent()) ?? "", /mean\s*2\.5.*\[\[1,2\],\[3,4\]\]/s);
+    await show(page, "per-class", MIME.metric, { name: "per-class accuracy", value: [0.91234, 0, 1] });
+    assert.match((await page.locator("#per-class").textContent()) ?? "", /per-class accuracy\s*=\s*\[0\.912, 0, 1\]/);
+    await show(page, "not-metric", MIME.metric, { value: 1 });
+    assert.match((await page.locator("#not-metric [role=alert]").textContent()) ?? "", /Not a metric/);
+    await page.close();
+  });
+
   test("an untrusted workspace gets a notice and no chart", async () => {
     const page = await open({ trusted: false });
     await show(page, "untrusted", MIME.chart, examples["attribution-heatmap"]());

@@ -9,6 +9,7 @@ import { applyEdits } from "../../../src/core/kernel/edits";
 import { describeError, cellScriptName } from "../../../src/core/kernel/stack";
 import { summarizeTensor, tensorText, type TensorLike } from "../../../src/core/kernel/tensor";
 import { isVegaLite, mimeBundle } from "../../../src/core/kernel/mime-bundle";
+import { examples, verdict } from "../charts/examples";
 
 async function compile(source: string): Promise<CompiledCell> {
   const result = await compileCell(source);
@@ -137,15 +138,15 @@ test("describeError maps cell frames, drops internal ones and the wrapper's", ()
   assert.equal(described.stack, "TypeError: bad\n    at inner (cell [2]:4:5)\n    at lib (/project/node_modules/lib/index.js:1:2)");
 });
 
-describe("tensor summaries", () => {
-  const fake = (values: number[], shape: number[]): TensorLike => ({
-    shape,
-    dtype: "float32",
-    size: values.length,
-    dataSync: () => Float32Array.from(values),
-    arraySync: () => values,
-  });
+const fake = (values: number[], shape: number[]): TensorLike => ({
+  shape,
+  dtype: "float32",
+  size: values.length,
+  dataSync: () => Float32Array.from(values),
+  arraySync: () => values,
+});
 
+describe("tensor summaries", () => {
   test("statistics match the closed forms; small tensors carry their values", () => {
     const summary = summarizeTensor(fake([1, 2, 3, 4], [2, 2]));
     // population std of 1..4 = sqrt(1.25)
@@ -176,6 +177,25 @@ describe("MIME bundles", () => {
     assert.deepEqual(mimeBundle({ a: 1 }, "application/x+json", noTensor), [{ mime: "application/x+json", data: { a: 1 } }]);
     assert.deepEqual(mimeBundle(new Uint8Array([1, 2, 3]), MIME.png, noTensor), [{ mime: MIME.png, data: "AQID", encoding: "base64" }]);
     assert.deepEqual(mimeBundle("<i>x</i>", MIME.html, noTensor), [{ mime: MIME.html, data: "<i>x</i>" }]);
+  });
+
+  test("every Falsify MIME type comes with a text/plain reading, also when display() names the type (record)", () => {
+    const fakeTensor = fake([1, 2], [2]);
+    const isTensor = (value: unknown): value is TensorLike => value === fakeTensor;
+    const shown: Record<string, { value: unknown; mime?: string; text: RegExp }> = {
+      [MIME.verdict]: { value: verdict, text: /^H1: FALSIFIED/ },
+      [MIME.chart]: { value: examples["attribution-heatmap"](), text: /^\[Falsify chart\] hypothesis H1/ },
+      [MIME.tensor]: { value: fakeTensor, text: /^Tensor float32 \[2\]/ },
+      [MIME.metric]: { value: { name: "accuracy", value: 0.93 }, mime: MIME.metric, text: /^accuracy = 0\.93$/ },
+    };
+    const falsifyMimes = Object.values(MIME).filter((mime) => mime.startsWith("application/vnd.falsify."));
+    assert.deepEqual(Object.keys(shown).sort(), [...falsifyMimes].sort(), "a new Falsify MIME type needs a row here");
+    for (const [mime, { value, mime: named, text }] of Object.entries(shown)) {
+      const items = mimeBundle(value, named, isTensor);
+      assert.deepEqual(items.map((item) => item.mime), [mime, MIME.text], mime);
+      assert.match(String(items[1].data), text, mime);
+    }
+    assert.deepEqual(mimeBundle(verdict, MIME.verdict, noTensor).map((item) => item.mime), [MIME.verdict, MIME.text], "display(v, MIME.verdict) too");
   });
 
   test("other values are inspected as text", () => {
