@@ -31,6 +31,12 @@ export type VerdictWord = "supported" | "falsified" | "inconclusive";
 /** The decision on one hypothesis: what `verdict(...)` returns and the kernel shows as a card. */
 export interface Verdict {
   hypothesis: string;
+  /**
+   * Which test of the hypothesis this is (a method, a condition, a layer: "gradient", "layer conv2"),
+   * when one hypothesis is tested several times: cards, the Falsifiability panel and the results
+   * tell the verdicts apart by it.
+   */
+  label?: string;
   /** The hypothesis' claim, when known, for the card. */
   claim?: string;
   verdict: VerdictWord;

@@ -2,14 +2,14 @@
 // definition list, and the effect's interval against the declared threshold as a small strip whose
 // content is also said in words (the strip itself is hidden from screen readers).
 import { formatNumber } from "../core/charts/spec";
-import { describeEffect, describeTest, thresholdRelation } from "../core/charts/verdict";
+import { describeEffect, describeTest, thresholdRelation, verdictName } from "../core/charts/verdict";
 import type { Verdict } from "../core/display";
 
 export function verdictCardHtml(verdict: Verdict): string {
-  const title = `Verdict on ${verdict.hypothesis}: ${verdict.verdict}`;
+  const title = `Verdict on ${verdictName(verdict)}: ${verdict.verdict}`;
   return [
     `<article class="falsify-verdict falsify-verdict--${verdict.verdict}" aria-label="${escape(title)}">`,
-    `<header><span class="falsify-verdict__id">${escape(verdict.hypothesis)}</span> <strong class="falsify-verdict__word">${escape(verdict.verdict)}</strong></header>`,
+    `<header><span class="falsify-verdict__id">${escape(verdict.hypothesis)}</span>${verdict.label ? ` <span class="falsify-verdict__label">${escape(verdict.label)}</span>` : ""} <strong class="falsify-verdict__word">${escape(verdict.verdict)}</strong></header>`,
     verdict.claim ? `<p class="falsify-verdict__claim">${escape(verdict.claim)}</p>` : "",
     `<dl>`,
     `<dt>Test</dt><dd>${escape(describeTest(verdict))}</dd>`,
@@ -28,6 +28,8 @@ export const VERDICT_CSS = `
 .falsify-verdict--falsified { --falsify-verdict-colour: var(--vscode-charts-red, #e51400); }
 .falsify-verdict--inconclusive { --falsify-verdict-colour: var(--vscode-charts-yellow, #bf8803); }
 .falsify-verdict header { font-size: 1.1em; }
+.falsify-verdict__label { font-weight: 600; }
+.falsify-verdict__label::before { content: "· "; opacity: 0.6; }
 .falsify-verdict__word { color: var(--falsify-verdict-colour); text-transform: uppercase; letter-spacing: 0.05em; }
 .falsify-verdict dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
 .falsify-verdict dt { font-weight: 600; }

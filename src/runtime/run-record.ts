@@ -20,6 +20,7 @@ import { DEFAULT_SEED } from "../core/cell/environment";
 import type { RenderOptions } from "../core/charts/render-node";
 import { canonicalJson, RESULTS_FORMAT, RESULTS_VERSION, serializeResults, shardItems, type Metric, type RunResults, type Shard } from "../core/export/results";
 import type { Output } from "../core/format/schema";
+import { verdictName } from "../core/charts/verdict";
 import { metricText } from "../core/kernel/mime-bundle";
 
 export interface RunStart {
@@ -174,7 +175,7 @@ export function shardOf<T>(items: readonly T[]): T[] {
 export function resultLines(results: RunResults): string[] {
   const p = (value: number | null) => (typeof value === "number" ? value.toPrecision(3) : "n/a");
   return [
-    ...results.verdicts.map((v) => `verdict ${v.hypothesis}: ${v.verdict} (${v.test}, p = ${p(v.p)}): ${v.reason}`),
+    ...results.verdicts.map((v) => `verdict ${verdictName(v)}: ${v.verdict} (${v.test}, p = ${p(v.p)}): ${v.reason}`),
     ...results.metrics.map(metricLine),
   ];
 }

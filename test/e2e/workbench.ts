@@ -139,9 +139,10 @@ export async function notebookOutputFrame(page: Page, selector = ".output, .prev
 /**
  * Scrolls the visible notebook from its first cell to its last. The cell list is virtual and VS Code
  * creates a cell's outputs in the webview only once its row comes into view, so this is how a test
- * gets every output drawn. Resolves when the last cell's row is on screen.
+ * gets every output drawn. Resolves when the last cell's row is on screen, or earlier when `stop`
+ * (asked after every step) says what the test looks for has already shown up.
  */
-export async function scrollThroughNotebook(page: Page, ms = 60_000): Promise<void> {
+export async function scrollThroughNotebook(page: Page, stop: () => Promise<boolean> = async () => false, ms = 180_000): Promise<void> {
   const editor = page.locator(".notebook-editor").filter({ visible: true });
   const rows = cellRows(page);
   const total = Number(await rows.first().getAttribute("aria-setsize"));
@@ -152,8 +153,8 @@ export async function scrollThroughNotebook(page: Page, ms = 60_000): Promise<vo
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await waitFor(
     async () => {
-      if (await rows.and(page.locator(`[data-index="${total - 1}"]`)).count()) return true;
-      await page.mouse.wheel(0, box.height / 2); // half a screen: no row is skipped
+      if ((await stop()) || (await rows.and(page.locator(`[data-index="${total - 1}"]`)).count())) return true;
+      await page.mouse.wheel(0, box.height * 0.8); // less than a screen: no row is skipped
       return false;
     },
     ms,

@@ -3,6 +3,11 @@
 import type { Verdict } from "../display";
 import { formatNumber, formatP } from "./spec";
 
+/** "H1", or "H1 (gradient)" for a labelled test of H1: how a verdict is named wherever it is shown. */
+export function verdictName(verdict: Pick<Verdict, "hypothesis" | "label">): string {
+  return verdict.label ? `${verdict.hypothesis} (${verdict.label})` : verdict.hypothesis;
+}
+
 /** "d = 0.42, 95% CI [0.30, 0.55], threshold 0.2: the interval lies above the threshold". */
 export function describeEffect(verdict: Verdict): string {
   const { effect, alpha, standardized } = verdict;
@@ -31,7 +36,7 @@ export function describeTest(verdict: Verdict): string {
 /** The whole verdict as a few lines of text (the `text/plain` fallback of a verdict output). */
 export function verdictText(verdict: Verdict): string {
   return [
-    `${verdict.hypothesis}: ${verdict.verdict.toUpperCase()}${verdict.claim ? ` — ${verdict.claim}` : ""}`,
+    `${verdictName(verdict)}: ${verdict.verdict.toUpperCase()}${verdict.claim ? ` — ${verdict.claim}` : ""}`,
     `test: ${describeTest(verdict)}`,
     `effect: ${describeEffect(verdict)}`,
     verdict.reason,

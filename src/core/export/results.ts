@@ -18,6 +18,7 @@ const Num = z.number().nullable();
 export const ResultsVerdict = z
   .looseObject({
     hypothesis: z.string(),
+    label: z.string().optional().describe("Which test of the hypothesis (method, condition) when it has several."),
     claim: z.string().optional(),
     verdict: z.enum(["supported", "falsified", "inconclusive"]),
     test: z.string(),

@@ -2,11 +2,11 @@
 // per-hypothesis summary out. Source analysis is cached per cell by (language, source hash), so
 // after one keystroke only the edited cell is parsed again; the notebook-wide pass is linear.
 // Never throws: a rule or an analysis that fails is reported in `internalErrors` and skipped.
-import type { Verdict } from "../display";
 import type { Cell, Notebook } from "../format";
 import { sourceHash } from "../hash";
 import { readCell } from "../cell/reading";
 import { parseHypothesis } from "../hypothesis";
+import { readVerdicts, type HypothesisReading } from "../verdict/reading";
 import { cellChecks, type CellChecks } from "./checks";
 import { severityOf, type LintSettings } from "./config";
 import type { Diagnostic } from "./diagnostic";
@@ -33,7 +33,8 @@ export interface HypothesisSummary {
   cellId: string;
   grade: Grade;
   linkedCells: { cellIndex: number; cellId: string; visual: boolean; checks: CellChecks }[];
-  latestVerdict?: Verdict;
+  /** Its verdicts: the latest of each test, under its declared correction, and what they say together. */
+  reading: HypothesisReading;
 }
 
 export class Linter {
@@ -113,12 +114,9 @@ function normalize(raw: Cell, index: number): Cell {
 
 function summarize(model: NotebookModel): HypothesisSummary[] {
   return [...model.hypotheses.values()].map((h) => {
-    const latest = h.verdicts.reduce<(typeof h.verdicts)[number] | undefined>((best, v) => {
-      if (!best) return v;
-      const a = model.cells[v.cellIndex].cell.execution?.startTime ?? v.cellIndex;
-      const b = model.cells[best.cellIndex].cell.execution?.startTime ?? best.cellIndex;
-      return a >= b ? v : best;
-    }, undefined);
+    // The order the verdicts were made in: cells by when they ran (stable: a cell's outputs keep theirs).
+    const ran = (cellIndex: number) => model.cells[cellIndex].cell.execution?.startTime ?? cellIndex;
+    const verdicts = [...h.verdicts].sort((a, b) => ran(a.cellIndex) - ran(b.cellIndex)).map((v) => v.site);
     return {
       id: h.id,
       claim: h.hypothesis?.claim,
@@ -129,7 +127,7 @@ function summarize(model: NotebookModel): HypothesisSummary[] {
         const info = model.cells[index];
         return { cellIndex: index, cellId: info.cell.id, visual: info.visual, checks: cellChecks(model, info) };
       }),
-      ...(latest ? { latestVerdict: latest.site } : {}),
+      reading: readVerdicts(verdicts, h.hypothesis?.test?.correction),
     };
   });
 }

@@ -72,6 +72,8 @@ export interface HypothesisLike {
 export type HypothesisLookup = (id: string) => HypothesisLike | undefined;
 
 export interface VerdictOptions {
+  /** Which test of the hypothesis this is, when it has several (e.g. the method or condition). */
+  label?: string;
   /** Fields that override (or stand in for) the hypothesis' declared `test`. */
   test?: Partial<TestSpec>;
   /** Seed of the permutation and bootstrap streams. Default 0. */
@@ -129,6 +131,7 @@ export function verdict(
   const threshold = spec.minEffect === undefined ? undefined : signedThreshold(spec.minEffect, spec.alternative);
   const base = {
     hypothesis: h.id,
+    ...(options.label ? { label: options.label } : {}),
     ...(h.claim ? { claim: h.claim } : {}),
     test: spec.kind,
     alternative: spec.alternative,

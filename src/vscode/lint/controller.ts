@@ -132,7 +132,7 @@ export class LintController implements vscode.Disposable {
     let metadata = fileMetadata(notebook);
     let changed = false;
     for (const h of report.hypotheses) {
-      if (!h.latestVerdict || h.cellIndex >= notebook.cellCount) continue;
+      if (!h.reading.tests.length || h.cellIndex >= notebook.cellCount) continue;
       const next = recordFirstResult(metadata, h.id, sourceHash(notebook.cellAt(h.cellIndex).document.getText()), h.cellId, new Date());
       if (next) [metadata, changed] = [next, true];
     }

@@ -1,7 +1,10 @@
 // The Falsifiability panel: for the active notebook, hypotheses → strength (and what would raise it)
-// → linked cells → checks ✓/✗ → latest verdict, plus the pictures no hypothesis claims. Clicking a
-// hypothesis or a cell reveals it in the notebook.
+// → linked cells → checks ✓/✗ → the verdict (a hypothesis tested several times: the combined reading
+// under its declared correction, then one row per labelled test), plus the pictures no hypothesis
+// claims. Clicking a hypothesis or a cell reveals it in the notebook.
 import * as vscode from "vscode";
+import { verdictName } from "../../core/charts/verdict";
+import type { Verdict } from "../../core/display";
 import type { CellChecks, HypothesisSummary } from "../../core/lint";
 import type { LintController } from "./controller";
 import { NOTEBOOK_TYPE } from "../serializer";
@@ -16,6 +19,7 @@ type Node =
   | { kind: "cell"; notebook: vscode.NotebookDocument; cellIndex: number; checks: CellChecks; visual: boolean }
   | { kind: "check"; name: string; ok: boolean }
   | { kind: "verdict"; notebook: vscode.NotebookDocument; h: HypothesisSummary }
+  | { kind: "test"; verdict: Verdict }
   | { kind: "unlinked"; notebook: vscode.NotebookDocument; cells: number[] };
 
 export class FalsifiabilityPanel implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -46,6 +50,8 @@ export class FalsifiabilityPanel implements vscode.TreeDataProvider<Node>, vscod
           { kind: "check", name: "baseline", ok: node.checks.baseline },
           { kind: "check", name: "quantified", ok: node.checks.quantified },
         ];
+      case "verdict":
+        return node.h.reading.tests.length > 1 ? node.h.reading.tests.map((verdict): Node => ({ kind: "test", verdict })) : [];
       case "unlinked":
         return node.cells.map((cellIndex): Node => ({ kind: "cell", notebook: node.notebook, cellIndex, visual: true, checks: { hypothesis: false, baseline: false, quantified: false } }));
       default:
@@ -92,11 +98,25 @@ export class FalsifiabilityPanel implements vscode.TreeDataProvider<Node>, vscod
         return item;
       }
       case "verdict": {
-        const v = node.h.latestVerdict;
+        const { tests, overall, summary } = node.h.reading;
+        if (tests.length > 1) {
+          const item = new vscode.TreeItem(`Verdict: ${overall} — ${summary}`, vscode.TreeItemCollapsibleState.Expanded);
+          item.iconPath = verdictIcon(overall);
+          return item;
+        }
+        const [v] = tests;
         const item = new vscode.TreeItem(v ? `Verdict: ${v.verdict} (p = ${formatP(v.p)})` : "Verdict: none yet", none);
-        item.description = v ? v.test : undefined;
+        item.description = v ? [v.label, v.test].filter(Boolean).join(" · ") : undefined;
         item.tooltip = v?.reason;
-        item.iconPath = new vscode.ThemeIcon(!v ? "circle-outline" : v.verdict === "supported" ? "check" : v.verdict === "falsified" ? "close" : "question");
+        item.iconPath = verdictIcon(v?.verdict);
+        return item;
+      }
+      case "test": {
+        const v = node.verdict;
+        const item = new vscode.TreeItem(`${verdictName(v)}: ${v.verdict} (p = ${formatP(v.p)})`, none);
+        item.description = v.correction ? `${v.test}, ${v.correction.method}-adjusted` : v.test;
+        item.tooltip = v.reason;
+        item.iconPath = verdictIcon(v.verdict);
         return item;
       }
       case "unlinked": {
@@ -129,6 +149,12 @@ function reveal(notebook: vscode.NotebookDocument, cellIndex: number): vscode.Co
   return { command: REVEAL_CELL, title: "Show cell", arguments: [notebook.uri, cellIndex] };
 }
 
-function formatP(p: number): string {
+function verdictIcon(word: string | undefined): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(!word ? "circle-outline" : word === "supported" ? "check" : word === "falsified" ? "close" : "question");
+}
+
+/** A verdict read from a file may carry null for a p that was not a number (JSON has no NaN). */
+function formatP(p: number | null): string {
+  if (typeof p !== "number" || !Number.isFinite(p)) return "n/a";
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
 }

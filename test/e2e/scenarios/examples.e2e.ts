@@ -15,6 +15,8 @@ interface ExampleCase {
   example: string;
   /** How many hypotheses get a verdict in the panel. */
   verdicts: number;
+  /** Rows the Falsifiability panel must show besides (a hypothesis tested several times: one per test). */
+  panelRows?: RegExp[];
   /** The falsify rules the Problems panel must show, no more, no fewer. */
   warnings: string[];
   /** Open through "Falsify: Open Example" (the walkthrough's button) rather than by file name. */
@@ -23,7 +25,13 @@ interface ExampleCase {
 
 const CASES: ExampleCase[] = [
   { example: "01-selectivity-ablation", verdicts: 2, warnings: [], viaWalkthrough: true },
-  { example: "02-saliency-sanity", verdicts: 1, warnings: [] },
+  {
+    example: "02-saliency-sanity",
+    verdicts: 1,
+    warnings: [],
+    // One hypothesis, three labelled tests (one per method), Holm-adjusted as H1 declares.
+    panelRows: [/^Verdict: mixed — 2 supported, 1 falsified of 3 tests \(holm-adjusted\)/, /^H1 \(gradient\): supported/, /^H1 \(SmoothGrad\): supported/, /^H1 \(Integrated Gradients\): falsified/],
+  },
   { example: "03-representations", verdicts: 2, warnings: [] },
   { example: "04-linter-tour", verdicts: 0, warnings: ["single-example-visual", "visual-without-hypothesis"] },
   { example: "07-forward-prediction", verdicts: 1, warnings: [] },
@@ -57,11 +65,15 @@ async function runExample(c: ExampleCase, { page, path, openFile, runCommand, sc
     await runCommand("Explorer: Focus on Falsifiability View");
     // Collapse the folder pane so the panel has room for every hypothesis (its rows are virtualised).
     await page.locator(".explorer-viewlet .pane-header").first().click();
-    const verdicts = await waitFor(async () => {
-      const rows = (await panelRows(page)).filter((row) => /^Verdict: (supported|falsified|inconclusive)/.test(row));
-      return rows.length >= c.verdicts ? rows : undefined;
-    }, 240_000, `the ${c.verdicts} hypotheses of ${c.example} to have a verdict in the Falsifiability panel`);
-    log(`panel: ${verdicts.join(" | ")}`);
+    let shown: string[] = [];
+    await waitFor(async () => {
+      shown = await panelRows(page);
+      const verdicts = shown.filter((row) => /^Verdict: (supported|falsified|inconclusive|mixed)/.test(row));
+      return verdicts.length >= c.verdicts && (c.panelRows ?? []).every((wanted) => shown.some((row) => wanted.test(row)));
+    }, 240_000, `the ${c.verdicts} hypotheses of ${c.example} to have a verdict in the Falsifiability panel, with rows ${c.panelRows ?? []}`).catch((error: Error) => {
+      throw new Error(`${error.message}; its rows were ${JSON.stringify(shown)}`);
+    });
+    log(`panel: ${shown.join(" | ")}`);
   } else {
     // No verdict to wait for: the picture itself is the sign that the cells ran.
     await notebookOutputFrame(page, "svg.marks", 180_000);
@@ -80,8 +92,8 @@ async function runExample(c: ExampleCase, { page, path, openFile, runCommand, sc
   log(`problems: [${rules.join(", ")}]; screenshot ${await screenshot("ran")}`);
 
   await page.keyboard.press("Control+Shift+M"); // close the Problems panel: more of the notebook on screen
-  await scrollThroughNotebook(page);
-  const notices = await missingRendererNotices(page);
+  let notices: string[] = [];
+  await scrollThroughNotebook(page, async () => (notices = await missingRendererNotices(page)).length > 0);
   if (notices.length) throw new Error(`${notices.length} outputs of ${c.example} have no renderer: ${JSON.stringify([...new Set(notices)])}; screenshot ${await screenshot("no-renderer")}`);
   log(`every output of ${c.example} has a renderer`);
 }

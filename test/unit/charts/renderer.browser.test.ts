@@ -153,6 +153,9 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     assert.match((await card.textContent()) ?? "", /95% CI \[-0\.01, 0\.018\], threshold 0\.02: the interval lies below the threshold/);
     const colour = await card.locator(".falsify-verdict__word").evaluate((element) => getComputedStyle(element).color);
     assert.equal(colour, "rgb(229, 20, 0)", "falsified is drawn in the theme's red (fallback #e51400)");
+    await show(page, "labelled", MIME.verdict, { ...verdict, label: "SmoothGrad" });
+    const labelled = page.getByRole("article", { name: "Verdict on H1 (SmoothGrad): falsified" });
+    assert.match((await labelled.locator("header").textContent()) ?? "", /H1\s*SmoothGrad\s*falsified/, "the card names the test, not only the hypothesis");
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 // The verdict in words: the text fallback and the phrases the card reuses.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeEffect, describeTest, formatNumber, formatP, thresholdRelation, verdictText } from "../../../src/core/charts";
+import { describeEffect, describeTest, formatNumber, formatP, thresholdRelation, verdictName, verdictText } from "../../../src/core/charts";
 import { verdict } from "./examples";
 
 test("the text fallback carries the hypothesis, the word, the test, the effect and the reason", () => {
@@ -14,6 +14,13 @@ test("the text fallback carries the hypothesis, the word, the test, the effect a
       verdict.reason,
     ].join("\n"),
   );
+});
+
+test("a labelled test of a hypothesis is named by both, in the text as on the card", () => {
+  const labelled = { ...verdict, label: "Integrated Gradients" };
+  assert.equal(verdictName(labelled), "H1 (Integrated Gradients)");
+  assert.equal(verdictName(verdict), "H1");
+  assert.match(verdictText(labelled), /^H1 \(Integrated Gradients\): FALSIFIED — /);
 });
 
 test("the interval is placed against the threshold", () => {

@@ -25,7 +25,7 @@ async function run(notebook: string, ...flags: string[]) {
   const text = out.join("\n");
   assert.equal(code, 0, `${notebook} failed:\n${text}\n${err.join("\n")}`);
   assert.doesNotMatch(text, /^ {2}(error|skipped|interrupted|died)/m, text);
-  return { text, seconds, results: JSON.parse(readFileSync(results, "utf8")) as { verdicts: { hypothesis: string; verdict: string }[] } };
+  return { text, seconds, results: JSON.parse(readFileSync(results, "utf8")) as { verdicts: { hypothesis: string; label?: string; verdict: string }[] } };
 }
 
 const VERDICT_WORDS: readonly VerdictWord[] = ["supported", "falsified", "inconclusive"];
@@ -46,10 +46,12 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     for (const file of svgs) assert.match(readFileSync(join(svgDir, file), "utf8"), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
   });
 
-  test("02-saliency-sanity decides H1 once per attribution method", async (t) => {
-    const { results, seconds } = await run("02-saliency-sanity");
+  test("02-saliency-sanity decides H1 once per attribution method, each verdict labelled with its method", async (t) => {
+    const { results, seconds, text } = await run("02-saliency-sanity");
     t.diagnostic(`${seconds.toFixed(1)} s`);
     assert.deepEqual(verdictsOf(results), ["H1", "H1", "H1"]);
+    assert.deepEqual(results.verdicts.map((v) => v.label), ["gradient", "SmoothGrad", "Integrated Gradients"]);
+    assert.match(text, /^verdict H1 \(SmoothGrad\): /m, "the printed verdicts say which test they are");
   });
 
   test("03-representations decides H1 (CKA) and H2 (probes)", async (t) => {

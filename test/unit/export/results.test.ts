@@ -59,6 +59,16 @@ describe("results JSON", () => {
     assert.ok(parsed.ok, parsed.ok ? "" : parsed.error.message);
   });
 
+  test("a verdict's label (which test of the hypothesis) is kept in the results and checked by the schema", () => {
+    const session = new RunRecord();
+    session.begin({ notebook: "nb.falsify", seed: 0 });
+    session.observe({ ...VERDICT, label: "SmoothGrad" }, MIME.verdict);
+    const text = session.serializedResults();
+    const parsed = parseResults(text);
+    assert.ok(parsed.ok && parsed.results.verdicts[0].label === "SmoothGrad", text);
+    assert.equal(parseResults(text.replace('"label": "SmoothGrad"', '"label": 3')).ok, false, "a label is text");
+  });
+
   test("only verdicts and metrics are collected, in display order", () => {
     const record = new RunRecord();
     record.begin({ notebook: "nb.falsify", seed: 0 });

@@ -23,3 +23,7 @@ test("the hypothesis grammar, the panel and the linter's commands are contribute
     assert.ok(commands.includes(id), `${id} not contributed`);
   }
 });
+
+test("hypothesis cells wrap their long lines (claims and predictions are sentences)", () => {
+  assert.equal(manifest.contributes.configurationDefaults?.["[hypothesis]"]?.["editor.wordWrap"], "on");
+});

@@ -60,7 +60,7 @@ test("the hypothesis summary carries strength, linked cells with their checks an
     ["c2", false, { hypothesis: true, baseline: false, quantified: true }],
     ["c3", false, { hypothesis: true, baseline: false, quantified: true }],
   ]);
-  assert.equal(h.latestVerdict?.p, 0.01, "the verdict that ran last wins, not the last cell");
+  assert.deepEqual(h.reading.tests.map((v) => v.p), [0.01], "the verdict that ran last wins, not the last cell");
 });
 
 test("incremental: after one cell changes only that cell is analysed again, with the same result as a fresh lint", () => {
