@@ -125,14 +125,14 @@ export function verdict(
     : { observed: observedOrData, baseline: baselineArg as Sample, options: optionsArg };
   const h = resolve(hypothesis, options.hypotheses ?? defaultLookup, options.test);
   const spec = testSpec(h, options.test);
+  // Which hypothesis, which test of it: every verdict starts with these, decided or not.
+  const named = { hypothesis: h.id, ...(options.label ? { label: options.label } : {}), ...(h.claim ? { claim: h.claim } : {}) };
   const undefinedValues = { observed: countNaN(observed), baseline: countNaN(baseline) };
-  if (undefinedValues.observed || undefinedValues.baseline) return undefinedVerdict(h, spec, observed, baseline, undefinedValues);
+  if (undefinedValues.observed || undefinedValues.baseline) return undefinedVerdict(named, spec, observed, baseline, undefinedValues);
   const evidence = evaluate(spec, observed, baseline, options);
   const threshold = spec.minEffect === undefined ? undefined : signedThreshold(spec.minEffect, spec.alternative);
   const base = {
-    hypothesis: h.id,
-    ...(options.label ? { label: options.label } : {}),
-    ...(h.claim ? { claim: h.claim } : {}),
+    ...named,
     test: spec.kind,
     alternative: spec.alternative,
     alpha: spec.alpha,
@@ -245,14 +245,13 @@ function countNaN(values: Sample): number {
 }
 
 /** The inconclusive verdict of values some of which are undefined: no test, and the reason says so. */
-function undefinedVerdict(h: HypothesisLike, spec: ReturnType<typeof testSpec>, observed: Sample, baseline: Sample, undefinedValues: { observed: number; baseline: number }): Verdict {
+function undefinedVerdict(named: Pick<Verdict, "hypothesis" | "label" | "claim">, spec: ReturnType<typeof testSpec>, observed: Sample, baseline: Sample, undefinedValues: { observed: number; baseline: number }): Verdict {
   const parts = (["observed", "baseline"] as const).flatMap((side) => {
     const total = side === "observed" ? observed.length : baseline.length;
     return undefinedValues[side] ? [`${undefinedValues[side]} of ${total} ${side} values`] : [];
   });
   return {
-    hypothesis: h.id,
-    ...(h.claim ? { claim: h.claim } : {}),
+    ...named,
     verdict: "inconclusive",
     test: spec.kind,
     alternative: spec.alternative,

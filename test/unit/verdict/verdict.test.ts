@@ -177,6 +177,7 @@ test("undefined values (NaN: a degenerate control's similarity) give an inconclu
   assert.ok(Number.isNaN(v.p) && Number.isNaN(v.effect.estimate), "no test was run");
   assert.match(v.reason, /^2 of 6 observed values are undefined \(NaN\).*no test was run/);
   assert.equal(v.effect.threshold, -0.1);
+  assert.equal(verdict(H({ kind: "paired-permutation" }), observed, twin, { label: "SmoothGrad" }).label, "SmoothGrad", "an undecided test still says which it is");
   assert.ok(isVerdict(v));
   // The same data without the NaNs would have been decided: the NaNs are what keeps it open.
   assert.equal(verdict(H({ kind: "welch-t", alternative: "less", minEffect: 0.1 }), [0.1, 0.2, 0.15, 0.12], twin).verdict, "supported");
