@@ -137,29 +137,21 @@ export async function notebookOutputFrame(page: Page, selector = ".output, .prev
 }
 
 /**
- * Scrolls the visible notebook from its first cell to its last. The cell list is virtual and VS Code
- * creates a cell's outputs in the webview only once its row comes into view, so this is how a test
- * gets every output drawn. Resolves when the last cell's row is on screen, or earlier when `stop`
- * (asked after every step) says what the test looks for has already shown up.
+ * Brings every cell of the visible notebook on screen once, top to bottom, by moving the cell focus
+ * down (command mode). The cell list is virtual and VS Code creates a cell's outputs in the webview
+ * only once its row is rendered, so this is how a test gets every output drawn.
  */
-export async function scrollThroughNotebook(page: Page, stop: () => Promise<boolean> = async () => false, ms = 180_000): Promise<void> {
-  const editor = page.locator(".notebook-editor").filter({ visible: true });
+export async function visitEveryCell(page: Page, ms = 180_000): Promise<void> {
   const rows = cellRows(page);
   const total = Number(await rows.first().getAttribute("aria-setsize"));
   if (!(total > 0)) throw new Error("the notebook's cell list does not say how many cells it has (aria-setsize)");
   await runCommand(page, "Notebook: Focus First Cell");
-  const box = await editor.locator(".cell-list-container").boundingBox();
-  if (!box) throw new Error("the notebook's cell list has no box on screen");
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await waitFor(
-    async () => {
-      if ((await stop()) || (await rows.and(page.locator(`[data-index="${total - 1}"]`)).count())) return true;
-      await page.mouse.wheel(0, box.height * 0.8); // less than a screen: no row is skipped
-      return false;
-    },
-    ms,
-    `the notebook to scroll down to its last cell (${total})`,
-  );
+  const deadline = Date.now() + ms;
+  for (let index = 1; index < total; index++) {
+    await page.keyboard.press("ArrowDown");
+    const row = rows.and(page.locator(`[data-index="${index}"].focused`));
+    await waitFor(() => row.count(), Math.max(1_000, deadline - Date.now()), `cell ${index + 1} of ${total} to take the focus (and come on screen)`);
+  }
 }
 
 /**

@@ -2,13 +2,13 @@
 // command, the others from the workspace; Run All runs each on the kernel (tfjs-node, from this
 // repository's node_modules). Examples 1-3, 7 and 9 end with every hypothesis decided in the Falsifiability
 // panel and no falsify warning in the Problems panel; example 4 draws its heatmap and shows exactly the
-// two warnings its tour explains. In every one, each output is drawn: scrolled through from top to
-// bottom, the notebook shows no "No renderer could be found" box.
+// two warnings its tour explains. In every one, each output is drawn: with every cell brought on
+// screen, the notebook shows no "No renderer could be found" box.
 import { readdirSync, statSync, symlinkSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Page } from "playwright-core";
 import { REPO, waitFor, type Scenario, type ScenarioContext } from "../harness";
-import { missingRendererNotices, notebookCells, notebookOutputFrame, scrollThroughNotebook } from "../workbench";
+import { missingRendererNotices, notebookCells, notebookOutputFrame, visitEveryCell } from "../workbench";
 import { problemTexts } from "./lint-ui";
 
 interface ExampleCase {
@@ -49,7 +49,8 @@ function digitsFiles(dir = join(REPO, "examples", "digits")): string[] {
 export const scenarios: Scenario[] = CASES.map((c) => ({
   name: `examples: ${c.example} runs top to bottom (${c.verdicts} verdicts, ${c.warnings.length} intended warnings)`,
   workspaceFiles: Object.fromEntries([`${c.example}.falsify`, ...digitsFiles()].map((file) => [file, `examples/${file}`])),
-  timeoutMs: 300_000,
+  // Run All and a scroll through every output; the slowest example takes ~3 min on a loaded 2-core machine.
+  timeoutMs: 480_000,
   run: (ctx) => runExample(c, ctx),
 }));
 
@@ -92,10 +93,11 @@ async function runExample(c: ExampleCase, { page, path, openFile, runCommand, sc
   log(`problems: [${rules.join(", ")}]; screenshot ${await screenshot("ran")}`);
 
   await page.keyboard.press("Control+Shift+M"); // close the Problems panel: more of the notebook on screen
-  let notices: string[] = [];
-  await scrollThroughNotebook(page, async () => (notices = await missingRendererNotices(page)).length > 0);
+  const scrolling = Date.now();
+  await visitEveryCell(page);
+  const notices = await missingRendererNotices(page);
   if (notices.length) throw new Error(`${notices.length} outputs of ${c.example} have no renderer: ${JSON.stringify([...new Set(notices)])}; screenshot ${await screenshot("no-renderer")}`);
-  log(`every output of ${c.example} has a renderer`);
+  log(`every output of ${c.example} has a renderer (visited every cell in ${((Date.now() - scrolling) / 1000).toFixed(1)} s)`);
 }
 
 async function panelRows(page: Page): Promise<string[]> {
