@@ -38,27 +38,39 @@ export const VERDICT_CSS = `
 .falsify-verdict .strip-ci { stroke: var(--falsify-verdict-colour); stroke-width: 4; }
 .falsify-verdict .strip-estimate { fill: var(--falsify-verdict-colour); }
 .falsify-verdict .strip-threshold { stroke: currentColor; stroke-dasharray: 3 2; }
-.falsify-verdict .strip-zero { stroke: currentColor; opacity: 0.4; }
+.falsify-verdict .strip-zero { stroke: currentColor; opacity: 0.6; }
+.falsify-verdict .strip-axis, .falsify-verdict .strip-tick { stroke: currentColor; opacity: 0.6; }
 .falsify-verdict text { fill: currentColor; font-size: 10px; }
 `;
 
-/** The interval, the estimate, zero and the threshold on one axis. */
+/**
+ * The interval, the estimate, zero and the threshold over a labelled axis (its two ends and 0). A CI
+ * end that is not a number (a one-sided test's open end, written as null in JSON) runs to the edge.
+ */
 function effectStrip(verdict: Verdict): string {
   const { estimate, ci, threshold } = verdict.effect;
-  const points = [ci[0], ci[1], estimate, 0, ...(threshold === undefined ? [] : [threshold])].filter(Number.isFinite);
+  const finite = (value: number | null | undefined): value is number => typeof value === "number" && Number.isFinite(value);
+  const points = [ci[0], ci[1], estimate, 0, threshold].filter(finite);
   const low = Math.min(...points);
   const high = Math.max(...points);
   const span = high - low || 1;
-  // Side margins leave room for the threshold's label when it sits at an end.
+  // Side margins leave room for the labels of the axis ends and of a threshold at an end.
   const width = 360;
   const margin = 50;
-  const x = (value: number) => (margin + ((value - low) / span) * (width - 2 * margin)).toFixed(1);
+  const position = (value: number) => margin + ((value - low) / span) * (width - 2 * margin);
+  const x = (value: number) => position(value).toFixed(1);
+  const [from, to] = [finite(ci[0]) ? ci[0] : low, finite(ci[1]) ? ci[1] : high];
+  // Tick labels: zero first (the line readers look for), then the ends, none closer than a label's width.
+  const ticks: number[] = [];
+  for (const value of [0, low, high]) if (ticks.every((kept) => Math.abs(position(kept) - position(value)) >= 36)) ticks.push(value);
   return [
-    `<svg width="${width}" height="34" aria-hidden="true" class="falsify-verdict__strip" data-relation="${escape(thresholdRelation(verdict))}">`,
-    `<line class="strip-zero" x1="${x(0)}" x2="${x(0)}" y1="4" y2="22"/>`,
-    threshold === undefined ? "" : `<line class="strip-threshold" x1="${x(threshold)}" x2="${x(threshold)}" y1="2" y2="24"/><text x="${x(threshold)}" y="33" text-anchor="middle">threshold ${escape(formatNumber(threshold))}</text>`,
-    `<line class="strip-ci" x1="${x(ci[0])}" x2="${x(ci[1])}" y1="13" y2="13"/>`,
-    `<circle class="strip-estimate" cx="${x(estimate)}" cy="13" r="5"/>`,
+    `<svg width="${width}" height="${finite(threshold) ? 52 : 42}" aria-hidden="true" class="falsify-verdict__strip" data-relation="${escape(thresholdRelation(verdict))}">`,
+    `<line class="strip-axis" x1="${x(low)}" x2="${x(high)}" y1="28" y2="28"/>`,
+    ...ticks.map((value) => `<line class="strip-tick" x1="${x(value)}" x2="${x(value)}" y1="28" y2="32"/><text class="strip-tick-label" x="${x(value)}" y="41" text-anchor="middle">${escape(formatNumber(value))}</text>`),
+    `<line class="strip-zero" x1="${x(0)}" x2="${x(0)}" y1="2" y2="28"/>`,
+    finite(threshold) ? `<line class="strip-threshold" x1="${x(threshold)}" x2="${x(threshold)}" y1="2" y2="28"/><text x="${x(threshold)}" y="51" text-anchor="middle">threshold ${escape(formatNumber(threshold))}</text>` : "",
+    `<line class="strip-ci" x1="${x(from)}" x2="${x(to)}" y1="14" y2="14"/>`,
+    finite(estimate) ? `<circle class="strip-estimate" cx="${x(estimate)}" cy="14" r="5"/>` : "",
     `</svg>`,
   ].join("");
 }

@@ -23,15 +23,22 @@ export interface DistributionViewOptions extends ChartOptions {
 
 /** A histogram of `values` over the data set with each shown example as a labelled rule at its percentile. */
 export function distributionView(values: readonly number[], examples: readonly (MarkedExample | number)[], options: DistributionViewOptions = {}): VegaLiteSpec {
-  const marked = examples.map((given, index) => {
-    const example: MarkedExample = typeof given === "number" ? { value: given } : given;
+  if (examples.length === 0) throw new ChartError("invalid-input", "distributionView needs at least one example to mark: the point is to show where the example sits.");
+  const shown = examples.map((given): MarkedExample => (typeof given === "number" ? { value: given } : given));
+  const low = Math.min(...values, ...shown.map((m) => m.value));
+  const high = Math.max(...values, ...shown.map((m) => m.value));
+  const marked = shown.map((example, index) => {
     const percentile = ordinal(Math.round(100 * percentileRank(values, example.value)));
-    // Labels are stacked down from the top (pixel offsets) so several examples stay readable.
-    return { value: example.value, label: `${example.label ?? `example ${index + 1}`}: ${formatNumber(example.value)} (${percentile} percentile)`, labelY: 8 + 14 * index };
+    // Labels sit above the plot, one row each (pixel offsets, the last row nearest the plot), so no
+    // bar hides them; each runs from its rule towards the middle of the axis, so it stays over the plot.
+    const rightHalf = example.value > (low + high) / 2;
+    return {
+      value: example.value,
+      label: `${example.label ?? `example ${index + 1}`}: ${formatNumber(example.value)} (${percentile} percentile)`,
+      labelY: -8 - LABEL_ROW * (shown.length - 1 - index),
+      align: rightHalf ? "right" : "left",
+    };
   });
-  if (marked.length === 0) throw new ChartError("invalid-input", "distributionView needs at least one example to mark: the point is to show where the example sits.");
-  const low = Math.min(...values, ...marked.map((m) => m.value));
-  const high = Math.max(...values, ...marked.map((m) => m.value));
   const bins = histogram(values, { bins: options.bins, extent: [low, high] });
   const quantity = options.quantity ?? "value";
   const y = options.density ? "density" : "count";
@@ -64,11 +71,11 @@ export function distributionView(values: readonly number[], examples: readonly (
       mark: { type: "rule", strokeWidth: 2, color: "#e45756" },
       encoding: { x: { field: "value", type: "quantitative" }, tooltip: [{ field: "label", type: "nominal", title: "shown example" }] },
     },
-    {
-      data: { values: marked },
-      mark: { type: "text", align: "left", dx: 4, baseline: "middle", color: "#e45756" },
+    ...(["left", "right"] as const).filter((align) => marked.some((m) => m.align === align)).map((align) => ({
+      data: { values: marked.filter((m) => m.align === align) },
+      mark: { type: "text", align, dx: align === "left" ? -2 : 2, baseline: "bottom", color: "#e45756" },
       encoding: { x: { field: "value", type: "quantitative" }, y: { field: "labelY", type: "quantitative", scale: null }, text: { field: "label" } },
-    },
+    })),
   );
   return falsifyChart(
     { width: options.width ?? 400, height: options.height ?? 200, layer: layers },
@@ -77,6 +84,9 @@ export function distributionView(values: readonly number[], examples: readonly (
     options,
   );
 }
+
+/** Pixel height of one example's label row above the plot. */
+const LABEL_ROW = 14;
 
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th";

@@ -82,7 +82,8 @@ function probeAccuracyChart(input: ProbeAccuracyInput, options: ProbeAccuracyOpt
   if (input.interval) {
     layers.push({
       transform: [{ filter: { field: "series", equal: task } }],
-      mark: { type: "errorbar", ticks: true },
+      // Short end ticks: the default spans the whole step between layers and runs into the neighbours' ranges.
+      mark: { type: "errorbar", ticks: { size: 10 } },
       encoding: { x, y: { field: "lower", type: "quantitative", title: "accuracy" }, y2: { field: "upper" }, color: series },
     });
   }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { distributionView } from "../../../src/core/charts";
 import { MIME } from "../../../src/core/display";
 import { examples, verdict } from "./examples";
 
@@ -214,6 +215,35 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     assert.match((await page.locator("#per-class").textContent()) ?? "", /per-class accuracy\s*=\s*\[0\.912, 0, 1\]/);
     await show(page, "not-metric", MIME.metric, { value: 1 });
     assert.match((await page.locator("#not-metric [role=alert]").textContent()) ?? "", /Not a metric/);
+    await page.close();
+  });
+
+  test("chart details a reader needs: distribution labels clear of the bars, probe range ticks within their layer, the verdict strip's axis", async () => {
+    const page = await open();
+    const boxes = (selector: string) =>
+      page.locator(selector).evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().toJSON() as { left: number; right: number; top: number; bottom: number; width: number; height: number }));
+    const overlaps = (a: { left: number; right: number; top: number; bottom: number }, b: typeof a) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+    // The example in the middle of the data, under the tallest bars: where a label drawn inside the plot collides.
+    await show(page, "dist", MIME.chart, distributionView([1, 2, 2, 3, 3, 3, 3, 3, 4, 4, 5, 9], [{ value: 3.2, label: "the shown image" }], { bins: 4 }));
+    const labels = await boxes("#dist svg.marks g.mark-text.role-mark text");
+    const bars = await boxes("#dist svg.marks g.mark-rect.role-mark path");
+    assert.ok(labels.length === 1 && bars.length > 0, `${labels.length} labels, ${bars.length} bars`);
+    for (const label of labels) assert.ok(!bars.some((bar) => overlaps(label, bar)), "the example's percentile label overlaps a bar");
+
+    await show(page, "probe", MIME.chart, examples["probe-accuracy"]());
+    const points = (await boxes("#probe svg.marks g.mark-symbol.role-mark path")).map((p) => (p.left + p.right) / 2);
+    const step = Math.min(...[...new Set(points.map(Math.round))].sort((a, b) => a - b).map((x, i, xs) => (i ? x - xs[i - 1] : Infinity)));
+    const ticks = (await boxes("#probe svg.marks g.mark-rect.role-mark path")).filter((box) => box.width > box.height);
+    assert.ok(ticks.length >= 6, `${ticks.length} range ticks`);
+    for (const tick of ticks) assert.ok(tick.width < step / 2, `a range tick ${tick.width.toFixed(0)} px wide spills towards the neighbouring layer ${step.toFixed(0)} px away`);
+
+    await show(page, "strip", MIME.verdict, { ...verdict, effect: { ...verdict.effect, ci: [0.001, null] } });
+    const tickLabels = await page.locator("#strip svg .strip-tick-label").allTextContents();
+    assert.ok(tickLabels.includes("0"), `the zero line is labelled (ticks ${tickLabels})`);
+    assert.equal(await page.locator("#strip svg .strip-axis").count(), 1, "the strip has an axis");
+    const [axis, ci] = await Promise.all([page.locator("#strip .strip-axis").getAttribute("x2"), page.locator("#strip .strip-ci").getAttribute("x2")]);
+    assert.equal(ci, axis, "an open CI end (null in JSON) runs to the edge, not to 0");
     await page.close();
   });
 

@@ -25,7 +25,7 @@ async function run(notebook: string, ...flags: string[]) {
   const text = out.join("\n");
   assert.equal(code, 0, `${notebook} failed:\n${text}\n${err.join("\n")}`);
   assert.doesNotMatch(text, /^ {2}(error|skipped|interrupted|died)/m, text);
-  return { text, seconds, results: JSON.parse(readFileSync(results, "utf8")) as { verdicts: { hypothesis: string; label?: string; verdict: string }[] } };
+  return { text, seconds, results: JSON.parse(readFileSync(results, "utf8")) as { verdicts: { hypothesis: string; label?: string; verdict: string }[]; metrics: { name: string; value: unknown }[] } };
 }
 
 const VERDICT_WORDS: readonly VerdictWord[] = ["supported", "falsified", "inconclusive"];
@@ -44,6 +44,15 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     const svgs = readdirSync(svgDir).sort();
     assert.deepEqual(svgs.map((f) => f.replace(/^chart-\d\d-/, "")), ["selectivity-histograms.svg", "ablation-curves.svg", "class-ablation-bars.svg"]);
     for (const file of svgs) assert.match(readFileSync(join(svgDir, file), "utf8"), /^<svg[^>]*>[\s\S]*<\/svg>\s*$/);
+    // The class-ablation bars: one-digit class labels read upright, and every bar too low to see has its value written.
+    const bars = readFileSync(join(svgDir, svgs[2]), "utf8");
+    const axisLabels = [...bars.matchAll(/class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/gs)].map((m) => m[1]);
+    assert.ok(axisLabels.length === 2 && axisLabels.every((labels) => !labels.includes("rotate(")), "axis labels are not rotated");
+    const perClass = (name: string) => (results.metrics.find((m) => m.name === `per-class accuracy: ${name}`)?.value ?? []) as number[];
+    const nearZero = ["class direction", "most selective unit", "random direction"].flatMap(perClass).filter((accuracy) => accuracy < 0.05).length;
+    assert.ok(nearZero > 0, "example 1's class direction zeroes some classes (the case this checks)");
+    const valueLabels = bars.match(/aria-roledescription="text mark"/g)?.length ?? 0;
+    assert.equal(valueLabels, nearZero, "a value label for every bar too low to see");
   });
 
   test("02-saliency-sanity decides H1 once per attribution method, each verdict labelled with its method", async (t) => {
