@@ -1,7 +1,11 @@
-// Attribution maps drawn over their input image: one heatmap, and the sanity grid of Adebayo et al.
-// that puts the method's map beside the same map for cascading-randomised models, a label-randomised
-// model and an edge-detector control, each titled with its similarity to the method's map. A map
-// that survives randomisation of the model it explains is not evidence about that model.
+// Attribution maps beside their input image: one heatmap, and the sanity grid of Adebayo et al. that
+// puts the method's map beside the same map for cascading-randomised models, a label-randomised model
+// and an edge-detector control, each titled with its similarity to the method's map. A map that
+// survives randomisation of the model it explains is not evidence about that model.
+//
+// The input is its own panel, in grey, and each map is drawn opaque with the input's outline over it
+// (a white line on a dark halo, readable on every colour of the map and in every editor theme): a map
+// laid half-transparent over the image hid both.
 import type { VegaLiteSpec } from "../display";
 import { ChartError, type ChartOptions, falsifyChart, formatNumber, matrixShape } from "./spec";
 
@@ -14,14 +18,17 @@ export interface AttributionHeatmapOptions extends ChartOptions {
   size?: number;
 }
 
-/** One attribution map over its greyscale input image (both rows of columns, same shape). Zoomable. */
+/** One attribution map beside its greyscale input image (both rows of columns, same shape). Zoomable. */
 export function attributionHeatmap(image: number[][], map: number[][], options: AttributionHeatmapOptions = {}): VegaLiteSpec {
   const shape = checkSameShape(image, map, "map");
   const signed = options.signed ?? map.some((row) => row.some((value) => value < 0));
-  const panel = heatmapPanel({ shape, size: options.size ?? 240, dataset: "map", zoom: "zoom", colour: signed ? SIGNED_COLOUR : MAGNITUDE_COLOUR });
+  const size = options.size ?? 240;
   const mapCells = cells(map).map(({ value, ...cell }) => ({ ...cell, attribution: value, shown: signed ? value : Math.abs(value) }));
   return falsifyChart(
-    { datasets: { image: imageCells(image), map: mapCells }, ...panel },
+    {
+      datasets: { image: imageCells(image), outline: inputOutline(image), map: mapCells },
+      hconcat: [inputPanel(shape, size), { title: { text: "map", fontSize: 11 }, ...mapPanel({ shape, size, dataset: "map", zoom: "zoom", colour: signed ? SIGNED_COLOUR : MAGNITUDE_COLOUR }) }],
+    },
     { chart: "attribution-heatmap", baselines: [] },
     `${options.method ?? "attribution"} over the input`,
     options,
@@ -55,7 +62,7 @@ export interface SanityGridInput {
 }
 
 export interface SanityGridOptions extends ChartOptions {
-  /** Panels per row. Default: all in one row up to 4, then rows of 4. */
+  /** Panels per row (the input's included). Default: all in one row up to 5, then rows of 4. */
   columns?: number;
   /** Pixel size of each panel's longer side. Default 140. */
   size?: number;
@@ -84,14 +91,18 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
   const size = options.size ?? 140;
   const compared = panels.flatMap((panel) => (panel.compared ? [panel.compared] : []));
   const statistics = [compared.some((c) => c.spearman !== undefined) ? "spearman" : undefined, compared.some((c) => c.ssim !== undefined) ? "ssim" : undefined].filter(Boolean);
+  const shown = panels.length + 1;
   return falsifyChart(
     {
-      datasets: { image: imageCells(input.image), ...maps },
-      columns: options.columns ?? (panels.length <= 4 ? panels.length : 4),
-      concat: panels.map((panel, index) => ({
-        title: { text: panel.title.filter(Boolean), fontSize: 11 },
-        ...heatmapPanel({ shape, size, dataset: panel.id, zoom: `zoom_${index}`, colour: NORMALISED_COLOUR }),
-      })),
+      datasets: { image: imageCells(input.image), outline: inputOutline(input.image), ...maps },
+      columns: options.columns ?? (shown <= 5 ? shown : 4),
+      concat: [
+        inputPanel(shape, size),
+        ...panels.map((panel, index) => ({
+          title: { text: panel.title.filter(Boolean), fontSize: 11 },
+          ...mapPanel({ shape, size, dataset: panel.id, zoom: `zoom_${index}`, colour: NORMALISED_COLOUR }),
+        })),
+      ],
       resolve: { scale: { color: "shared" } },
     },
     { chart: "attribution-grid", baselines: panels.flatMap((panel) => (panel.baseline ? [panel.baseline] : [])), statistic: statistics.length ? statistics.join(", ") : undefined },
@@ -112,33 +123,50 @@ const MAGNITUDE_COLOUR = { field: "shown", type: "quantitative", title: "|attrib
 const SIGNED_COLOUR = { field: "shown", type: "quantitative", title: "attribution", scale: { scheme: "redblue", reverse: true, domainMid: 0 } };
 const NORMALISED_COLOUR = { field: "shown", type: "quantitative", title: "|attribution| / max", scale: { scheme: "inferno", domain: [0, 1] } };
 
-/**
- * The image in grey, the map over it half-transparent; x/y are quantitative cell edges so the
- * interval selection bound to the scales zooms (band scales cannot be zoomed). Each map is its own
- * named dataset with its cell edges precomputed: no per-panel filter or calculate at render time.
- */
-function heatmapPanel(panel: { shape: [number, number]; size: number; dataset: string; zoom: string; colour: Record<string, unknown> }): VegaLiteSpec {
-  const [rows, columns] = panel.shape;
-  const scale = panel.size / Math.max(rows, columns);
-  const position = {
+/** Cell edges as quantitative x/y (rows down), so an interval selection bound to the scales zooms (band scales cannot). */
+function cellPosition([rows, columns]: [number, number]): VegaLiteSpec {
+  return {
     x: { field: "col", type: "quantitative", scale: { domain: [0, columns], nice: false, zero: false }, axis: null },
     x2: { field: "col_end" },
     y: { field: "row", type: "quantitative", scale: { domain: [0, rows], nice: false, zero: false, reverse: true }, axis: null },
     y2: { field: "row_end" },
   };
+}
+
+function panelSize([rows, columns]: [number, number], size: number): { width: number; height: number } {
+  const scale = size / Math.max(rows, columns);
+  return { width: Math.round(columns * scale), height: Math.round(rows * scale) };
+}
+
+/** The input alone, in grey, beside the maps that explain it. */
+function inputPanel(shape: [number, number], size: number): VegaLiteSpec {
   return {
-    width: Math.round(columns * scale),
-    height: Math.round(rows * scale),
+    title: { text: "input", fontSize: 11 },
+    ...panelSize(shape, size),
+    data: { name: "image" },
+    mark: { type: "rect", tooltip: false },
+    encoding: { ...cellPosition(shape), fill: { field: "pixel", type: "quantitative", scale: { scheme: "greys", reverse: true }, legend: null } },
+  };
+}
+
+/**
+ * One map, opaque, with the input's outline over it. Each map is its own named dataset with its
+ * cell edges precomputed: no per-panel filter or calculate at render time.
+ */
+function mapPanel(panel: { shape: [number, number]; size: number; dataset: string; zoom: string; colour: Record<string, unknown> }): VegaLiteSpec {
+  const position = cellPosition(panel.shape);
+  const outline = (colour: string, strokeWidth: number, opacity: number) => ({
+    data: { name: "outline" },
+    mark: { type: "rule", color: colour, strokeWidth, opacity, strokeCap: "square" },
+    encoding: position,
+  });
+  return {
+    ...panelSize(panel.shape, panel.size),
     layer: [
-      {
-        data: { name: "image" },
-        mark: { type: "rect", tooltip: false },
-        encoding: { ...position, fill: { field: "pixel", type: "quantitative", scale: { scheme: "greys", reverse: true }, legend: null } },
-      },
       {
         data: { name: panel.dataset },
         params: [{ name: panel.zoom, select: { type: "interval", encodings: ["x", "y"] }, bind: "scales" }],
-        mark: { type: "rect", opacity: 0.7 },
+        mark: { type: "rect" },
         encoding: {
           ...position,
           color: panel.colour,
@@ -149,8 +177,38 @@ function heatmapPanel(panel: { shape: [number, number]; size: number; dataset: s
           ],
         },
       },
+      outline(OUTLINE_HALO, 3, 0.75),
+      outline(OUTLINE_LINE, 1.25, 1),
     ],
   };
+}
+
+/** Outline colours: fixed, not the theme's, because they are drawn on the map's colours, not on the editor. */
+const OUTLINE_LINE = "#ffffff";
+const OUTLINE_HALO = "#000000";
+
+/**
+ * The boundary of the input's bright region (pixels above the midpoint of its range) as unit cell
+ * edges: each edge between a bright pixel and a dark one (or the border). A flat image has none.
+ */
+function inputOutline(image: number[][]): { row: number; col: number; row_end: number; col_end: number }[] {
+  const values = image.flat();
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  if (!(high > low)) return [];
+  const threshold = (low + high) / 2;
+  const bright = (row: number, col: number) => (image[row]?.[col] ?? -Infinity) > threshold;
+  const edges: { row: number; col: number; row_end: number; col_end: number }[] = [];
+  image.forEach((values, row) =>
+    values.forEach((_, col) => {
+      if (!bright(row, col)) return;
+      if (!bright(row - 1, col)) edges.push({ row, col, row_end: row, col_end: col + 1 });
+      if (!bright(row + 1, col)) edges.push({ row: row + 1, col, row_end: row + 1, col_end: col + 1 });
+      if (!bright(row, col - 1)) edges.push({ row, col, row_end: row + 1, col_end: col });
+      if (!bright(row, col + 1)) edges.push({ row, col: col + 1, row_end: row + 1, col_end: col + 1 });
+    }),
+  );
+  return edges;
 }
 
 function checkSameShape(image: number[][], map: number[][], what: string): [number, number] {

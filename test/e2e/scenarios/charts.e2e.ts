@@ -1,7 +1,8 @@
 // Charts: a notebook's saved chart outputs are drawn by Falsify's renderer in the notebook webview:
 // the sanity grid as an SVG with its heatmap cells, a plain Vega-Lite chart, the verdict card, and a
-// broken spec as its error text. Switching VS Code from a light to a dark theme redraws the charts
-// in the new theme's colours. Screenshots of both themes.
+// broken spec as its error text. Switching VS Code from a light to a dark theme, then to high
+// contrast, redraws the charts in the new theme's colours; the input stays legible beside its maps
+// (its own panel, and its outline over every map). Screenshots of the three themes.
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -13,9 +14,10 @@ const FILE = "charts.falsify";
 const SETTINGS = ".vscode/settings.json";
 const LIGHT = { "workbench.colorTheme": "Default Light Modern" };
 const DARK = { "workbench.colorTheme": "Default Dark Modern" };
+const HIGH_CONTRAST = { "workbench.colorTheme": "Default High Contrast" };
 
-/** The sanity grid (method, cascading, label-randomised, edge detector): an image and a map rect per pixel of the 16×16 input. */
-const GRID_RECTS = 4 * 2 * 16 * 16;
+/** The sanity grid: the 16×16 input once, then a map per panel (method, cascading, label-randomised, edge detector). */
+const GRID_RECTS = (1 + 4) * 16 * 16;
 
 export const scenario: Scenario = {
   name: "charts render in light and dark themes",
@@ -61,6 +63,14 @@ export const scenario: Scenario = {
     assert.equal(await card.count(), 1, "the verdict card is redrawn too, not lost");
     assert.equal(await error.count(), 1, "the broken spec's error is redrawn too");
     log(`dark theme: axis ink ${darkInk}; screenshot ${await screenshot("dark")}`);
+
+    writeFileSync(path(SETTINGS), JSON.stringify(HIGH_CONTRAST, null, 2));
+    await waitFor(async () => /vscode-high-contrast/.test((await frame.locator("body").getAttribute("class")) ?? ""), 30_000, "the high-contrast theme in the webview");
+    await waitFor(async () => (await rectMarks(frame)) === GRID_RECTS, 30_000, "the grid redrawn once for high contrast");
+    // The input's outline over each of the 4 maps: a white line on a black halo, whatever the theme.
+    const outline = await frame.locator('svg.marks [aria-roledescription="rule mark"][stroke="#ffffff"]').count();
+    assert.ok(outline > 0 && outline % 4 === 0, `the input's outline is drawn over every map (${outline} white edges)`);
+    log(`high contrast: ${outline / 4} outline edges per map; screenshot ${await screenshot("high-contrast")}`);
 
     // The rest of the notebook (curves, the broken spec's error), for the record.
     // Wheel over the cells' left gutter (the workbench's own DOM, never under the webview) scrolls the notebook.

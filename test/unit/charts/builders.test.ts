@@ -116,15 +116,32 @@ describe("builders put the numbers where the reader looks", () => {
     const spec = examples["attribution-grid"]() as { concat: { title: { text: string[] } }[] };
     assert.deepEqual(
       spec.concat.map((panel) => panel.title.text),
-      [["saliency", "trained model"], ["cascading: to logits", "ρ = 0.98 · SSIM = 0.95"], ["cascading: to conv1", "ρ = 0.1 · SSIM = 0.2"], ["label-randomised model", "ρ = 0.05"], ["edge detector", "ρ = 1 · SSIM = 1"]],
+      ["input", ["saliency", "trained model"], ["cascading: to logits", "ρ = 0.98 · SSIM = 0.95"], ["cascading: to conv1", "ρ = 0.1 · SSIM = 0.2"], ["label-randomised model", "ρ = 0.05"], ["edge detector", "ρ = 1 · SSIM = 1"]],
     );
   });
 
   test("grid maps are |attribution| over each panel's own maximum", () => {
     const spec = examples["attribution-grid"]() as { datasets: Record<string, { shown: number; attribution: number }[]> };
-    assert.deepEqual(Object.keys(spec.datasets), ["image", "method", "cascading-0", "cascading-1", "label-randomised", "edge-detector"]);
+    assert.deepEqual(Object.keys(spec.datasets), ["image", "outline", "method", "cascading-0", "cascading-1", "label-randomised", "edge-detector"]);
     assert.deepEqual(spec.datasets.method.map((cell) => cell.shown), map.flat().map((v) => Math.abs(v)));
     assert.equal(Math.max(...spec.datasets["cascading-1"].map((cell) => cell.shown)), 1);
+  });
+
+  test("the input is its own grey panel; each map is opaque with the input's outline over it (white on a dark halo)", () => {
+    const spec = examples["attribution-heatmap"]() as any;
+    const [input, mapped] = spec.hconcat;
+    assert.deepEqual([input.data.name, input.mark.type, input.encoding.fill.scale.scheme], ["image", "rect", "greys"]);
+    assert.equal(JSON.stringify(mapped).includes('"name":"image"'), false, "no image under the map to show through it");
+    assert.equal(mapped.layer[0].mark.opacity, undefined, "the map is opaque");
+    assert.deepEqual(mapped.layer.slice(1).map((layer: any) => [layer.data.name, layer.mark.type, layer.mark.color]), [["outline", "rule", "#000000"], ["outline", "rule", "#ffffff"]]);
+    // The bright right half of the 3×4 image: 3 edges against the dark half, 2 + 2 on the top and bottom borders, 3 on the right.
+    const edges = spec.datasets.outline as { row: number; col: number; row_end: number; col_end: number }[];
+    assert.equal(edges.length, 10);
+    assert.equal(edges.filter((e) => e.col === 2 && e.col_end === 2).length, 3, "the boundary between the halves");
+    assert.deepEqual((charts.attributionHeatmap([[1, 1], [1, 1]], [[0, 1], [1, 0]]) as any).datasets.outline, [], "a flat image has no outline");
+    const grid = examples["attribution-grid"]() as any;
+    assert.equal(grid.concat[0].data.name, "image", "the grid starts with the input");
+    assert.ok(grid.concat.slice(1).every((panel: any) => panel.layer.filter((layer: any) => layer.data.name === "outline").length === 2));
   });
 
   test("a signed map gets a diverging scale centred on zero, a non-negative one a magnitude scale", () => {

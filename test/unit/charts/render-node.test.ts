@@ -18,14 +18,16 @@ describe("renderSvg", () => {
     });
   }
 
-  test("a heatmap draws one rect per pixel for the image and one per cell for the map", async () => {
+  test("a heatmap draws one rect per pixel for the input and one per cell for the map, and the input's outline over the map", async () => {
     const svg = await charts.renderSvg(examples["attribution-heatmap"]());
     assert.equal(countMarks(svg, "rect mark"), 2 * image.length * image[0].length);
+    assert.equal(countMarks(svg, "rule mark"), 2 * 10, "10 outline edges, each a halo and a line");
   });
 
-  test("the sanity grid draws image and map cells in each of its five panels, titles included", async () => {
+  test("the sanity grid draws the input once and a map (with the outline) in each of its five map panels, titles included", async () => {
     const svg = await charts.renderSvg(examples["attribution-grid"]());
-    assert.equal(countMarks(svg, "rect mark"), 5 * 2 * 12);
+    assert.equal(countMarks(svg, "rect mark"), (1 + 5) * 12);
+    assert.equal(countMarks(svg, "rule mark"), 5 * 2 * 10);
     assert.match(svg, /ρ = 0\.98 · SSIM = 0\.95/);
   });
 
