@@ -4,6 +4,7 @@ import { notebookTemplate } from "../core/format";
 import { openExample } from "./examples";
 import { toNotebookData } from "./notebook";
 import { NOTEBOOK_TYPE } from "./serializer";
+import { takeStudy } from "./study";
 
 type Command = (...args: unknown[]) => unknown;
 
@@ -11,6 +12,7 @@ export function registerCommands(): vscode.Disposable {
   const table: Record<string, Command> = {
     "falsify.newNotebook": newNotebook,
     "falsify.openExample": openExample,
+    "falsify.takeStudy": takeStudy,
   };
   return vscode.Disposable.from(...Object.entries(table).map(([id, run]) => vscode.commands.registerCommand(id, run)));
 }

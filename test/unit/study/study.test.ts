@@ -5,6 +5,9 @@ import { analyzeStudy, simulateAnswers, study, StudyError, type StudySpec } from
 import { studyHtml, studyPageJson } from "../../../src/core/study/html";
 import { pictureDataUrl } from "../../../src/core/study/png";
 import { StudyPage } from "../../../src/core/study/schema";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PILOT_FIXTURES, pilotStudy } from "./pilot";
 
 const CHOICES = ["0", "1", "2", "3"];
 const digit = (v: number) => [[v, 0], [0, v]];
@@ -149,4 +152,14 @@ test("analysis refuses answers it cannot score", () => {
   assert.throws(() => analyzeStudy([good], { not: "a key" }), kind("invalid-study"));
   const partial = { ...good, complete: false, answers: good.answers.slice(0, 5) };
   assert.deepEqual(analyzeStudy([partial, answersOf(s, 1, (_, a) => a)], s).incomplete, ["P01"]);
+});
+
+test("the e2e's committed pilot study is what study() and studyHtml write today (UPDATE_GOLDEN=1 rewrites it)", () => {
+  const pilot = pilotStudy();
+  const expected = { "webview-pilot.html": studyHtml(pilot.page), "webview-pilot.key.json": `${JSON.stringify(pilot.key, null, 2)}\n` };
+  for (const [name, text] of Object.entries(expected)) {
+    const file = join(PILOT_FIXTURES, name);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
+    assert.equal(readFileSync(file, "utf8"), text, `${file} is stale: rerun with UPDATE_GOLDEN=1 and review the diff`);
+  }
 });
