@@ -1,7 +1,7 @@
 import { writeFileAtomic } from "../core/atomic-write";
 import { parseNotebook, serializeNotebook } from "../core/format";
 import type { CliCommand } from "./command";
-import { errorLines, readSource } from "./read";
+import { errorLines, readBytes } from "./read";
 
 export const fmt: CliCommand = async (args, io) => {
   const check = args.includes("--check");
@@ -13,13 +13,12 @@ export const fmt: CliCommand = async (args, io) => {
   }
   let failed = 0;
   for (const file of files) {
-    const source = await readSource(file, io);
-    if (source === undefined) {
+    const bytes = await readBytes(file, io);
+    if (bytes === undefined) {
       failed++;
       continue;
     }
-    const { text, bytes } = source;
-    const result = parseNotebook(text, { fixIds });
+    const result = parseNotebook(bytes, { fixIds });
     if (!result.ok) {
       // Never rewrite what we could not read.
       failed++;
@@ -28,7 +27,7 @@ export const fmt: CliCommand = async (args, io) => {
     }
     for (const { index, from, to } of result.renamed ?? []) io.out(`${file}: cell ${index + 1}: id ${JSON.stringify(from) ?? "(none)"} -> ${to}`);
     const canonical = serializeNotebook(result.notebook);
-    if (canonical === text) continue;
+    if (Buffer.from(canonical).equals(bytes)) continue;
     if (check) {
       failed++;
       io.out(`${file}: not in canonical form (run: falsify fmt ${file})`);

@@ -63,15 +63,16 @@ function parseArgs(args: string[]): { files: string[]; format: Format; maxWarnin
 }
 
 async function lintFile(file: string): Promise<FileResult> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
     return { file, diagnostics: [], error: `${file}: cannot read: ${(error as Error).message}` };
   }
-  const parsed = parseNotebook(text);
+  const parsed = parseNotebook(bytes);
   if (!parsed.ok) return { file, diagnostics: [], error: errorLines(file, parsed.error).join("\n") };
-  return { file, diagnostics: lintNotebook(parsed.notebook).diagnostics, text };
+  // The bytes are valid UTF-8 now: this decoding is exact.
+  return { file, diagnostics: lintNotebook(parsed.notebook).diagnostics, text: new TextDecoder().decode(bytes) };
 }
 
 function toJson(results: FileResult[]) {

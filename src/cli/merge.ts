@@ -35,7 +35,7 @@ export const merge: CliCommand = async (args, io) => {
     if (text === undefined) return 2;
     const parsed = parseResults(text);
     if (!parsed.ok) {
-      io.err(`${file}: ${parsed.error.message}`);
+      io.err(`${file}:${parsed.error.line}:${parsed.error.column}: ${parsed.error.message}`);
       return 1;
     }
     inputs.push(parsed.results);

@@ -1,32 +1,31 @@
 // Reading the files a command was given, saying on stderr why one could not be read.
 import { readFile } from "node:fs/promises";
-import { parseNotebook, type FormatError, type Notebook } from "../core/format";
+import { decodeUtf8, parseNotebook, type FormatError, type Notebook } from "../core/format";
 import type { CliIo } from "./command";
 
-/** A file as read: its bytes (a later write checks the file still holds them) and its text. */
-export interface Source {
-  bytes: Uint8Array;
-  text: string;
-}
-
-export async function readSource(file: string, io: CliIo): Promise<Source | undefined> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+export async function readBytes(file: string, io: CliIo): Promise<Uint8Array | undefined> {
+  return readFile(file).catch((error: NodeJS.ErrnoException) => {
     io.err(`${file}: cannot read: ${error.message}`);
     return undefined;
   });
-  return bytes && { bytes, text: new TextDecoder().decode(bytes) };
 }
 
+/** A file's text, or undefined after saying why it cannot be read (invalid UTF-8 with its position). */
 export async function readText(file: string, io: CliIo): Promise<string | undefined> {
-  return (await readSource(file, io))?.text;
+  const bytes = await readBytes(file, io);
+  if (bytes === undefined) return undefined;
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  io.err(`${file}:${decoded.position.line}:${decoded.position.column}: ${decoded.message}`);
+  return undefined;
 }
 
 /** The notebook and the bytes it was read from, or undefined after printing `file:line:col: message` lines. */
 export async function readNotebook(file: string, io: CliIo): Promise<{ notebook: Notebook; bytes: Uint8Array } | undefined> {
-  const source = await readSource(file, io);
-  if (source === undefined) return undefined;
-  const parsed = parseNotebook(source.text);
-  if (parsed.ok) return { notebook: parsed.notebook, bytes: source.bytes };
+  const bytes = await readBytes(file, io);
+  if (bytes === undefined) return undefined;
+  const parsed = parseNotebook(bytes);
+  if (parsed.ok) return { notebook: parsed.notebook, bytes };
   for (const line of errorLines(file, parsed.error)) io.err(line);
   return undefined;
 }
@@ -34,11 +33,11 @@ export async function readNotebook(file: string, io: CliIo): Promise<{ notebook:
 /** `file:line:col: message`, one line per problem, the format editors and CI annotators read. */
 export function errorLines(file: string, error: FormatError): string[] {
   switch (error.kind) {
-    case "syntax":
-      return [`${file}:${error.line}:${error.column}: ${error.message}`];
     case "schema":
       return error.issues.map((issue) => `${file}:${issue.line}:${issue.column}: ${issue.message}`);
     case "future-version":
       return [`${file}:1:1: ${error.message}`];
+    default:
+      return [`${file}:${error.line}:${error.column}: ${error.message}`];
   }
 }

@@ -1,6 +1,6 @@
 import { parseNotebook } from "../core/format";
 import type { CliCommand } from "./command";
-import { errorLines, readText } from "./read";
+import { errorLines, readBytes } from "./read";
 
 export const validate: CliCommand = async (files, io) => {
   if (!files.length) {
@@ -9,12 +9,12 @@ export const validate: CliCommand = async (files, io) => {
   }
   let invalid = 0;
   for (const file of files) {
-    const text = await readText(file, io);
-    if (text === undefined) {
+    const bytes = await readBytes(file, io);
+    if (bytes === undefined) {
       invalid++;
       continue;
     }
-    const result = parseNotebook(text);
+    const result = parseNotebook(bytes);
     if (!result.ok) {
       invalid++;
       for (const line of errorLines(file, result.error)) io.out(line);

@@ -35,7 +35,7 @@ export async function writeOutputsBack(path: string, readBytes: Uint8Array, ran:
   let bytes = readBytes;
   for (const merged of [false, true]) {
     if (merged) bytes = await readFile(path);
-    const parsed = parseNotebook(new TextDecoder().decode(bytes));
+    const parsed = parseNotebook(bytes);
     if (!parsed.ok) return { written: false, reason: `it changed during the run and no longer reads as a notebook (${parsed.error.message})` };
     const updated = withOutputs(parsed.notebook, ran);
     if (!updated.ok) return { written: false, reason: `it changed during the run: cell${updated.changed.length > 1 ? "s" : ""} ${updated.changed.join(", ")} ${updated.changed.length > 1 ? "are" : "is"} edited or gone` };

@@ -11,7 +11,7 @@ export class FalsifySerializer implements vscode.NotebookSerializer {
   constructor(private readonly onFormatError: (error: FormatError) => void) {}
 
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    const result = parseNotebook(new TextDecoder().decode(content));
+    const result = parseNotebook(content);
     if (!result.ok) {
       this.onFormatError(result.error);
       throw new Error(describeFormatError(result.error));
@@ -26,13 +26,13 @@ export class FalsifySerializer implements vscode.NotebookSerializer {
 
 export function describeFormatError(error: FormatError): string {
   switch (error.kind) {
-    case "syntax":
-      return `${error.message} (line ${error.line}, column ${error.column})`;
     case "schema": {
       const first = error.issues[0];
       return first ? `${error.message} (line ${first.line}, column ${first.column})` : error.message;
     }
     case "future-version":
       return error.message;
+    default:
+      return `${error.message} (line ${error.line}, column ${error.column})`;
   }
 }

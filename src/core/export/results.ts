@@ -4,6 +4,8 @@
 // here is the single source of truth (`schemas/results.schema.json` is generated from it).
 import { z } from "zod";
 import type { Metric as MetricShape, Verdict as VerdictShape } from "../display";
+import { findPathOffset, positionAt, readJson } from "../format/json-location";
+import { keepProtoKeys } from "../format/proto-keys";
 
 export const RESULTS_FORMAT = "falsify-results";
 export const RESULTS_VERSION = 1;
@@ -123,31 +125,36 @@ export function canonicalJson(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
   if (Array.isArray(value)) return value.map((item) => canonicalJson(item) ?? null);
   const source = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(source).sort()) {
-    const converted = canonicalJson(source[key]);
-    if (converted !== undefined) out[key] = converted;
-  }
-  return out;
+  // fromEntries defines keys, so a `__proto__` key stays an ordinary key (assignment would drop it).
+  return Object.fromEntries(
+    Object.keys(source)
+      .sort()
+      .map((key) => [key, canonicalJson(source[key])])
+      .filter(([, converted]) => converted !== undefined),
+  );
 }
 
-export type ResultsError = { kind: "invalid-results"; message: string };
+export type ResultsError = { kind: "invalid-results"; message: string; line: number; column: number };
 
-/** Reads a results file's text; errors name the first problem. */
+/**
+ * Reads a results file's text, with the notebook's guarantees: numbers kept exactly or refused,
+ * nesting bounded, `__proto__` an ordinary key. Errors name the first problem and where it is.
+ */
 export function parseResults(text: string): { ok: true; results: Results } | { ok: false; error: ResultsError } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, error: { kind: "invalid-results", message: `not JSON: ${(error as Error).message}` } };
-  }
+  const refuse = (message: string, offset: number) => {
+    const { line, column } = positionAt(text, offset);
+    return { ok: false as const, error: { kind: "invalid-results" as const, message, line, column } };
+  };
+  const { value: raw, problem, protoKey } = readJson(text);
+  if (problem) return refuse(problem.kind === "syntax" ? `not JSON: ${problem.message}` : problem.message, problem.offset);
   const parsed = Results.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
-    return { ok: false, error: { kind: "invalid-results", message: `not Falsify results: ${where}${issue.message}` } };
+    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const where = path.length ? `${path.join(".")}: ` : "";
+    return refuse(`not Falsify results: ${where}${issue.message}`, findPathOffset(text, path));
   }
-  return { ok: true, results: parsed.data as Results };
+  return { ok: true, results: (protoKey ? keepProtoKeys(raw, parsed.data) : parsed.data) as Results };
 }
 
 /** `--shard i/n` text -> Shard (index 0-based), or an error message. */

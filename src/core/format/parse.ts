@@ -1,12 +1,19 @@
 // Reading a `.falsify` file. Errors are values with a kind and a position, never an empty notebook:
 // the caller must be able to refuse to open (and so never overwrite) a file it could not read.
 import type { z } from "zod";
-import { findPathOffset, findSyntaxError, positionAt, type JsonPath, type TextPosition } from "./json-location";
+import { findPathOffset, readJson, positionAt, type JsonPath, type JsonProblem, type TextPosition } from "./json-location";
 import { isCellId, safeCellId } from "./cell-id";
+import { keepProtoKeys } from "./proto-keys";
 import { FORMAT_VERSION, Notebook, type Cell } from "./schema";
+import { decodeUtf8 } from "./utf8";
 
+/**
+ * Why a file cannot be read. Every kind but future-version has a position: malformed JSON
+ * (`syntax`), bytes that are not UTF-8 (`encoding`), nesting beyond MAX_JSON_DEPTH (`too-deep`), a
+ * number a double cannot hold exactly (`inexact-number`), values the schema refuses (`schema`).
+ */
 export type FormatError =
-  | ({ kind: "syntax"; message: string } & TextPosition)
+  | ({ kind: "syntax" | "encoding" | "too-deep" | "inexact-number"; message: string } & TextPosition)
   | { kind: "schema"; message: string; issues: SchemaIssue[] }
   | { kind: "future-version"; message: string; version: number };
 
@@ -33,20 +40,28 @@ export function emptyNotebook(): Notebook {
   return { format: "falsify", version: FORMAT_VERSION, metadata: {}, cells: [] };
 }
 
-export function parseNotebook(text: string, options: ParseOptions = {}): ParseResult {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  // An empty file is a new notebook, not a broken one (VS Code creates files empty).
-  if (text.trim() === "") return { ok: true, notebook: emptyNotebook() };
-
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const found = findSyntaxError(text);
-    const offset = found?.offset ?? 0;
-    const message = found?.message ?? (error as Error).message;
-    return { ok: false, error: { kind: "syntax", message: `Malformed JSON: ${message}`, ...positionAt(text, offset) } };
+/** A notebook from its file's bytes (refused unless UTF-8) or from text. */
+export function parseNotebook(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
+  let text: string;
+  if (typeof input === "string") text = input;
+  else {
+    const decoded = decodeUtf8(input);
+    if (!decoded.ok) return { ok: false, error: { kind: "encoding", message: decoded.message, ...decoded.position } };
+    text = decoded.text;
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // An empty file is a new notebook, not a broken one (VS Code creates files empty). Only nothing,
+  // or ASCII whitespace, is empty: a file of U+3000 is not, and must not be overwritten as if it were.
+  if (/^[ \t\r\n]*$/.test(text)) return { ok: true, notebook: emptyNotebook() };
+
+  const { value: raw, problem, protoKey } = readJson(text);
+  const refuse = ({ kind, message, offset }: JsonProblem): ParseResult => ({
+    ok: false,
+    error: { kind, message: kind === "syntax" ? `Malformed JSON: ${message}` : message, ...positionAt(text, offset) },
+  });
+  // Text JSON.parse could not read stops here; other problems wait for the version check, so a
+  // file of a newer version is refused by name even when this version cannot hold its values.
+  if (problem && raw === undefined) return refuse(problem);
 
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === "number" && version > FORMAT_VERSION) {
@@ -60,6 +75,8 @@ export function parseNotebook(text: string, options: ParseOptions = {}): ParseRe
     };
   }
 
+  if (problem) return refuse(problem);
+
   const renamed = options.fixIds ? fixCellIds(raw) : undefined;
   const result = Notebook.safeParse(raw);
   if (!result.success) {
@@ -71,7 +88,7 @@ export function parseNotebook(text: string, options: ParseOptions = {}): ParseRe
       error: { kind: "schema", issues, message: `Not a valid Falsify notebook: ${first.message}${more}` },
     };
   }
-  const notebook = result.data;
+  const notebook = protoKey ? keepProtoKeys(raw, result.data) : result.data;
   const cells: Cell[] = notebook.cells.map((cell) => ({
     ...cell,
     source: typeof cell.source === "string" ? cell.source : cell.source.join(""),

@@ -185,7 +185,7 @@ describe("falsify merge", () => {
   test("exits 1 naming the file for invalid results or a refused merge, 2 for usage", async () => {
     const invalid = await cli("merge", file("bad.json", '{"format":"falsify-results"}'));
     assert.equal(invalid.code, 1);
-    assert.match(invalid.err[0], /bad\.json: not Falsify results/);
+    assert.match(invalid.err[0], /bad\.json:1:1: not Falsify results/);
     const refused = await cli("merge", file("s0.json", s0));
     assert.equal(refused.code, 1);
     assert.match(refused.err[0], /refused \(missing-shard\).*1\/2/);
