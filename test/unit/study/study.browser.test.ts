@@ -11,27 +11,14 @@ import { after, before, describe, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { analyzeStudy, study, type Study } from "../../../src/core/study";
 import { studyHtml } from "../../../src/core/study/html";
+import { pilotSpec } from "./pilot";
 
 const CHROMIUM = process.env.FALSIFY_CHROMIUM ?? "/usr/bin/chromium";
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
+/** The e2e's pilot study with a participant field (its answer must reach the file). */
 function toyStudy(): Study {
-  const choices = ["0", "1", "2"];
-  return study({
-    id: "browser-toy",
-    title: "Predict the model",
-    instructions: "Press the key of the digit you think the model will answer.",
-    choices,
-    conditions: [{ id: "none" }, { id: "saliency" }],
-    fields: [{ id: "experience", label: "Years of machine-learning experience (optional)" }],
-    items: Array.from({ length: 4 }, (_, i) => ({
-      id: `item${i}`,
-      stimuli: [{ values: [[i / 4, 1], [0, 0.5]], alt: `handwritten digit number ${i + 1}` }],
-      answer: choices[i % 3],
-      explanations: { saliency: [{ values: [[-1, 1], [0.5, 0]], alt: "saliency map: red pixels raised the predicted class", caption: "saliency", colormap: "diverging" as const }] },
-    })),
-    participants: 2,
-  });
+  return study({ ...pilotSpec(), id: "browser-toy", fields: [{ id: "experience", label: "Years of machine-learning experience (optional)" }] });
 }
 
 describe("the HTML study in Chromium", { skip: existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (set FALSIFY_CHROMIUM, as for the e2e harness)` }, () => {
