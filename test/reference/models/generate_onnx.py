@@ -243,6 +243,8 @@ def ops():
         "constant": (lambda g, x: g.node("Add", [x, g.node("Constant", [], "", value=numpy_helper.from_array(param((6,)), "c"))], ""), (3, 6)),
         "slice": (lambda g, x: g.node("Slice", [x, g.init("starts", [1, 0], np.int64), g.init("ends", [3, 2**63 - 1], np.int64), g.init("axes", [1, 3], np.int64)], ""), img),
         "gather_channels": (lambda g, x: g.node("Gather", [x, g.init("idx", [2, 0], np.int64)], "", axis=1), img),
+        "reduce_mean_spatial": (lambda g, x: g.node("ReduceMean", [x], "", axes=[2, 3], keepdims=1), img),
+        "reduce_mean_last": (lambda g, x: g.node("ReduceMean", [x], "", axes=[-1], keepdims=0), img),
     }
     return {name: single(build, shape) for name, (build, shape) in cases.items()}
 

@@ -86,6 +86,7 @@ export const KERNELS: Record<string, Kernel> = {
   clip: ([x], _, p) => tf.clipByValue(x, (p.min as number | null) ?? -Infinity, (p.max as number | null) ?? Infinity),
   logSoftmax: ([x], _, p) => tf.logSoftmax(x, p.axis as number),
   matMul: ([a, b]) => tf.matMul(a, b),
+  mean: ([x], _, p) => tf.mean(x, p.axes as number[], p.keepDims as boolean),
   pad: ([x], _, p) => tf.pad(x, p.paddings as [number, number][], p.value as number),
   gather: ([x], _, p) => tf.gather(x, tf.tensor(p.indices as number[], p.indicesShape as number[], "int32"), p.axis as number),
   /** A slice with steps: tf.slice then every step-th index (tfjs has no gradient for stridedSlice). */

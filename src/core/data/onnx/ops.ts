@@ -261,6 +261,21 @@ function globalPool(kind: "max" | "average"): OpBuilder {
   };
 }
 
+/** ReduceMean over an image's height and width is a global average pool (what newer PyTorch exporters write for AdaptiveAvgPool2d(1)). */
+function reduceMean(ctx: NodeContext): Value {
+  const x = ctx.dynamic(0);
+  const rank = x.dims.length;
+  const axes = (axesOf(ctx, ctx.constant(1, "axes")) ?? x.dims.map((_, i) => i)).map((a) => normalizeAxis(a, rank, ctx.node.name)).sort();
+  const keepDims = ctx.attr("keepdims", 1) === 1;
+  if (axes.includes(0)) throw ctx.refuse("a mean over the batch axis");
+  if (rank === 4 && sameArray(axes, [2, 3])) {
+    const image = ctx.builder.channelsLast(x, "ReduceMean");
+    return dynamicValue(ctx.apply((name) => tf.layers.globalAveragePooling2d({ name }), [image]), keepDims ? "pooled" : "plain");
+  }
+  const plain = ctx.builder.plain(x);
+  return dynamicValue(ctx.kernel("mean", { axes, keepDims }, [plain]), "plain");
+}
+
 /** Reshape of a computed tensor to [batch, ...rest] (rest = per-example dims), as one Reshape layer or none; held as ONNX holds it. */
 function reshapeTo(ctx: NodeContext, value: DynamicValue, rest: number[]): Value {
   const x = ctx.builder.inOnnxOrder(value);
@@ -406,6 +421,7 @@ export const OPS: Record<string, OpSupport> = {
   AveragePool: op(pool("average"), `AveragePooling2D (with ZeroPadding2D for count_include_pad = 1), else ${onnxKernel}; ceil_mode only without a partial window`),
   GlobalAveragePool: op(globalPool("average"), "GlobalAveragePooling2D"),
   GlobalMaxPool: op(globalPool("max"), "GlobalMaxPooling2D"),
+  ReduceMean: op(reduceMean, `GlobalAveragePooling2D over an image's height and width, else ${onnxKernel}; not over the batch axis`),
   Flatten: op(flatten, "Flatten / Reshape (Permute to NCHW first for a map larger than 1x1); axis 1"),
   Reshape: op(reshape, "Reshape (the batch stays first: the batch symbol, 0, −1 or the exported batch size)"),
   Transpose: op(transpose, "Permute; NCHW ↔ NHWC transposes only relabel the layout; the batch stays first"),
