@@ -6,7 +6,10 @@ import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { type GraphRoutes, graphRoutes } from "./gradient-graph";
 import { chainFunction, chainSteps } from "../layer-chain";
 
-/** Maps a batch of inputs to class scores [batch, classes]; must be differentiable for gradients. */
+/**
+ * Maps a batch of inputs to class scores [batch, classes], or to one score per example ([batch] or
+ * [batch, 1]: a regression, a logit, a probe's score); must be differentiable for gradients.
+ */
 export type ScoreFunction = (x: tf.Tensor) => tf.Tensor;
 
 /** Anything attribution can explain: a tfjs model, a loaded model, or a score function. */
@@ -31,7 +34,7 @@ const cache = new WeakMap<tf.LayersModel, Partial<Record<ScoreOutput, ScoredMode
 
 /** The score function of `model`: its logits when asked and found, else its output. */
 export function scoredModel(model: Explainable, output: ScoreOutput = "logits"): ScoredModel {
-  if (typeof model === "function") return { scores: model, output: "model-output" };
+  if (typeof model === "function") return { scores: (x) => asColumns(model(x)), output: "model-output" };
   if ("kind" in model) {
     if (model.kind === "saved-model") throw new DataError("invalid-argument", `${model.path} is a SavedModel, which runs natively without gradients; convert it to a tfjs model (tensorflowjs_converter) to explain it`);
     return { ...scoredModel(model.model, output), inputShape: model.inputShape };
@@ -107,12 +110,18 @@ export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target 
 
 /** Σ_rows score[row, target[row]]: its gradient w.r.t. x is each row's target-score gradient. */
 export function targetScoreSum(scores: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
-  const classes = scores.shape[scores.shape.length - 1];
-  return tf.sum(tf.mul(scores, tf.oneHot(targets, classes))) as tf.Scalar;
+  return tf.sum(targetScores(scores, targets));
 }
 
-/** The target-class score of each row [rows]. */
+/** The target-class score of each row [rows]; a model with one output has only class 0. */
 export function targetScores(scores: tf.Tensor, targets: tf.Tensor1D): tf.Tensor1D {
   const classes = scores.shape[scores.shape.length - 1];
+  // tfjs' oneHot refuses depth 1, and a single score needs no picking.
+  if (classes === 1) return tf.reshape(scores, [-1]);
   return tf.sum(tf.mul(scores, tf.oneHot(targets, classes)), -1) as tf.Tensor1D;
+}
+
+/** One score per example as a column [batch, 1], so that class 0 is that score. */
+function asColumns(scores: tf.Tensor): tf.Tensor {
+  return scores.rank === 1 ? tf.expandDims(scores, 1) : scores;
 }

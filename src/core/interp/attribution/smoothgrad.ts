@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../../stats/rng";
 import { targetGradient, type GradientOptions } from "./gradient";
 import { type AttributionResult, examplesPerBatch, perChunk } from "./result";
-import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel } from "./scores";
+import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel, targetScores } from "./scores";
 
 export interface SmoothGradOptions extends Omit<GradientOptions, "batchSize"> {
   /** Noisy copies per example. Default 50. */
@@ -50,7 +50,7 @@ export async function smoothGrad(model: Explainable, x: tf.Tensor, options: Smoo
     const repeated = tf.reshape(tf.tile(tf.expandDims(t, 1), [1, samples]), [-1]) as tf.Tensor1D;
     const { grad } = targetGradient(scored, noisy, repeated);
     const clean = forwardScores(scored, xChunk);
-    return { values: tf.mean(grad.reshape([size, samples, ...exampleShape]), 1), scores: tf.sum(tf.mul(clean, tf.oneHot(t, clean.shape[1]!)), -1) };
+    return { values: tf.mean(grad.reshape([size, samples, ...exampleShape]), 1), scores: targetScores(clean, t) };
   });
   return { method: "smoothgrad", values: out.values, shape: x.shape, targets, scores: out.scores, output: scored.output, settings: { samples, sigma, seed } };
 }
