@@ -146,6 +146,42 @@ export function reduceSpatial(t: tf.Tensor, reduction: ActivationReduction): tf.
 }
 
 /** The number of units (the last axis) of an activation array. */
+/** Numbers nested to any depth: [n][units], or [n][h][w][channels] for conv maps. */
+export interface NestedNumbers extends ReadonlyArray<number | NestedNumbers> {}
+
+/** Activations as a caller may hold them: with their shape, as a tensor, or as nested arrays. */
+export type ActivationsLike = ArrayWithShape | tf.Tensor | NestedNumbers;
+
+/** `x` as data with its shape; nested arrays must be rectangular, anything else is refused. */
+export function withShape(x: ActivationsLike, what = "activations"): ArrayWithShape {
+  if (Array.isArray(x)) return nestedWithShape(x as NestedNumbers, what);
+  const candidate = x as Partial<tf.Tensor & ArrayWithShape> | null | undefined;
+  if (typeof candidate?.dataSync === "function" && Array.isArray(candidate.shape)) return { data: candidate.dataSync(), shape: candidate.shape };
+  if (candidate && Array.isArray(candidate.shape) && typeof candidate.data === "object" && candidate.data !== null && "length" in candidate.data) return candidate as ArrayWithShape;
+  throw new InterpError("invalid-input", `${what}: expected a tensor, nested arrays of numbers or { data, shape }, got ${x === null ? "null" : typeof x}`);
+}
+
+function nestedWithShape(x: NestedNumbers, what: string): ArrayWithShape {
+  const shape: number[] = [];
+  for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
+  const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  let next = 0;
+  const visit = (value: unknown, depth: number, path: number[]): void => {
+    const where = () => `${what}${path.map((i) => `[${i}]`).join("")}`;
+    if (depth === shape.length) {
+      if (typeof value !== "number") throw new InterpError("invalid-input", `${where()} is ${Array.isArray(value) ? "an array" : typeof value}, not a number`);
+      data[next++] = value;
+      return;
+    }
+    if (!Array.isArray(value) || value.length !== shape[depth]) {
+      throw new InterpError("shape-mismatch", `${where()} has ${Array.isArray(value) ? `${value.length} entries` : "a number"} where ${what}${"[0]".repeat(depth)} has ${shape[depth]}: nested arrays must be rectangular`);
+    }
+    value.forEach((item, i) => visit(item, depth + 1, [...path, i]));
+  };
+  visit(x, 0, []);
+  return { data, shape };
+}
+
 export function unitCount(activations: ArrayWithShape): number {
   return activations.shape[activations.shape.length - 1];
 }

@@ -8,7 +8,7 @@
 // maps are averaged over space per channel first.
 import type * as tf from "@tensorflow/tfjs";
 import {
-  type ActivationOptions, type ArrayWithShape, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount,
+  type ActivationOptions, type ActivationsLike, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount, withShape,
 } from "./activations";
 import { mean, variance } from "../stats/sample";
 import { quantiles } from "./quantile";
@@ -51,8 +51,13 @@ export interface SelectivitySummary {
   histogram: { start: number; end: number; count: number }[];
 }
 
-/** SI per unit from activations ([n, units] or conv maps [n, ...spatial, units]) and class labels. */
-export function classSelectivity(activations: ArrayWithShape, labels: Labels, options: ClassSelectivityOptions = {}): ClassSelectivity {
+/**
+ * SI per unit from activations ([n, units] or conv maps [n, ...spatial, units]: with their shape, a
+ * tensor or nested arrays) and class labels.
+ */
+export function classSelectivity(input: ActivationsLike, labels: Labels, options: ClassSelectivityOptions = {}): ClassSelectivity {
+  const activations = withShape(input);
+  if (activations.shape.length < 2) throw new InterpError("invalid-input", `class selectivity needs activations of shape [n, units] or [n, ...spatial, units], got [${activations.shape.join(", ")}]`);
   const epsilon = options.epsilon ?? 1e-7;
   const n = activations.shape[0];
   const units = unitCount(activations);

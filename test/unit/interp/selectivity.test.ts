@@ -37,6 +37,23 @@ test("closed forms: class means [4, 1, 3] give (4 − 2)/(4 + 2) = 1/3; [3, 1] g
   assert.ok(Math.abs(two.index[0] - 0.5) < 1e-7);
 });
 
+test("a tensor and nested arrays give what { data, shape } gives (dense and conv maps); anything else is refused", () => {
+  const labels = [0, 0, 1, 1, 2, 2];
+  const dense = [[3, 0], [5, 1], [0, 0], [2, 0], [3, 4], [3, 2]];
+  const expected = classSelectivity({ data: dense.flat(), shape: [6, 2] }, labels);
+  assert.ok(Math.abs(expected.index[0] - 1 / 3) < 1e-7);
+  const tensor = tf.tensor2d(dense);
+  assert.deepEqual(classSelectivity(tensor, labels), expected);
+  tensor.dispose();
+  assert.deepEqual(classSelectivity(dense, labels), expected);
+  // Conv maps [n, 1, 2, units]: the unit's spatial mean.
+  const maps = dense.map(([a, b]) => [[[a, b], [a, b]]]);
+  assert.deepEqual(classSelectivity(maps, labels).index, expected.index);
+  assert.throws(() => classSelectivity([[1, 2], [3]], [0, 1]), (e: unknown) => e instanceof InterpError && e.kind === "shape-mismatch" && /activations\[1\] has 1 entries/.test(e.message));
+  assert.throws(() => classSelectivity([1, 2, 3], [0, 1, 2]), (e: unknown) => e instanceof InterpError && /\[n, units\]/.test(e.message));
+  assert.throws(() => classSelectivity("activations" as never, [0, 1]), (e: unknown) => e instanceof InterpError && e.kind === "invalid-input");
+});
+
 test("matches an independent numpy computation (dense and conv maps)", () => {
   for (const c of reference.cases) {
     const si = classSelectivity({ data: Float32Array.from(c.activations), shape: c.shape }, c.labels, { epsilon: reference.epsilon });
