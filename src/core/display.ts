@@ -65,6 +65,11 @@ export interface Verdict {
    * unadjusted p, and how many tests of the hypothesis were corrected together.
    */
   correction?: { method: string; rawP: number; tests: number };
+  /**
+   * How the two-sided p of a permutation test was computed: `absolute` counts |T*| ≥ |T|, `doubled`
+   * is twice the smaller one-sided p (scipy's). Set for two-sided permutation verdicts only.
+   */
+  twoSided?: "absolute" | "doubled";
   /** The standardized effect size (Cohen's d, or d_z for paired tests), when the test has one. */
   standardized?: { name: string; estimate: number };
   n: { observed: number; baseline: number };

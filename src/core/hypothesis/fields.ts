@@ -1,6 +1,7 @@
 // Where the cursor is in a hypothesis cell, for completion and hover: which object's fields apply
 // (top level, `test`, a `baselines` item, an `alternatives` item) and, on a `key: value` line, which
 // field it is. Read from indentation, not from a YAML parse: the cell is usually half-typed.
+import { TWO_SIDED_RULES } from "../stats/permutation";
 import { ALTERNATIVES, CORRECTIONS, INTERVENTIONS, TEST_KINDS, hypothesisFieldDocs } from "./schema";
 
 export type FieldScope = "" | "test" | "baselines" | "alternatives";
@@ -16,6 +17,7 @@ export const FIELD_VALUES: Readonly<Record<string, readonly string[]>> = {
   "test.kind": TEST_KINDS,
   "test.alternative": ALTERNATIVES,
   "test.correction": CORRECTIONS,
+  "test.twoSided": TWO_SIDED_RULES,
   intervention: INTERVENTIONS,
 };
 

@@ -7,6 +7,7 @@
 // is still a hypothesis, just an unfalsifiable one, and saying so is the linter's job (with a rule,
 // a docs page and a strength grade) rather than a schema error that hides everything else.
 import { z } from "zod";
+import { TWO_SIDED_RULES } from "../stats/permutation";
 
 /** Statistical tests the verdict engine (src/core/verdict) implements. */
 export const TEST_KINDS = ["permutation", "paired-permutation", "welch-t", "student-t", "paired-t", "spearman", "pearson"] as const;
@@ -44,6 +45,12 @@ export const StatTest = z
       .number()
       .optional()
       .describe("Smallest effect size that counts as support (in the metric's units or as the test's effect size)."),
+    twoSided: z
+      .enum(TWO_SIDED_RULES)
+      .optional()
+      .describe(
+        "Two-sided p of a permutation test: absolute (default) is the share of resamples with |T*| >= |T|; doubled is twice the smaller one-sided p, as scipy.stats.permutation_test computes it. Both are valid; they differ when the null distribution is skewed.",
+      ),
     correction: z
       .enum(CORRECTIONS)
       .optional()

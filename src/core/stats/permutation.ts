@@ -11,20 +11,30 @@
 //   Counting the observed arrangement keeps p > 0 and the test exactly valid (Phipson & Smyth 2010).
 // - Exact (when every distinct arrangement fits in `nResamples`, as scipy does): all arrangements,
 //   the observed one included, are enumerated and p = k / N.
-// - "At least as extreme" tolerates a relative 100·ε so that arrangements equal to the observed one
-//   in exact arithmetic are not lost to rounding (scipy's rule too).
-// - Two-sided: k counts |T*| ≥ |T|. scipy instead doubles the smaller one-sided p; the two agree for
-//   symmetric null distributions (always for sign flips) and differ slightly otherwise. |T| is the
-//   textbook two-sided permutation test and never exceeds 1 by construction.
+// - "At least as extreme" tolerates 100·ε relative to the statistic's scale, so that arrangements
+//   equal to the observed one in exact arithmetic are not lost to rounding. The scale is the largest
+//   |value| entering the statistic (or |T| when larger): scipy's rule, 100·ε·|T|, loses such ties when
+//   T is small next to the data (e.g. T = 0.025 from values near 2, off by 7e-16 after rounding).
+// - Two-sided, two conventions (`twoSided`), both valid tests:
+//   `absolute` (default): k counts |T*| ≥ |T|, the textbook two-sided permutation test; never above 1.
+//   `doubled`: twice the smaller one-sided p, capped at 1, as scipy.stats.permutation_test computes it.
+//   They agree when the null distribution is symmetric (always for sign flips) and differ otherwise,
+//   e.g. for two samples of unequal size: in exact cases the doubled p can be the smaller one.
 // Every Monte Carlo test draws from `createRng(seed)` (default seed 0), so results are reproducible.
 // The hot loops work in place on typed arrays and allocate nothing per resample.
 import { createRng, type Rng } from "./rng";
 import { rank } from "./rank";
 import { checkAlternative, checkPaired, checkSample, StatsError, type Alternative, type Sample } from "./sample";
 
+/** How a two-sided p is computed (see the module comment). */
+export const TWO_SIDED_RULES = ["absolute", "doubled"] as const;
+export type TwoSidedRule = (typeof TWO_SIDED_RULES)[number];
+
 export interface PermutationOptions {
   /** `greater`: x above y (or a positive correlation). Default `two-sided`. */
   alternative?: Alternative;
+  /** Two-sided p: `absolute` counts |T*| ≥ |T| (default); `doubled` is scipy's 2·min(one-sided p). */
+  twoSided?: TwoSidedRule;
   /** Number of Monte Carlo resamples. Default 10,000. */
   nResamples?: number;
   /** Seed of the resampling stream. Default 0. */
@@ -38,6 +48,8 @@ export interface PermutationResult {
   statistic: number;
   p: number;
   alternative: Alternative;
+  /** The two-sided convention `p` follows, when `alternative` is two-sided. */
+  twoSided?: TwoSidedRule;
   /** Resamples drawn (Monte Carlo) or arrangements enumerated (exact). */
   nResamples: number;
   exact: boolean;
@@ -72,7 +84,7 @@ export function permutationTest(x: Sample, y: Sample, options: PermutationOption
       for (let i = 0; i < n1; i++) s += pooled[chosen[i]];
       nul[k++] = diff(s);
     });
-    return result("permutation", observed, nul, options, true);
+    return result("permutation", observed, nul, options, true, maxAbs(pooled));
   }
   const rng = createRng(options.seed ?? 0);
   const nul = new Float64Array(nResamples);
@@ -90,7 +102,7 @@ export function permutationTest(x: Sample, y: Sample, options: PermutationOption
     }
     nul[r] = diff(k === n1 ? s : total - s);
   }
-  return result("permutation", observed, nul, options, false);
+  return result("permutation", observed, nul, options, false, maxAbs(pooled));
 }
 
 /** Paired permutation test of mean(x − y): each pair's difference keeps or flips its sign under the null. */
@@ -112,7 +124,7 @@ export function pairedPermutationTest(x: Sample, y: Sample, options: Permutation
       for (let i = 0; i < n; i++) s += (mask >>> i) & 1 ? -d[i] : d[i];
       nul[mask] = s / n;
     }
-    return result("paired-permutation", observed, nul, options, true);
+    return result("paired-permutation", observed, nul, options, true, maxAbs(d));
   }
   // Flipping the signs of a subset F gives the sum total − 2·Σ_F d. Σ_F d is read from tables of
   // the 256 subset sums of each block of 8 differences, one random byte per block: n/8 lookups per
@@ -138,7 +150,7 @@ export function pairedPermutationTest(x: Sample, y: Sample, options: Permutation
     }
     nul[r] = (sum - 2 * flipped) / n;
   }
-  return result("paired-permutation", observed, nul, options, false);
+  return result("paired-permutation", observed, nul, options, false, maxAbs(d));
 }
 
 /** Permutation test of association: Pearson r (or Spearman rho, `method: "spearman"`) with y shuffled. */
@@ -164,7 +176,7 @@ export function correlationPermutationTest(
   if (exact === "auto" && factorialUpTo(n, nResamples) <= nResamples) {
     const nul: number[] = [];
     forEachPermutation(zy, () => nul.push(dot()));
-    return result("correlation-permutation", observed, Float64Array.from(nul), options, true);
+    return result("correlation-permutation", observed, Float64Array.from(nul), options, true, 1);
   }
   const rng: Rng = createRng(options.seed ?? 0);
   const nul = new Float64Array(nResamples);
@@ -172,15 +184,20 @@ export function correlationPermutationTest(
     rng.shuffle(zy);
     nul[r] = dot();
   }
-  return result("correlation-permutation", observed, nul, options, false);
+  return result("correlation-permutation", observed, nul, options, false, 1);
 }
 
 /**
  * The p-value of `observed` against a null distribution, with the module's conventions: Monte
- * Carlo (k + 1) / (n + 1), exact k / N, two-sided on |T|, relative tolerance 100·ε.
+ * Carlo (k + 1) / (n + 1), exact k / N, tolerance 100·ε·max(|T|, scale) (`scale`: the largest |value|
+ * entering the statistic), two-sided by `twoSided`.
  */
-export function permutationPValue(observed: number, nul: ArrayLike<number>, alternative: Alternative, exact: boolean): number {
-  const gamma = Math.abs(observed) * 100 * Number.EPSILON;
+export function permutationPValue(observed: number, nul: ArrayLike<number>, alternative: Alternative, exact: boolean, twoSided: TwoSidedRule = "absolute", scale = 0): number {
+  if (alternative === "two-sided" && twoSided === "doubled") {
+    const oneSided = (side: Alternative) => permutationPValue(observed, nul, side, exact, twoSided, scale);
+    return Math.min(1, 2 * Math.min(oneSided("less"), oneSided("greater")));
+  }
+  const gamma = Math.max(Math.abs(observed), scale) * 100 * Number.EPSILON;
   let k = 0;
   if (alternative === "greater") {
     for (let i = 0; i < nul.length; i++) if (nul[i] >= observed - gamma) k++;
@@ -199,12 +216,23 @@ function settings(options: PermutationOptions): { nResamples: number; exact: "au
     throw new StatsError("invalid-argument", `nResamples must be a positive integer, got ${nResamples}`);
   }
   checkAlternative(options.alternative ?? "two-sided");
+  if (options.twoSided !== undefined && !TWO_SIDED_RULES.includes(options.twoSided)) {
+    throw new StatsError("invalid-argument", `twoSided must be ${TWO_SIDED_RULES.join(" or ")}, got ${JSON.stringify(options.twoSided)}`);
+  }
   return { nResamples, exact: options.exact ?? "auto" };
 }
 
-function result(test: PermutationResult["test"], statistic: number, nul: Float64Array, options: PermutationOptions, exact: boolean): PermutationResult {
+function result(test: PermutationResult["test"], statistic: number, nul: Float64Array, options: PermutationOptions, exact: boolean, scale: number): PermutationResult {
   const alternative = options.alternative ?? "two-sided";
-  return { test, statistic, p: permutationPValue(statistic, nul, alternative, exact), alternative, nResamples: nul.length, exact, null: nul };
+  const twoSided = alternative === "two-sided" ? (options.twoSided ?? "absolute") : undefined;
+  const p = permutationPValue(statistic, nul, alternative, exact, twoSided, scale);
+  return { test, statistic, p, alternative, ...(twoSided ? { twoSided } : {}), nResamples: nul.length, exact, null: nul };
+}
+
+function maxAbs(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, Math.abs(values[i]));
+  return max;
 }
 
 function standardise(v: Sample, name: string): Float64Array {

@@ -10,6 +10,10 @@
 //   paired-t            paired t-test; t CI of the mean difference; d_z.
 //   pearson | spearman  association between observed[i] and baseline[i]; the effect is r (rho),
 //                       with a Fisher-z CI; t-distribution p (scipy's pearsonr / spearmanr).
+// A two-sided permutation p follows `twoSided`: `absolute` (default) counts resamples with
+// |T*| ≥ |T|; `doubled` is twice the smaller one-sided p, as scipy.stats.permutation_test computes
+// it. Both are valid; they differ when the null distribution is skewed (unequal group sizes), and
+// the verdict's reason names the one used.
 // Resampling uses `seed` (default 0), so the verdict of a re-run is identical.
 //
 // THE DECISION. `alternative` says which direction the hypothesis predicts: `greater` means
@@ -42,7 +46,7 @@ import type { Verdict, VerdictWord } from "../display";
 import { bootstrap } from "../stats/bootstrap";
 import { pearson, spearman } from "../stats/correlation";
 import { cohensD, cohensDz } from "../stats/effect-size";
-import { pairedPermutationTest, permutationTest } from "../stats/permutation";
+import { pairedPermutationTest, permutationTest, TWO_SIDED_RULES, type TwoSidedRule } from "../stats/permutation";
 import { checkPaired, checkSample, differences, mean, StatsError, type Alternative, type Sample } from "../stats/sample";
 import { pairedTTest, studentTTest, welchTTest } from "../stats/t-test";
 
@@ -59,6 +63,8 @@ export interface TestSpec {
   alpha?: number;
   /** Smallest effect that counts, as a magnitude in the effect's units (see the module comment). */
   minEffect?: number;
+  /** Two-sided p of the permutation kinds: `absolute` (default, |T*| ≥ |T|) or `doubled` (scipy's). */
+  twoSided?: TwoSidedRule;
 }
 
 /** What `verdict` needs of a hypothesis: a parsed hypothesis cell fits, so does a plain object. */
@@ -139,6 +145,7 @@ export function verdict(
     statistic: evidence.statistic,
     p: evidence.p,
     effect: { ...evidence.effect, ...(threshold === undefined ? {} : { threshold }) },
+    ...(evidence.twoSided ? { twoSided: evidence.twoSided } : {}),
     standardized: evidence.standardized,
     n: { observed: observed.length, baseline: baseline.length },
   };
@@ -149,13 +156,13 @@ export function verdict(
  * The decision rule on its own (see the module comment): from p, alpha, the alternative and the
  * effect (estimate, CI, signed threshold). Exposed so corrected p-values can be re-decided.
  */
-export function decide(v: Pick<Verdict, "p" | "alpha" | "alternative" | "effect">): { verdict: VerdictWord; reason: string } {
+export function decide(v: Pick<Verdict, "p" | "alpha" | "alternative" | "effect" | "twoSided">): { verdict: VerdictWord; reason: string } {
   const { p, alpha, alternative, effect } = v;
   const { estimate, ci, threshold } = effect;
   const level = `${formatPercent(effect.level ?? (alternative === "two-sided" ? 1 - alpha : 1 - 2 * alpha))} CI`;
   const interval = `the ${effect.name} ${fmt(estimate)} (${level} [${fmt(ci[0])}, ${fmt(ci[1])}])`;
   const significant = p < alpha;
-  const pText = `p = ${fmtP(p)} ${significant ? "<" : "≥"} α = ${alpha}`;
+  const pText = `p = ${fmtP(p)}${v.twoSided ? ` (${TWO_SIDED_TEXT[v.twoSided]})` : ""} ${significant ? "<" : "≥"} α = ${alpha}`;
   const undecided = (shortfall: string, wanted: string): { verdict: VerdictWord; reason: string } => ({
     verdict: "inconclusive",
     reason: significant
@@ -189,15 +196,22 @@ export function decide(v: Pick<Verdict, "p" | "alpha" | "alternative" | "effect"
   return undecided(`reaches ${otherSide} the minimum effect ${fmt(m)}`, `effects ${side} ${fmt(m)}`);
 }
 
+/** The two-sided conventions as a verdict's reason names them. */
+const TWO_SIDED_TEXT: Record<TwoSidedRule, string> = {
+  absolute: "two-sided: share of resamples with |T*| ≥ |T|",
+  doubled: "two-sided: twice the smaller one-sided p, as scipy",
+};
+
 interface Evidence {
   statistic: number;
   p: number;
+  twoSided?: TwoSidedRule;
   effect: { name: string; estimate: number; ci: [number, number]; level: number };
   standardized?: { name: string; estimate: number };
 }
 
 function evaluate(spec: Required<Omit<TestSpec, "minEffect">>, observed: Sample, baseline: Sample, options: VerdictOptions): Evidence {
-  const { kind, alternative, alpha } = spec;
+  const { kind, alternative, alpha, twoSided } = spec;
   const level = alternative === "two-sided" ? 1 - alpha : 1 - 2 * alpha;
   const seed = options.seed ?? 0;
   const paired = kind === "paired-permutation" || kind === "paired-t" || kind === "pearson" || kind === "spearman";
@@ -220,14 +234,14 @@ function evaluate(spec: Required<Omit<TestSpec, "minEffect">>, observed: Sample,
       return { statistic: t.statistic, p: t.p, effect: meanDifference("mean paired difference", t.estimate, ci), standardized: { name: "Cohen's d_z", estimate: cohensDz(observed, baseline) } };
     }
     case "permutation": {
-      const r = permutationTest(observed, baseline, { alternative, seed, nResamples: options.nResamples });
+      const r = permutationTest(observed, baseline, { alternative, twoSided, seed, nResamples: options.nResamples });
       const ci = constant(observed) && constant(baseline) ? point(r.statistic) : bootstrap([observed, baseline], (x, y) => mean(x) - mean(y), { confidenceLevel: level, seed }).ci;
-      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean difference", r.statistic, ci), standardized: { name: "Cohen's d", estimate: cohensD(observed, baseline) } };
+      return { statistic: r.statistic, p: r.p, twoSided: r.twoSided, effect: meanDifference("mean difference", r.statistic, ci), standardized: { name: "Cohen's d", estimate: cohensD(observed, baseline) } };
     }
     case "paired-permutation": {
-      const r = pairedPermutationTest(observed, baseline, { alternative, seed, nResamples: options.nResamples });
+      const r = pairedPermutationTest(observed, baseline, { alternative, twoSided, seed, nResamples: options.nResamples });
       const ci = constant(differences(observed, baseline)) ? point(r.statistic) : bootstrap([observed, baseline], pairedMeanDifference, { confidenceLevel: level, seed, paired: true }).ci;
-      return { statistic: r.statistic, p: r.p, effect: meanDifference("mean paired difference", r.statistic, ci), standardized: { name: "Cohen's d_z", estimate: cohensDz(observed, baseline) } };
+      return { statistic: r.statistic, p: r.p, twoSided: r.twoSided, effect: meanDifference("mean paired difference", r.statistic, ci), standardized: { name: "Cohen's d_z", estimate: cohensDz(observed, baseline) } };
     }
     case "pearson":
     case "spearman": {
@@ -318,7 +332,9 @@ function testSpec(h: HypothesisLike, override: Partial<TestSpec> = {}): Required
   if (minEffect !== undefined && !(minEffect >= 0)) {
     throw new StatsError("invalid-argument", `${h.id}: minEffect is a magnitude (≥ 0; the alternative gives the direction), got ${minEffect}`);
   }
-  return { kind: merged.kind as VerdictTest, alternative: merged.alternative ?? "two-sided", alpha, minEffect };
+  const twoSided = merged.twoSided ?? "absolute";
+  if (!TWO_SIDED_RULES.includes(twoSided)) throw new StatsError("invalid-argument", `${h.id}: twoSided must be ${TWO_SIDED_RULES.join(" or ")}, got ${JSON.stringify(twoSided)}`);
+  return { kind: merged.kind as VerdictTest, alternative: merged.alternative ?? "two-sided", alpha, minEffect, twoSided };
 }
 
 function signedThreshold(minEffect: number, alternative: Alternative): number {

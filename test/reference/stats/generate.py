@@ -236,9 +236,10 @@ def gen_classic():
 
 
 # ---------------------------------------------------------------------------------------------
-# permutation tests (scipy.stats.permutation_test). Our two-sided p counts |T*| >= |T|; scipy's
-# "two-sided" doubles the smaller tail instead, so the two-sided reference is scipy run on |T| with
-# alternative="greater" (the same definition, computed by scipy).
+# permutation tests (scipy.stats.permutation_test). Our default two-sided p counts |T*| >= |T|:
+# its reference "two-sided" is scipy run on |T| with alternative="greater" (the same definition,
+# computed by scipy). Our `twoSided: "doubled"` is scipy's own "two-sided" (twice the smaller
+# one-sided p): "two-sided-doubled".
 
 QUANTILES = [0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975]
 
@@ -268,6 +269,8 @@ def perm_reference(kind, x, y, n_resamples, seed):
     absstat = lambda *a, axis: np.abs(stat(*a, axis=axis))
     r = st.permutation_test(data, absstat, permutation_type=ptype, alternative="greater", n_resamples=n_resamples, rng=np.random.default_rng(seed), vectorized=True)
     out["two-sided"] = float(r.pvalue)
+    r = st.permutation_test(data, stat, permutation_type=ptype, alternative="two-sided", n_resamples=n_resamples, rng=np.random.default_rng(seed), vectorized=True)
+    out["two-sided-doubled"] = float(r.pvalue)
     out["nullQuantiles"] = floats(np.quantile(null, QUANTILES))
     out["nNull"] = int(len(null))
     return out
@@ -302,6 +305,14 @@ def gen_permutation():
         y = np.round(y, 2)
         n_resamples = 10_000 if mode == "exact" else (1_000_000 if mode == "exact-reference" else 200_000)
         cases.append({"kind": kind, "mode": mode, "x": floats(x), "y": floats(y), **perm_reference(kind, x, y, n_resamples, 1)})
+    # Unequal group sizes of skewed metrics: a skewed exact null, where the two two-sided conventions
+    # differ in every case (and, in one, fall on opposite sides of alpha = 0.05).
+    skewed = np.random.default_rng(12)
+    for i in range(21):
+        n1, n2 = [(3, 8), (4, 9), (5, 7)][i % 3]
+        x = np.round(skewed.exponential(size=n1) + 0.8, 1)
+        y = np.round(skewed.exponential(size=n2), 1)
+        cases.append({"kind": "permutation", "mode": "exact-skewed", "x": floats(x), "y": floats(y), **perm_reference("permutation", x, y, 10_000, 1)})
     write("permutation", {"cases": cases})
 
 

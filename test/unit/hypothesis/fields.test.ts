@@ -27,7 +27,7 @@ test("scope comes from the indentation and the key above, even in a half-typed c
 });
 
 test("fields offered per scope carry their docs", () => {
-  assert.deepEqual(fieldsFor("test").map((f) => f.field), ["test.kind", "test.alternative", "test.alpha", "test.minEffect", "test.correction"]);
+  assert.deepEqual(fieldsFor("test").map((f) => f.field), ["test.kind", "test.alternative", "test.alpha", "test.minEffect", "test.twoSided", "test.correction"]);
   const top = fieldsFor("").map((f) => f.field);
   assert.ok(top.includes("null") && top.includes("prediction") && !top.includes("test.kind"));
   assert.ok(fieldsFor("").every((f) => f.docs.length > 0));

@@ -6,10 +6,12 @@ import {
 import type { Alternative } from "../../../src/core/stats/sample";
 import { close, reference } from "./reference";
 
-type Case = { kind: PermutationResult["test"]; mode: string; x: number[]; y: number[]; statistic: number; nNull: number; nullQuantiles: number[] } & Record<Alternative, number>;
+type Case = { kind: PermutationResult["test"]; mode: string; x: number[]; y: number[]; statistic: number; nNull: number; nullQuantiles: number[]; "two-sided-doubled": number } & Record<Alternative, number>;
 const ref = reference<{ cases: Case[] }>("permutation");
 const QUANTILES = [0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975];
 const ALTERNATIVES: Alternative[] = ["greater", "less", "two-sided"];
+/** Cases our code runs by Monte Carlo (10,000 resamples) against scipy's exact or large-sample p. */
+const monteCarlo = (c: Case) => c.mode === "exact-reference" || c.mode === "monte-carlo";
 const run = { permutation: permutationTest, "paired-permutation": pairedPermutationTest, "correlation-permutation": correlationPermutationTest };
 
 /** numpy's default (linear, "type 7") quantile. */
@@ -51,8 +53,28 @@ test("exact tests equal scipy.stats.permutation_test exactly (same enumeration)"
   }
 });
 
+test("two-sided conventions: `absolute` (|T*| ≥ |T|) and `doubled` (scipy's own two-sided) equal scipy exactly", () => {
+  const exact = ref.cases.filter((c) => c.mode === "exact" || c.mode === "exact-skewed");
+  for (const c of exact) {
+    const absolute = run[c.kind](c.x, c.y);
+    assert.equal(absolute.twoSided, "absolute");
+    close(absolute.p, c["two-sided"], 1e-12, 0, `${c.kind} absolute`);
+    const doubled = run[c.kind](c.x, c.y, { twoSided: "doubled" });
+    assert.equal(doubled.twoSided, "doubled");
+    close(doubled.p, c["two-sided-doubled"], 1e-12, 0, `${c.kind} doubled`);
+  }
+  // Skewed exact nulls (unequal groups of skewed values): the conventions differ, once across α = 0.05.
+  const skewed = ref.cases.filter((c) => c.mode === "exact-skewed");
+  assert.equal(skewed.length, 21);
+  assert.equal(skewed.filter((c) => Math.abs(c["two-sided"] - c["two-sided-doubled"]) > 1e-12).length, 21);
+  assert.equal(skewed.filter((c) => c["two-sided"] < 0.05 !== c["two-sided-doubled"] < 0.05).length, 1);
+  // One-sided tests have no two-sided convention.
+  assert.equal(permutationTest([3, 4], [1, 2], { alternative: "greater" }).twoSided, undefined);
+  assert.throws(() => permutationTest([3, 4], [1, 2], { twoSided: "both" as never }), /twoSided must be absolute or doubled/);
+});
+
 test("Monte Carlo p-values agree with scipy's exact or large-sample p within Monte Carlo error", () => {
-  for (const c of ref.cases.filter((c) => c.mode !== "exact")) {
+  for (const c of ref.cases.filter(monteCarlo)) {
     for (const alternative of ALTERNATIVES) {
       const got = run[c.kind](c.x, c.y, { alternative, seed: 3 });
       assert.equal(got.exact, false);
@@ -62,6 +84,11 @@ test("Monte Carlo p-values agree with scipy's exact or large-sample p within Mon
       const tol = 4.5 * Math.sqrt((p * (1 - p)) / 10_001 + refVar) + 1 / 10_001;
       assert.ok(Math.abs(got.p - p) <= tol, `${c.kind} ${alternative}: ours ${got.p}, scipy ${p}, tol ${tol}`);
     }
+    // Doubled: twice a one-sided Monte Carlo p, so twice its error.
+    const doubled = run[c.kind](c.x, c.y, { twoSided: "doubled", seed: 3 }).p;
+    const p = c["two-sided-doubled"];
+    const tol = 2 * (4.5 * Math.sqrt((p * (1 - p)) / 10_001 + (c.mode === "exact-reference" ? 0 : (p * (1 - p)) / c.nNull)) + 1 / 10_001);
+    assert.ok(Math.abs(doubled - p) <= tol, `${c.kind} doubled: ours ${doubled}, scipy ${p}, tol ${tol}`);
   }
 });
 
@@ -75,7 +102,7 @@ test("a larger first group (the complement is drawn) gives the mirrored p", () =
 });
 
 test("the Monte Carlo null distribution matches scipy's: its CDF at scipy's null quantiles", () => {
-  for (const c of ref.cases.filter((c) => c.mode !== "exact")) {
+  for (const c of ref.cases.filter(monteCarlo)) {
     const nul = run[c.kind](c.x, c.y, { seed: 4 }).null;
     QUANTILES.forEach((q, i) => {
       let below = 0;

@@ -77,6 +77,24 @@ test("two-sided: significant either way is supported; equivalence within ±minEf
   assert.equal(verdict(H({ kind: "welch-t" }), normal(15, 500), normal(16, 500)).verdict, "inconclusive");
 });
 
+test("a two-sided permutation verdict names its p convention; `twoSided: doubled` uses scipy's", () => {
+  // Unequal groups of skewed values: a skewed exact null, where the conventions differ (scipy-checked in stats/permutation.test.ts).
+  const [observed, baseline] = [[2.1, 1.3, 3.9], [0.2, 1.1, 0.4, 0.1, 0.9, 0.3, 1.6, 0.5]];
+  const absolute = verdict(H({ kind: "permutation" }), observed, baseline);
+  assert.equal(absolute.twoSided, "absolute");
+  assert.equal(absolute.p, permutationTest(observed, baseline).p);
+  assert.match(absolute.reason, /^p = [0-9.]+ \(two-sided: share of resamples with \|T\*\| ≥ \|T\|\) [<≥] α = 0\.05/);
+  const doubled = verdict(H({ kind: "permutation", twoSided: "doubled" }), observed, baseline);
+  assert.equal(doubled.p, permutationTest(observed, baseline, { twoSided: "doubled" }).p);
+  assert.notEqual(doubled.p, absolute.p);
+  assert.match(doubled.reason, /\(two-sided: twice the smaller one-sided p, as scipy\)/);
+  assert.equal(verdict(H({ kind: "permutation", alternative: "greater" }), observed, baseline).twoSided, undefined);
+  assert.equal(verdict(H({ kind: "welch-t" }), observed, baseline).twoSided, undefined);
+  // Declared in a hypothesis cell.
+  const parsed = parseHypothesis("id: H1\nclaim: c\ntest:\n  kind: permutation\n  twoSided: doubled\n").hypothesis!;
+  assert.equal(verdict(parsed, observed, baseline).p, doubled.p);
+});
+
 test("every declared test kind runs and reports the numbers of the underlying test", () => {
   const obs = normal(17, 30, 0.8), base = obs.map((v, i) => v - 0.8 + 0.5 * normal(18, 30)[i]);
   for (const kind of TEST_KINDS) {
