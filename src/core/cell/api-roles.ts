@@ -28,6 +28,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   studyChart: "visual",
   localisationChart: "visual",
   faithfulnessChart: "visual",
+  regularizationChart: "visual",
   distributionView: "distribution",
   // Controls.
   baseline: "baseline",

@@ -15,5 +15,6 @@ export * from "./study";
 export * from "./probe";
 export * from "./localisation";
 export * from "./faithfulness";
+export * from "./regularization";
 export * from "./verdict";
 export * from "./render-node";

@@ -10,3 +10,4 @@ export * from "./dissection";
 export * from "./exemplars";
 export * from "./flaws";
 export * from "./faithfulness";
+export * from "./selectivity-regularizer";

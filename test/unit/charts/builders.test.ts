@@ -71,6 +71,12 @@ describe("chart metadata says what the chart shows", () => {
     assert.throws(() => charts.faithfulnessChart([{ name: "a", result: withoutEdges }, { name: "b", result: { ...withoutEdges, kind: "insertion" } }]), /differ in kind or steps/);
   });
 
+  test("the regularisation chart's baseline is the α = 0 runs, and only when there are any", () => {
+    assert.deepEqual(metaOf("selectivity-regularization"), { chart: "selectivity-regularization", hypothesis: "H8", baselines: ["α = 0 (unregularised, 2 runs)"], statistic: "welch-t" });
+    assert.deepEqual(chartMeta(charts.regularizationChart([{ alpha: -1, seed: 1, accuracy: 0.9, selectivity: 0.1 }]))?.baselines, []);
+    assert.throws(() => charts.regularizationChart([{ alpha: -1, seed: 1, accuracy: NaN, selectivity: 0.1 }]), /non-finite/);
+  });
+
   test("selectivity, CKA and probe charts name their controls", () => {
     assert.deepEqual(metaOf("selectivity-histograms")?.baselines, ["untrained network"]);
     assert.deepEqual(metaOf("cka-matrix"), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear)" });

@@ -143,6 +143,11 @@ export const examples: Record<string, () => VegaLiteSpec> = {
     { name: "occlusion", result: localisationResult(0.9, 0.1) },
   ], { hypothesis: "H6" }),
   "deletion-curves": () => charts.faithfulnessChart(deletionCurves, { hypothesis: "H7" }),
+  "selectivity-regularization": () =>
+    charts.regularizationChart(
+      [-1, -0.3, 0].flatMap((alpha) => [1, 2].map((seed) => ({ alpha, seed, accuracy: 0.98 + alpha * 0.01 + seed * 0.001, selectivity: 0.33 + alpha * 0.2 + seed * 0.01 }))),
+      { layer: "dense", hypothesis: "H8", statistic: { name: "welch-t", value: -0.009, p: 0.03 } },
+    ),
 };
 
 /** Deletion curves as interp's `deletionCurve` returns them (the parts the chart reads): the method falls faster than random. */

@@ -75,6 +75,13 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     assert.deepEqual(verdictsOf(results), ["H1"]);
   });
 
+  test("06-selectivity-regularizer trains 15 CNNs with the regulariser and decides H1", async (t) => {
+    const { results, seconds, text } = await run("06-selectivity-regularizer");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1"]);
+    assert.match(text, /^metric alpha = -1 = \{"accuracy":\[(0\.\d+,){4}0\.\d+\],"selectivity"/m, "five seeded runs at alpha = -1, each with its accuracy and selectivity");
+  });
+
   test("04-linter-tour runs its heatmap (and decides nothing yet)", async (t) => {
     const { results, seconds } = await run("04-linter-tour");
     t.diagnostic(`${seconds.toFixed(1)} s`);
