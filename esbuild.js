@@ -4,16 +4,47 @@
 //   node esbuild.js --production  minified, what `npm run package` ships
 //   node esbuild.js --watch       rebuild on change
 //   --outdir DIR                  write the bundles to DIR instead of dist/ (the .vsix test builds into a temp folder)
+//   --only NAME[,NAME]            build only these bundles (by file name without .js; tests build what they run)
 const esbuild = require("esbuild");
+const path = require("node:path");
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
 const outdir = process.argv.includes("--outdir") ? process.argv[process.argv.indexOf("--outdir") + 1] : "dist";
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1].split(",") : undefined;
 
 // Never bundled: `vscode` is provided by the extension host; tfjs-node is a native addon found at run
 // time in the user's workspace; tfjs and its wasm backend load their own files from node_modules, and
 // every user of tfjs in a kernel must share one instance of it.
 const nodeExternals = ["vscode", "@tensorflow/tfjs-node", "@tensorflow/tfjs", "@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm"];
+
+/**
+ * In the bundled-script runtime, the toolkit's tfjs imports are the instance the script loads at run
+ * time (tfjs-node or the carried tfjs), never a copy of their own: they resolve to tf-instance.cjs.
+ * The carried tfjs (standalone/tfjs.ts) and the packages inside it import the real tfjs.
+ */
+const oneTfjsInstance = {
+  name: "one-tfjs-instance",
+  setup(build) {
+    const instance = path.resolve("src/runtime/standalone/tf-instance.cjs");
+    const carried = path.resolve("src/runtime/standalone/tfjs.ts");
+    build.onResolve({ filter: /^@tensorflow\/tfjs(-core|-layers|-node)?$/ }, (args) => {
+      const ours = args.importer.startsWith(path.resolve("src")) && args.importer !== carried;
+      return ours ? { path: instance } : undefined;
+    });
+  },
+};
+
+/**
+ * vega-canvas's Node build tries `await import("canvas")` at top level, which no CommonJS bundle can
+ * hold; charts are drawn as SVG without a canvas, so its browser build (no canvas in Node) is used.
+ */
+const vegaWithoutCanvas = {
+  name: "vega-without-canvas",
+  setup(build) {
+    build.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: path.resolve("node_modules/vega-canvas/build/vega-canvas.browser.js") }));
+  },
+};
 
 /** Bundles: the extension host entry, the CLI, and (added by later work) the kernel and renderer. */
 const entries = [
@@ -27,6 +58,20 @@ const entries = [
   { entryPoints: ["src/kernel/tfjs-bundle.ts"], outfile: `${outdir}/tfjs.js`, platform: "node", format: "cjs", external: ["vscode"], loader: { ".wasm": "file" }, assetNames: "wasm/[name]" },
   // The runtime of exported scripts (`import { startScript } from "falsify/script"`, package.json exports).
   { entryPoints: ["src/runtime/script.ts"], outfile: `${outdir}/script.js`, platform: "node", format: "cjs", external: [...nodeExternals, "vega", "vega-lite"] },
+  // The runtime a bundled export embeds (src/core/export/bundle.ts): tfjs with its wasm binaries (as
+  // data: URLs) and vega inside, so the script needs no node_modules; only tfjs-node stays outside,
+  // found at run time. Minified always: every bundled script carries it.
+  {
+    entryPoints: ["src/runtime/standalone.ts"],
+    outfile: `${outdir}/standalone.js`,
+    platform: "node",
+    format: "cjs",
+    external: ["@tensorflow/tfjs-node"],
+    loader: { ".wasm": "dataurl" },
+    minify: true,
+    sourcemap: false,
+    plugins: [oneTfjsInstance, vegaWithoutCanvas],
+  },
   // The notebook renderer runs in the notebook webview: an ES module that bundles vega, vega-lite and vega-embed.
   { entryPoints: ["src/renderer/index.ts"], outfile: `${outdir}/renderer.js`, platform: "browser", format: "esm", target: "es2022" },
 ];
@@ -67,7 +112,7 @@ const problemMatcher = {
 
 async function main() {
   const contexts = await Promise.all(
-    entries.map((entry) =>
+    entries.filter((entry) => !only || only.includes(path.basename(entry.outfile, ".js"))).map((entry) =>
       esbuild.context({
         bundle: true,
         target: "node20",
@@ -76,8 +121,8 @@ async function main() {
         sourcemap: production ? false : "linked",
         sourcesContent: false,
         logLevel: "silent",
-        plugins: [notInstalled, problemMatcher],
         ...entry,
+        plugins: [notInstalled, problemMatcher, ...(entry.plugins ?? [])],
       }),
     ),
   );

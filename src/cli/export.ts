@@ -1,21 +1,32 @@
-// `falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mjs]`: the editor's "Export as
-// Script", headless. Without -o the TypeScript script goes to stdout.
+// `falsify export <notebook.falsify> [--cell ID] [--bundle] [-o file.ts|file.mjs]`: the editor's
+// "Export as Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that
+// carries its runtime (dist/standalone.js, beside this CLI) and runs in an empty folder.
+import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
-import { basename, dirname, extname, relative, resolve, sep } from "node:path";
+import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { exportScript } from "../core/export";
-import type { CliCommand } from "./command";
+import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
 import { generatorName } from "../core/export/version";
 
-const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [-o file.ts|file.mts|file.mjs]";
+const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [--bundle] [-o file.ts|file.mts|file.mjs]";
 
-export const exportCommand: CliCommand = async (args, io) => {
+/** Where the runtime a bundled script embeds is: beside the CLI bundle (tests build one elsewhere). */
+export interface ExportPlaces {
+  standaloneRuntime: string;
+}
+
+export const exportCommand: CliCommand = (args, io) => exportWith(args, io, { standaloneRuntime: join(__dirname, "standalone.js") });
+
+export async function exportWith(args: string[], io: CliIo, places: ExportPlaces): Promise<number> {
   let notebookPath: string | undefined;
   let cellId: string | undefined;
   let out: string | undefined;
+  let bundle = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--cell") cellId = args[++i];
+    if (arg === "--bundle") bundle = true;
+    else if (arg === "--cell") cellId = args[++i];
     else if (arg === "-o" || arg === "--out") out = args[++i];
     else if (!arg.startsWith("-") && notebookPath === undefined) notebookPath = arg;
     else {
@@ -27,16 +38,21 @@ export const exportCommand: CliCommand = async (args, io) => {
     io.err(USAGE);
     return 2;
   }
-  const language = out && /\.(mjs|js)$/.test(out) ? "mjs" : "ts";
+  const language = bundle || (out && /\.(mjs|js)$/.test(out)) ? "mjs" : "ts";
   if (out && ![".ts", ".mts", ".mjs", ".js"].includes(extname(out))) {
     io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
+    return 2;
+  }
+  if (bundle && out && extname(out) !== ".mjs") {
+    io.err(`falsify export: a bundled script is an ES module: name it .mjs (got ${out})`);
     return 2;
   }
   const notebook = (await readNotebook(notebookPath, io))?.notebook;
   if (!notebook) return 2;
   const scriptDir = dirname(resolve(out ?? "."));
   const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
-  const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir });
+  const runtime = bundle ? await readFile(places.standaloneRuntime, "utf8") : undefined;
+  const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir, ...(runtime === undefined ? {} : { bundle: { runtime } }) });
   if (!result.ok) {
     io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
     return 1;
@@ -51,4 +67,4 @@ export const exportCommand: CliCommand = async (args, io) => {
   const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";
   io.out(`run it with: ${runner} ${out} [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]${esm}`);
   return 0;
-};
+}

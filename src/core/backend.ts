@@ -37,14 +37,32 @@ export interface LoadOptions {
    * folder of its `.wasm` files. Without it, `@tensorflow/tfjs` and the wasm backend come from node_modules.
    */
   bundled?: { module: string; wasmDir: string };
+  /** tfjs carried inside the calling bundle itself (a bundled exported script); preferred to `bundled` and node_modules. */
+  carried?: () => CarriedTfjs;
+}
+
+/** A tfjs inside a bundle, with its wasm backend's binaries (e.g. as data: URLs, fetched by tfjs itself). */
+export interface CarriedTfjs {
+  tf: Tf;
+  useWasmFiles(): void;
 }
 
 let loaded: Promise<LoadedTf> | undefined;
+let current: Tf | undefined;
 
 /** Loads tfjs once per process with the best backend; later calls return the same instance. */
 export function loadTensorFlow(options: LoadOptions = {}): Promise<LoadedTf> {
-  loaded ??= load(options);
+  loaded ??= load(options).then((result) => {
+    current = result.tf;
+    return result;
+  });
   return loaded;
+}
+
+/** The instance loadTensorFlow loaded, for code that only runs after it did (a bundled script's toolkit). */
+export function loadedTensorFlow(): Tf {
+  if (!current) throw new Error("TensorFlow.js is used before loadTensorFlow() loaded it");
+  return current;
 }
 
 async function load(options: LoadOptions): Promise<LoadedTf> {
@@ -55,10 +73,10 @@ async function load(options: LoadOptions): Promise<LoadedTf> {
     const native = loadNative(options.searchFrom ?? [process.cwd()], notes);
     if (native) return { ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes };
   }
-  const { tf, setWasmPaths, wasmDir } = loadJs(options.bundled);
+  const { tf, useWasmFiles } = options.carried?.() ?? loadJs(options.bundled);
   if (candidates.includes("wasm")) {
     try {
-      setWasmPaths(wasmDir.endsWith("/") ? wasmDir : `${wasmDir}/`);
+      useWasmFiles();
       if (await tf.setBackend("wasm")) return { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes };
       notes.push("the wasm backend did not initialise");
     } catch (error) {
@@ -111,13 +129,14 @@ export function patchNodeUtilForTfjsNode(): void {
   util.isArray ??= Array.isArray;
 }
 
-function loadJs(bundled: LoadOptions["bundled"]): { tf: Tf; setWasmPaths: (prefix: string) => void; wasmDir: string } {
+function loadJs(bundled: LoadOptions["bundled"]): CarriedTfjs {
+  const folder = (dir: string) => (dir.endsWith("/") ? dir : `${dir}/`);
   if (bundled) {
     const module = require(bundled.module) as Tf & { setWasmPaths: (prefix: string) => void };
-    return { tf: module, setWasmPaths: module.setWasmPaths, wasmDir: bundled.wasmDir };
+    return { tf: module, useWasmFiles: () => module.setWasmPaths(folder(bundled.wasmDir)) };
   }
   const tf = require("@tensorflow/tfjs") as Tf;
   const wasm = require("@tensorflow/tfjs-backend-wasm") as { setWasmPaths: (prefix: string) => void };
   const wasmDir = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
-  return { tf, setWasmPaths: wasm.setWasmPaths, wasmDir };
+  return { tf, useWasmFiles: () => wasm.setWasmPaths(folder(wasmDir)) };
 }

@@ -9,7 +9,7 @@
 //   --allow-chart-files   charts may read data files inside the notebook's folder (else none)
 import { writeFileAtomic } from "../core/atomic-write";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
 import { installCellGlobals, seedCellRandomness, type CellGlobals, type Display } from "../core/cell/environment";
 import type { Hypothesis } from "../core/hypothesis";
@@ -18,6 +18,7 @@ import { parseShard, type Metric, type Shard } from "../core/export/results";
 import { mimeBundle } from "../core/kernel/mime-bundle";
 import * as runtime from "./index";
 import { chartLines, currentRun, metricLine, resultLines, type RunRecord } from "./run-record";
+import { scriptFolders } from "./script-folders";
 
 export interface ScriptConfig {
   /** Base name of the source notebook. */
@@ -91,10 +92,9 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
     console.error(options.message);
     process.exit(2);
   }
-  const scriptDir = dirname(resolve(process.argv[1] ?? "."));
-  const notebookDir = resolve(scriptDir, config.notebookDir ?? ".");
-  // tfjs-node from the notebook's folder (as the kernel looks), the caller's, the script's, or next to this runtime.
-  const loaded = await loadTensorFlow({ searchFrom: [notebookDir, process.cwd(), scriptDir, __dirname] });
+  const { notebookDir, tfjsSearch, note } = scriptFolders(config.notebookDir);
+  if (note) console.error(`falsify: ${note}`);
+  const loaded = await loadTensorFlow({ searchFrom: tfjsSearch });
   // Paths given on the command line are the caller's; paths in cells are the notebook's.
   if (options.out) options.out = resolve(options.out);
   if (options.svgDir) options.svgDir = resolve(options.svgDir);

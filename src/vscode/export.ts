@@ -2,7 +2,8 @@
 // Glue only: the export is src/core/export, applied to the notebook as saving would write it (so
 // unsaved edits are exported too).
 import * as vscode from "vscode";
-import { basename, dirname, relative, sep } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { writeFileAtomic } from "../core/atomic-write";
 import { exportScript } from "../core/export";
 import { generatorName } from "../core/export/version";
@@ -46,15 +47,17 @@ async function exportActive(cellOnly: boolean, clicked?: vscode.NotebookCell): P
 
   const notebook = fromDocument(document);
   const name = basename(document.uri.fsPath);
+  // By default one .mjs that carries its runtime and runs anywhere with node alone; TypeScript
+  // scripts need the falsify package where they run.
   const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(document.uri, "..", `${name.replace(/\.falsify$/, "")}${cellId ? `.${cellId}` : ""}.ts`),
-    filters: { TypeScript: ["ts", "mts"], JavaScript: ["mjs"] },
+    defaultUri: vscode.Uri.joinPath(document.uri, "..", `${name.replace(/\.falsify$/, "")}${cellId ? `.${cellId}` : ""}.mjs`),
+    filters: { "Bundled JavaScript (runs with node alone)": ["mjs"], "TypeScript (needs the falsify package)": ["ts", "mts"] },
     title: "Export as Script",
   });
   if (!target) return;
   const notebookDir = relative(dirname(target.fsPath), dirname(document.uri.fsPath)).split(sep).join("/") || ".";
-  const language = target.fsPath.endsWith(".mjs") ? "mjs" : "ts";
-  const result = exportScript(notebook, { notebookName: name, generator: generatorName(), cellId, language, notebookDir });
+  const bundle = target.fsPath.endsWith(".mjs") ? { runtime: await readFile(join(__dirname, "standalone.js"), "utf8") } : undefined;
+  const result = exportScript(notebook, { notebookName: name, generator: generatorName(), cellId, language: bundle ? "mjs" : "ts", notebookDir, ...(bundle ? { bundle } : {}) });
   if (!result.ok) {
     const index = document.getCells().findIndex((cell) => cell.metadata?.id === result.error.cellId);
     const show = await vscode.window.showErrorMessage(`Export refused: ${result.error.message}`, ...(index >= 0 ? ["Show Cell"] : []));

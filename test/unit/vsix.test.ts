@@ -38,6 +38,7 @@ before(() => {
   sh(scripts.package, [], { cwd: staging, shell: true, env: { ...process.env, PATH: `${join(REPO, "node_modules", ".bin")}${delimiter}${process.env.PATH}` } });
   sh("unzip", ["-q", join(staging, "dist", "falsify.vsix"), "-d", install], { cwd: install });
   copyFileSync("test/fixtures/kernel/backend.falsify", join(install, "backend.falsify"));
+  copyFileSync("test/fixtures/export/sweep.falsify", join(install, "sweep.falsify"));
 });
 
 after(() => {
@@ -61,6 +62,8 @@ describe("the .vsix outside the repository", () => {
       "cli.js": [],
       "kernel.js": [...TFJS_MODULES, "@tensorflow/tfjs-backend-wasm"],
       "tfjs.js": [],
+      // The runtime bundled exports embed: tfjs-node is looked up by path at run time, never named.
+      "standalone.js": [],
     };
     for (const [bundle, allowed] of Object.entries(provided)) {
       const code = readFileSync(join(extension, "dist", bundle), "utf8");
@@ -130,5 +133,13 @@ describe("the .vsix outside the repository", () => {
     assert.equal(run.status, 1, run.stderr);
     assert.match(run.stdout, /on wasm\n {2}ok {7}backend .*\n {2}error {4}boom/);
     assert.match(run.stdout, /RangeError: too big: 5\n\s+at check \(cell \[2\]:2:20\)/);
+  });
+
+  test("the CLI exports a bundled script, which runs there with the tfjs it carries", () => {
+    const cli = join(extension, "dist", "cli.js");
+    sh(process.execPath, [cli, "export", "sweep.falsify", "--bundle", "-o", "sweep.mjs"], { cwd: install, env });
+    const run = sh(process.execPath, ["sweep.mjs", "--shard", "1/2"], { cwd: install, env });
+    assert.match(run.stdout, /tfjs 4\.22\.0 on wasm/);
+    assert.match(run.stdout, /metric square = \{"k":1,"value":1\}/);
   });
 });

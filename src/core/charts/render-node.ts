@@ -80,7 +80,19 @@ interface HeadlessView {
 const VEGA = "vega";
 const VEGA_LITE = "vega-lite";
 
-async function loadVega(): Promise<[typeof import("vega-lite"), typeof import("vega")]> {
+type ChartModules = [typeof import("vega-lite"), typeof import("vega")];
+let carried: (() => ChartModules) | undefined;
+
+/**
+ * A bundle that carries vega-lite and vega itself (a bundled exported script, which has no
+ * node_modules) hands them over here; otherwise they are imported when a chart is first rendered.
+ */
+export function useChartModules(load: () => ChartModules): void {
+  carried = load;
+}
+
+async function loadVega(): Promise<ChartModules> {
+  if (carried) return carried();
   try {
     return await Promise.all([import(/* @vite-ignore */ VEGA_LITE), import(/* @vite-ignore */ VEGA)]);
   } catch (error) {

@@ -4,11 +4,12 @@
 // results; `// %% [cellId]` markers map it back to the notebook.
 import { SourceMap } from "node:module";
 import { posix } from "node:path";
-import { CELL_GLOBALS, moduleGlobal, notebookSeed, SCRIPT_RUNTIME_MODULE } from "../cell/environment";
+import { CELL_GLOBALS, moduleGlobal, notebookSeed } from "../cell/environment";
 import type { CellReading } from "../cell/reading";
 import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
 import { redeclarationError, stripTypes, type CompileError } from "../kernel/transpile";
+import { embedRuntime, RUNTIME_IMPORT, unbundledImports } from "./bundle";
 import { planExport, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
 import { assemble, verifyScript, type ScriptPart } from "./verify";
@@ -27,6 +28,12 @@ export interface ExportOptions {
    * there, as the kernel does (relative data paths), and the cells' relative imports are rebased.
    */
   notebookDir?: string;
+  /**
+   * One self-contained script: `runtime` (dist/standalone.js, the script runtime with tfjs and vega
+   * inside) takes the place of the `falsify/script` import, so it runs where node_modules holds
+   * nothing. Implies "mjs".
+   */
+  bundle?: { runtime: string };
 }
 
 export type ExportResult = { ok: true; script: string; cellIds: string[]; hypotheses: string[] } | { ok: false; error: ExportError };
@@ -38,6 +45,11 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   if (!planned.ok) return planned;
   const plan = planned.plan;
   const code = plan.cells.filter(({ cell }) => !plan.markdown.has(cell.id));
+  if (options.bundle) {
+    const refused = unbundled(code);
+    if (refused) return { ok: false, error: refused };
+    options = { ...options, language: "mjs" };
+  }
   const seed = notebookSeed(notebook.metadata);
 
   const imports = hoistedImports(code.map(({ reading }) => reading), options.notebookDir);
@@ -53,7 +65,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   const blank: ScriptPart = { kind: "comment", text: "" };
   const header: ScriptPart = { kind: "comment", text: comment(headerLines(plan, options, seed).join("\n")) };
   const body: ScriptPart[] = [
-    runtime(`import { startScript } from ${literal(SCRIPT_RUNTIME_MODULE)};`),
+    runtime(RUNTIME_IMPORT),
     ...imports.map(runtime),
     blank,
     runtime(`const ${HANDLE} = await startScript(${literal(config, 2)});`),
@@ -73,7 +85,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
   const compiled = toJavaScript(assemble(body));
   if (!compiled.ok) return compiled;
   const script = `${header.text}\n${options.language === "mjs" ? compiled.code : assemble(body)}`;
-  return { ok: true, script, cellIds: config.cells, hypotheses: plan.hypotheses.map(({ hypothesis }) => hypothesis.id) };
+  return { ok: true, script: options.bundle ? embedRuntime(script, options.bundle.runtime) : script, cellIds: config.cells, hypotheses: plan.hypotheses.map(({ hypothesis }) => hypothesis.id) };
 }
 
 function headerLines(plan: ExportPlan, options: ExportOptions, seed: number): string[] {
@@ -92,8 +104,24 @@ function headerLines(plan: ExportPlan, options: ExportOptions, seed: number): st
     `Notebook seed: ${seed} (--seed N overrides it).`,
     `Run: ${run} [--seed N] [--shard i/n] [--out results.json] [--svg-dir charts/]`,
     ...(options.language === "mjs" ? [] : ["(an ES module with top-level await: keep it in a \"type\": \"module\" package, or name it .mts)"]),
-    "Needs the falsify package (its runtime) and @tensorflow/tfjs (or tfjs-node) where node resolves them.",
+    options.bundle
+      ? "Needs only node (>= 20): the falsify runtime, TensorFlow.js (wasm backend) and vega are inside this file; @tensorflow/tfjs-node is used instead where it resolves from the notebook's folder, the working directory or this file's."
+      : "Needs the falsify package (its runtime) and @tensorflow/tfjs (or tfjs-node) where node resolves them.",
   ];
+}
+
+/** The first cell importing what a bundled script cannot carry (a package or one of the user's files), refused. */
+function unbundled(code: ExportPlan["cells"]): ExportError | undefined {
+  for (const { cell, reading } of code) {
+    const modules = unbundledImports([reading], (module) => moduleGlobal(module) !== undefined);
+    if (!modules.length) continue;
+    return {
+      kind: "not-bundleable",
+      cellId: cell.id,
+      message: `cell ${cell.id} imports ${modules.join(", ")}, which a bundled script does not carry: export without --bundle (the script then needs them installed where it runs).`,
+    };
+  }
+  return undefined;
 }
 
 /** The kernel globals the cells use (display always: trailing expressions are shown through it). */

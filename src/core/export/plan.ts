@@ -14,7 +14,8 @@ export type ExportErrorKind =
   | "edited-output"
   | "redeclared"
   | "invalid-hypothesis"
-  | "not-inert";
+  | "not-inert"
+  | "not-bundleable";
 
 export interface ExportError {
   kind: ExportErrorKind;

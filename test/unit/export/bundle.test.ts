@@ -1,0 +1,85 @@
+// A bundled export (`falsify export --bundle`) runs where a user e-mails it: copied alone into an
+// empty folder (no node_modules on any parent path, NODE_PATH unset), `node script.mjs` runs on the
+// TensorFlow.js it carries (wasm) and writes the same results JSON as `falsify run` on the wasm
+// backend, for the whole notebook and for one cell with its dependency closure.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { exportWith } from "../../../src/cli/export";
+import { runCommand } from "../../../src/cli/run";
+import { exportScript } from "../../../src/core/export";
+import { parseNotebook } from "../../../src/core/format";
+import { kernelScript } from "../kernel/support";
+
+const NOTEBOOK = resolve("test/fixtures/export/regression.falsify");
+const scratch = mkdtempSync(join(tmpdir(), "falsify-bundle-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const quiet = { out: () => {}, err: () => {} };
+
+/** dist/standalone.js as esbuild.js builds it, into the scratch folder. */
+function buildRuntime(): string {
+  const outdir = join(scratch, "dist");
+  const build = spawnSync(process.execPath, ["esbuild.js", "--only", "standalone", "--outdir", outdir], { encoding: "utf8" });
+  assert.equal(build.status, 0, build.stderr);
+  return join(outdir, "standalone.js");
+}
+
+/** A new empty folder with nothing to resolve modules from on the way up to /. */
+function emptyFolder(): string {
+  const dir = mkdtempSync(join(scratch, "alone-"));
+  for (let at = dir; ; at = dirname(at)) {
+    assert.ok(!existsSync(join(at, "node_modules")), `${at} has node_modules: the test would not prove the script is self-contained`);
+    if (dirname(at) === at) return dir;
+  }
+}
+
+let runtime: string;
+let wasmRun: string;
+before(async () => {
+  runtime = buildRuntime();
+  wasmRun = join(scratch, "falsify-run.json");
+  const code = await runCommand([NOTEBOOK, "--out", wasmRun], quiet, { kernelScript: kernelScript(), prefer: "wasm" });
+  assert.equal(code, 0);
+});
+
+/** Exports (beside a copy of the notebook, as a user would), copies the script alone elsewhere, runs it there. */
+async function runAlone(args: string[]): Promise<{ stdout: string; results: string }> {
+  const staging = mkdtempSync(join(scratch, "export-"));
+  copyFileSync(NOTEBOOK, join(staging, "regression.falsify"));
+  const code = await exportWith([join(staging, "regression.falsify"), "--bundle", "-o", join(staging, "script.mjs"), ...args], quiet, { standaloneRuntime: runtime });
+  assert.equal(code, 0);
+  const alone = emptyFolder();
+  copyFileSync(join(staging, "script.mjs"), join(alone, "script.mjs"));
+  const env = { PATH: process.env.PATH, HOME: alone };
+  const run = spawnSync(process.execPath, ["script.mjs", "--out", "results.json"], { cwd: alone, env, encoding: "utf8", timeout: 180_000 });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  return { stdout: run.stdout, results: readFileSync(join(alone, "results.json"), "utf8") };
+}
+
+describe("a bundled script runs alone in an empty folder", () => {
+  test("whole notebook: the carried tfjs on wasm, the same results as falsify run on wasm, byte for byte", async () => {
+    const { stdout, results } = await runAlone([]);
+    assert.match(stdout, /tfjs 4\.22\.0 on wasm/);
+    assert.equal(results, readFileSync(wasmRun, "utf8"));
+  });
+
+  test("one cell with its dependency closure: the same results", async () => {
+    const { results } = await runAlone(["--cell", "evaluate"]);
+    assert.equal(results, readFileSync(wasmRun, "utf8"));
+  });
+});
+
+test("a cell importing a package or one of the user's files is refused for a bundle, naming what it imports", () => {
+  const parsed = parseNotebook(readFileSync(NOTEBOOK, "utf8"));
+  assert.ok(parsed.ok);
+  const notebook = parsed.notebook;
+  notebook.cells.push({ id: "helpers", kind: "code", language: "typescript", source: 'import { smooth } from "./helpers";\nimport _ from "lodash";\nsmooth(_);\n', metadata: {}, outputs: [] });
+  const result = exportScript(notebook, { notebookName: "regression.falsify", generator: "falsify test", bundle: { runtime: "" } });
+  assert.ok(!result.ok);
+  assert.equal(result.error.kind, "not-bundleable");
+  assert.equal(result.error.cellId, "helpers");
+  assert.match(result.error.message, /imports \.\/helpers, lodash/);
+});
