@@ -2,6 +2,9 @@
 // contract: an ES module whose `activate(context)` returns the output-item callbacks).
 export interface RendererContext {
   readonly workspace: { readonly isTrusted: boolean };
+  /** Present when the renderer declares `requiresMessaging` and its extension is running. */
+  postMessage?(message: unknown): void;
+  onDidReceiveMessage?(listener: (message: unknown) => void): { dispose(): void };
 }
 
 export interface OutputItem {

@@ -1,17 +1,20 @@
 // The notebook renderer's entry (bundled to dist/renderer.js, loaded in the notebook webview). It
 // only wires VS Code's renderer API to `render`: one live view per output id, finalized before that
-// output is drawn again or when VS Code disposes it, redrawn when the editor theme changes, and
-// nothing but a notice in an untrusted workspace.
+// output is drawn again or when VS Code disposes it, redrawn when the editor theme changes, chart
+// captions kept as the linter reads the cell, and nothing but a notice in an untrusted workspace.
 import type { OutputItem, RendererApi, RendererContext } from "./api";
+import { LintedCaptions } from "./captions";
 import { render, type RenderedOutput } from "./render";
 import { editorTheme } from "./theme";
 
 export function activate(context: RendererContext): RendererApi {
   const live = new Map<string, { output: Promise<RenderedOutput>; item: OutputItem; element: HTMLElement }>();
+  const captions = new LintedCaptions(context);
 
   const dispose = (id: string) => {
     const entry = live.get(id);
     live.delete(id);
+    captions.detach(id);
     void entry?.output.then((output) => output.dispose());
   };
 
@@ -19,6 +22,11 @@ export function activate(context: RendererContext): RendererApi {
     dispose(item.id);
     const output = render({ container: element, mime: item.mime, value: item.json(), theme: editorTheme(element.ownerDocument.body) });
     live.set(item.id, { output, item, element });
+    void output.then(() => {
+      const caption = element.querySelector<HTMLElement>(".falsify-chart__caption");
+      // Only the latest drawing of this output: a redraw may have replaced this one meanwhile.
+      if (caption && live.get(item.id)?.output === output) captions.attach(item.id, caption);
+    });
     return output;
   };
 

@@ -35,9 +35,11 @@ async function quickInput(page: Page, shortcut: string, text: string, expectedLa
       await page.keyboard.press(shortcut);
       await waitFor(() => input.isVisible(), 5_000, `the quick input to open with ${shortcut}`);
       await input.fill(query);
-      return waitFor(() => wanted.count(), 3_000, "").catch(() => 0);
+      return waitFor(() => wanted.count(), 5_000, "").catch(() => 0);
     },
-    45_000,
+    // The extension host (hence Falsify's commands) and the file index can take well over a minute
+    // to come up on a loaded 2-core machine.
+    120_000,
     `'${expectedLabel}' to be the first choice in the quick input`,
   );
   await input.press("Enter");

@@ -1,5 +1,6 @@
-// The three questions asked of every picture (the contract rules and the Falsifiability panel share
-// them): is it linked to a hypothesis, is it baselined, is it quantified?
+// The three questions asked of every picture (the contract rules, the Falsifiability panel and the
+// captions under charts share them): is it linked to a hypothesis, is it baselined, is it quantified?
+import type { ChartMeta } from "../display";
 import type { CellInfo, HypothesisInfo, NotebookModel } from "./model";
 import { linkedHypotheses } from "./rule";
 
@@ -16,6 +17,21 @@ export function cellChecks(model: NotebookModel, info: CellInfo): CellChecks {
     baseline: info.outputs.charts.some((chart) => chart.baselines.length > 0) || hypotheses.some(isBaselined),
     quantified: info.outputs.charts.some((chart) => chart.statistic) || hypotheses.some(isQuantified),
   };
+}
+
+/**
+ * "hypothesis H1 ✓ · baseline ✓ · quantified ✗", as the panel and the chart captions write a cell's
+ * checks; with a chart's metadata, what it draws is named too ("baseline ✓: random orders").
+ */
+export function describeChecks(checks: CellChecks, hypotheses: readonly string[] = [], chart?: ChartMeta): string {
+  const mark = (ok: boolean) => (ok ? "✓" : "✗");
+  const detail = (items: readonly string[]) => (items.length ? `: ${items.join(", ")}` : "");
+  return [
+    `hypothesis${hypotheses.length ? ` ${hypotheses.join(", ")}` : ""} ${mark(checks.hypothesis)}`,
+    `baseline ${mark(checks.baseline)}${detail(chart?.baselines ?? [])}`,
+    `quantified ${mark(checks.quantified)}${detail(chart?.statistic ? [chart.statistic] : [])}`,
+    ...(chart?.distribution ? ["shown within its distribution"] : []),
+  ].join(" · ");
 }
 
 /**

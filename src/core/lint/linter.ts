@@ -8,6 +8,7 @@ import { readCell } from "../cell/reading";
 import { parseHypothesis } from "../hypothesis";
 import { readVerdicts, type HypothesisReading } from "../verdict/reading";
 import { cellChecks, type CellChecks } from "./checks";
+import { linkedHypotheses } from "./rule";
 import { severityOf, type LintSettings } from "./config";
 import type { Diagnostic } from "./diagnostic";
 import { buildModel, type NotebookModel, type SourceFacts } from "./model";
@@ -19,6 +20,8 @@ import { gradeHypothesis, type Grade } from "./strength";
 export interface LintReport {
   diagnostics: Diagnostic[];
   hypotheses: HypothesisSummary[];
+  /** Every cell that shows a picture: its hypotheses and checks, as the panel and the chart captions show them. */
+  pictures: PictureSummary[];
   /** Failures inside the linter itself (a bug, not a finding), for the log. */
   internalErrors: string[];
   /** How many cells had to be parsed (the rest came from the cache): 1 after a keystroke. */
@@ -35,6 +38,14 @@ export interface HypothesisSummary {
   linkedCells: { cellIndex: number; cellId: string; visual: boolean; checks: CellChecks }[];
   /** Its verdicts: the latest of each test, under its declared correction, and what they say together. */
   reading: HypothesisReading;
+}
+
+export interface PictureSummary {
+  cellIndex: number;
+  cellId: string;
+  /** The ids of the hypotheses the cell is linked to. */
+  hypotheses: string[];
+  checks: CellChecks;
 }
 
 export class Linter {
@@ -59,7 +70,7 @@ export class Linter {
       }
     }
     diagnostics.sort((a, b) => a.cellIndex - b.cellIndex || a.range.line - b.range.line || a.range.column - b.range.column);
-    return { diagnostics, hypotheses: summarize(model), internalErrors, analysed };
+    return { diagnostics, hypotheses: summarize(model), pictures: pictures(model), internalErrors, analysed };
   }
 
   private model(notebook: Notebook, internalErrors: string[]): { model: NotebookModel; analysed: number } {
@@ -110,6 +121,12 @@ function normalize(raw: Cell, index: number): Cell {
     metadata: cell.metadata && typeof cell.metadata === "object" ? cell.metadata : {},
     outputs: Array.isArray(cell.outputs) ? cell.outputs : [],
   };
+}
+
+function pictures(model: NotebookModel): PictureSummary[] {
+  return model.cells
+    .filter((info) => info.visual)
+    .map((info) => ({ cellIndex: info.index, cellId: info.cell.id, hypotheses: linkedHypotheses(model, info).map((h) => h.id), checks: cellChecks(model, info) }));
 }
 
 function summarize(model: NotebookModel): HypothesisSummary[] {

@@ -1,7 +1,8 @@
 // The linter in the editor: diagnostics, quick fixes, the Falsifiability panel, strength CodeLens,
-// completion and hover in hypothesis cells, and the linter's commands.
+// captions under charts, completion and hover in hypothesis cells, and the linter's commands.
 import * as vscode from "vscode";
 import { NOTEBOOK_TYPE } from "../serializer";
+import { ChartCaptions } from "./captions";
 import { LintCodeActions } from "./code-actions";
 import { registerLintCommands } from "./commands";
 import { LintController } from "./controller";
@@ -19,6 +20,7 @@ export function registerLint(context: vscode.ExtensionContext): vscode.Disposabl
     controller,
     panel,
     lens,
+    new ChartCaptions(controller),
     vscode.window.registerTreeDataProvider(PANEL_VIEW, panel),
     vscode.languages.registerCodeActionsProvider(cells, new LintCodeActions(controller), LintCodeActions.metadata),
     vscode.languages.registerCodeLensProvider(hypothesisCells, lens),

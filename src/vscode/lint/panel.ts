@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import { verdictName } from "../../core/charts/verdict";
 import type { Verdict } from "../../core/display";
-import type { CellChecks, HypothesisSummary } from "../../core/lint";
+import { describeChecks, type CellChecks, type HypothesisSummary } from "../../core/lint";
 import type { LintController } from "./controller";
 import { NOTEBOOK_TYPE } from "../serializer";
 
@@ -85,8 +85,7 @@ export class FalsifiabilityPanel implements vscode.TreeDataProvider<Node>, vscod
       }
       case "cell": {
         const item = new vscode.TreeItem(`Cell ${node.cellIndex + 1}`, collapsed);
-        const marks = (["hypothesis", "baseline", "quantified"] as const).map((k) => `${k} ${node.checks[k] ? "✓" : "✗"}`);
-        item.description = node.visual ? marks.join("  ") : "no picture";
+        item.description = node.visual ? describeChecks(node.checks) : "no picture";
         item.iconPath = new vscode.ThemeIcon(node.visual ? "graph" : "code");
         item.command = reveal(node.notebook, node.cellIndex);
         item.contextValue = "cell";

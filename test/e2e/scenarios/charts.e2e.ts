@@ -1,5 +1,5 @@
 // Charts: a notebook's saved chart outputs are drawn by Falsify's renderer in the notebook webview:
-// the sanity grid as an SVG with its heatmap cells, a plain Vega-Lite chart, the verdict card, and a
+// the sanity grid as an SVG with its heatmap cells and the linter's caption, a plain Vega-Lite chart, the verdict card, and a
 // broken spec as its error text. Switching VS Code from a light to a dark theme, then to high
 // contrast, redraws the charts in the new theme's colours; the input stays legible beside its maps
 // (its own panel, and its outline over every map). Screenshots of the three themes.
@@ -34,7 +34,10 @@ export const scenario: Scenario = {
     const gridSvg = frame.locator("svg.marks").filter({ has: frame.locator('[aria-roledescription="rect mark"]') });
     const titles = (await gridSvg.textContent()) ?? "";
     assert.match(titles.replace(/\s+/g, " "), /ρ = 0\.08 · SSIM = 0\.11/, `similarity numbers in the panel titles: ${titles.slice(0, 300)}`);
-    assert.match((await frame.locator(".falsify-chart__caption").textContent()) ?? "", /hypothesis H1 · baselines: cascading randomisation: dense_2, label randomisation, edge detector · statistic: spearman, ssim/);
+    // The caption is the linter's reading of the cell, as the Falsifiability panel shows it, sent by the extension.
+    const caption = frame.locator('.falsify-chart__caption[data-source="linter"]');
+    await waitFor(() => caption.count(), 30_000, "the grid's caption from the linter");
+    assert.equal(await caption.textContent(), "hypothesis H1 ✓ · baseline ✓: cascading randomisation: dense_2, label randomisation, edge detector · quantified ✓: spearman, ssim");
 
     const card = frame.locator('article[aria-label="Verdict on H1: falsified"]');
     await card.waitFor({ state: "visible", timeout: 30_000 });

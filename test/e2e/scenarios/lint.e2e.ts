@@ -37,7 +37,7 @@ export const scenario: Scenario = {
       return rows.some((r) => /^H2\s*average/.test(r)) && rows.some((r) => /Strength: average/.test(r)) ? rows : undefined;
     }, 30_000, "the Falsifiability panel to list the hypotheses with their strength");
     assert.ok(tree.some((r) => /^H1\s*weak · Layer 2 units detect strokes/.test(r)), tree.join("\n"));
-    assert.ok(tree.some((r) => /^Cell 5\s*hypothesis ✓ baseline ✗ quantified ✗/.test(r)), tree.join("\n"));
+    assert.ok(tree.some((r) => /^Cell 5\s*hypothesis ✓ · baseline ✗ · quantified ✗/.test(r)), tree.join("\n"));
     assert.ok(tree.some((r) => /Verdict: none yet/.test(r)));
     log(`panel: ${tree.slice(0, 6).join(" | ")}`);
     await screenshot("panel");

@@ -56,14 +56,14 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(options: { theme?: string; foreground?: string; trusted?: boolean } = {}): Promise<Page> {
+  async function open(options: { theme?: string; foreground?: string; trusted?: boolean; messaging?: boolean } = {}): Promise<Page> {
     const page = await browser.newPage();
     await page.goto(`${origin}/?theme=${options.theme ?? "vscode-light"}`);
     await page.waitForFunction(() => (window as unknown as { falsifyReady?: boolean }).falsifyReady === true);
-    await page.evaluate(({ trusted, foreground }) => {
+    await page.evaluate(({ trusted, foreground, messaging }) => {
       if (foreground) document.body.style.setProperty("--vscode-editor-foreground", foreground);
-      (window as any).falsify.activate(trusted);
-    }, { trusted: options.trusted ?? true, foreground: options.foreground });
+      (window as any).falsify.activate(trusted, messaging);
+    }, { trusted: options.trusted ?? true, foreground: options.foreground, messaging: options.messaging ?? false });
     return page;
   }
 
@@ -244,6 +244,26 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     assert.equal(await page.locator("#strip svg .strip-axis").count(), 1, "the strip has an axis");
     const [axis, ci] = await Promise.all([page.locator("#strip .strip-axis").getAttribute("x2"), page.locator("#strip .strip-ci").getAttribute("x2")]);
     assert.equal(ci, axis, "an open CI end (null in JSON) runs to the edge, not to 0");
+    await page.close();
+  });
+
+  test("a chart's caption is the linter's reading of its cell, asked for by output id and updated on every lint", async () => {
+    const page = await open({ messaging: true });
+    await show(page, "lone", MIME.chart, examples["attribution-heatmap"]());
+    const caption = page.locator("#lone .falsify-chart__caption");
+    assert.match((await caption.textContent()) ?? "", /hypothesis H1 · no baseline/, "the chart's own description until the extension answers");
+    assert.deepEqual(await page.evaluate(() => (window as any).falsify.posted), [{ type: "captions?", outputIds: ["lone"] }]);
+    const receive = (captions: Record<string, string>) => page.evaluate((captions) => (window as any).falsify.receive({ type: "captions", captions }), captions);
+    await receive({ lone: "hypothesis ✗ · baseline ✗ · quantified ✗", other: "not drawn here" });
+    assert.equal(await caption.textContent(), "hypothesis ✗ · baseline ✗ · quantified ✗");
+    assert.equal(await caption.getAttribute("data-source"), "linter");
+    // The cell was linked and the notebook linted again: the extension sends the new reading unasked.
+    await receive({ lone: "hypothesis H1 ✓ · baseline ✗ · quantified ✗" });
+    assert.equal(await caption.textContent(), "hypothesis H1 ✓ · baseline ✗ · quantified ✗");
+    // A caption already known is used as soon as the chart is drawn again, without asking.
+    await show(page, "lone", MIME.chart, examples["attribution-heatmap"]());
+    assert.equal(await page.locator("#lone .falsify-chart__caption").textContent(), "hypothesis H1 ✓ · baseline ✗ · quantified ✗");
+    assert.equal((await page.evaluate(() => (window as any).falsify.posted)).length, 1);
     await page.close();
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { createRng } from "../../../src/core/stats";
 import { parseNotebook, type Cell, type Notebook } from "../../../src/core/format";
-import { Linter, lintNotebook } from "../../../src/core/lint";
+import { describeChecks, Linter, lintNotebook } from "../../../src/core/lint";
 
 function notebook(cells: Partial<Cell>[], metadata: Record<string, unknown> = {}): Notebook {
   return {
@@ -61,6 +61,17 @@ test("the hypothesis summary carries strength, linked cells with their checks an
     ["c3", false, { hypothesis: true, baseline: false, quantified: true }],
   ]);
   assert.deepEqual(h.reading.tests.map((v) => v.p), [0.01], "the verdict that ran last wins, not the last cell");
+});
+
+test("pictures: every cell that shows one, with its hypotheses and checks, written as the panel and the captions write them", () => {
+  const report = lintNotebook(notebook([H1, { source: `// @hypothesis H1\n${VISUAL.source}` }, VISUAL, { source: "const x = 1;\n" }]));
+  assert.deepEqual(report.pictures.map((p) => [p.cellId, p.hypotheses, p.checks]), [
+    ["c1", ["H1"], { hypothesis: true, baseline: false, quantified: false }],
+    ["c2", [], { hypothesis: false, baseline: false, quantified: false }],
+  ]);
+  assert.equal(describeChecks(report.pictures[0].checks, report.pictures[0].hypotheses), "hypothesis H1 ✓ · baseline ✗ · quantified ✗");
+  const chart = { chart: "ablation-curves", baselines: ["random orders"], statistic: "permutation", distribution: true };
+  assert.equal(describeChecks({ hypothesis: true, baseline: true, quantified: true }, ["H1", "H2"], chart), "hypothesis H1, H2 ✓ · baseline ✓: random orders · quantified ✓: permutation · shown within its distribution");
 });
 
 test("incremental: after one cell changes only that cell is analysed again, with the same result as a fresh lint", () => {
