@@ -9,7 +9,7 @@ export interface MergeOptions {
   sweep?: boolean;
 }
 
-export type MergeErrorKind = "empty" | "mixed-notebooks" | "mixed-seeds" | "shard-count" | "duplicate-shard" | "missing-shard";
+export type MergeErrorKind = "empty" | "mixed-notebooks" | "mixed-seeds" | "shard-count" | "duplicate-shard" | "missing-shard" | "inconsistent";
 
 export interface MergeError {
   kind: MergeErrorKind;
@@ -22,7 +22,12 @@ export function mergeResults(
   sources: readonly string[],
   options: MergeOptions = {},
 ): { ok: true; merged: MergedResults } | { ok: false; error: MergeError } {
-  const runs = inputs.flatMap((input, i) => asRuns(input).map((run) => ({ ...run, source: sources[i] ?? `input ${i + 1}` })));
+  const name = (i: number) => sources[i] ?? `input ${i + 1}`;
+  for (const [i, input] of inputs.entries()) {
+    const orphan = input.kind === "merged" ? unlistedOrigin(input) : undefined;
+    if (orphan) return fail("inconsistent", `${name(i)}: ${orphan}: a merged file's verdicts and metrics must come from the runs it lists`);
+  }
+  const runs = inputs.flatMap((input, i) => asRuns(input).map((run) => ({ ...run, source: name(i) })));
   if (!runs.length) return fail("empty", "nothing to merge: name at least one results file");
 
   const notebook = runs[0].notebook;
@@ -67,13 +72,30 @@ function checkShards(runs: (RunResults & { source: string })[]): MergeError | un
     if (earlier) return { kind: "duplicate-shard", message: `${earlier} and ${run.source} are both shard ${run.shard!.index}/${count} of seed ${seed}` };
     byIndex.set(run.shard!.index, run.source);
   }
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
-  if (missing.length) {
-    return { kind: "missing-shard", message: `seed ${seed} is missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}: every shard must have finished` };
+  // The count is data from a file: the missing shards are counted, and only a few are named (a count
+  // of 10^9 must not make a list of 10^9).
+  const missing = count - byIndex.size;
+  if (missing > 0) {
+    const named: number[] = [];
+    for (let i = 0; named.length < 5 && i < count; i++) if (!byIndex.has(i)) named.push(i);
+    const list = named.map((i) => `${i}/${count}`).join(", ");
+    const more = missing > named.length ? ` and ${missing - named.length} more` : "";
+    return { kind: "missing-shard", message: `seed ${seed} is missing ${missing} shard${missing > 1 ? "s" : ""} (${list}${more}) of the ${count} it was split into; ${runs.length} file${runs.length > 1 ? "s" : ""} given: every shard must have finished` };
   }
   return undefined;
 }
 
+/** The first verdict or metric of a merged file whose seed and shard none of its runs has, described. */
+function unlistedOrigin(merged: MergedResults): string | undefined {
+  const key = (origin: Origin) => `${origin.seed}/${origin.shard ? `${origin.shard.index}/${origin.shard.count}` : "-"}`;
+  const listed = new Set(merged.runs.map(key));
+  const where = (origin: Origin) => `seed ${origin.seed}${origin.shard ? `, shard ${origin.shard.index}/${origin.shard.count}` : ""}`;
+  const verdict = merged.verdicts.findIndex((v) => !listed.has(key(v)));
+  if (verdict >= 0) return `verdict ${verdict + 1} (${merged.verdicts[verdict].hypothesis}) has ${where(merged.verdicts[verdict])}, which none of its runs lists`;
+  const metric = merged.metrics.findIndex((m) => !listed.has(key(m)));
+  if (metric >= 0) return `metric ${metric + 1} (${merged.metrics[metric].name}) has ${where(merged.metrics[metric])}, which none of its runs lists`;
+  return undefined;
+}
 /** A merged file merges again as the runs it is made of. */
 function asRuns(results: Results): RunResults[] {
   if (results.kind === "run") return [results];

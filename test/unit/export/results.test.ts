@@ -191,4 +191,25 @@ describe("falsify merge", () => {
     assert.match(refused.err[0], /refused \(missing-shard\).*1\/2/);
     assert.equal((await cli("merge")).code, 2);
   });
+
+  // Issue 14: counts and origins in a results file are data, checked against the files given.
+  const MERGE = "test/fixtures/export/merge";
+  test("a shard count of 10^9 or 2^32 is refused at once, counting the missing shards instead of listing them", async () => {
+    const billion = await cli("merge", join(MERGE, "shard-count-billion.json"));
+    assert.equal(billion.code, 1);
+    assert.deepEqual(billion.err, [
+      "falsify merge: refused (missing-shard): seed 0 is missing 999999999 shards (1/1000000000, 2/1000000000, 3/1000000000, 4/1000000000, 5/1000000000 and 999999994 more) of the 1000000000 it was split into; 1 file given: every shard must have finished",
+    ]);
+    const huge = await cli("merge", join(MERGE, "shard-count-2pow32.json"));
+    assert.equal(huge.code, 1);
+    assert.match(huge.err[0], /^falsify merge: refused \(missing-shard\): seed 0 is missing 4294967295 shards \(0\/4294967296, 2\/4294967296/);
+  });
+
+  test("a merged file with a verdict whose seed its runs do not list is refused, not merged without it", async () => {
+    const orphan = await cli("merge", join(MERGE, "orphan-verdict.json"));
+    assert.equal(orphan.code, 1);
+    assert.deepEqual(orphan.err, [
+      `falsify merge: refused (inconsistent): ${join(MERGE, "orphan-verdict.json")}: verdict 1 (H1) has seed 5, which none of its runs lists: a merged file's verdicts and metrics must come from the runs it lists`,
+    ]);
+  });
 });
