@@ -1,6 +1,6 @@
 // Reading a hypothesis cell: YAML text -> a typed `Hypothesis`, or errors that say where in the cell
 // (line/column) and what to do. Never throws: a half-typed cell is the normal case while editing.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { LineIndex, type CellRange } from "./range";
 import { Hypothesis } from "./schema";
@@ -39,10 +39,15 @@ export function parseHypothesis(text: string): ParsedHypothesis {
     (error): HypothesisError => ({ kind: "yaml", message: error.message.split("\n")[0], path: [], range: lines.range(error.pos[0], error.pos[1]) }),
   );
   let raw: unknown;
+  const alias = firstAlias(document);
   try {
-    raw = toPlain(document.contents);
+    // yaml's own alias limit first (its default maxAliasCount), so aliases of aliases cannot expand
+    // exponentially in toPlain ("billion laughs").
+    if (alias) document.toJS({ maxAliasCount: 100 });
+    raw = toPlain(document.contents, document);
   } catch (error) {
-    yamlErrors.push({ kind: "yaml", message: `Unreadable YAML: ${(error as Error).message}`, path: [], range: lines.lineRange(1) });
+    const range = alias?.range ? lines.range(alias.range[0], alias.range[1]) : lines.lineRange(1);
+    yamlErrors.push({ kind: "yaml", message: `Unreadable YAML: ${(error as Error).message}`, path: [], range });
   }
   if (yamlErrors.length) return { raw, errors: yamlErrors, locate };
   if (raw === null || raw === undefined) {
@@ -122,15 +127,28 @@ function valueAt(raw: unknown, path: (string | number)[]): unknown {
  * YAML nodes -> plain data. Map keys are taken as written: YAML reads the key `null` (a field name
  * here) as the null value, which a plain `toJS()` would turn into "".
  */
-function toPlain(node: unknown): unknown {
-  if (isMap(node)) {
-    const object: Record<string, unknown> = {};
-    for (const pair of node.items) object[keyText(pair.key)] = toPlain(pair.value);
-    return object;
-  }
-  if (isSeq(node)) return node.items.map(toPlain);
+/**
+ * The YAML as plain data, keys as written (`null:` is the key "null", not ""). An alias (`*c`)
+ * stands for its anchor's value (`&c`). Objects are built with fromEntries: a `__proto__` key is a
+ * key like any other, not a prototype.
+ */
+function toPlain(node: unknown, document: Document.Parsed): unknown {
+  if (isAlias(node)) return toPlain(node.resolve(document), document);
+  if (isMap(node)) return Object.fromEntries(node.items.map((pair) => [keyText(pair.key), toPlain(pair.value, document)]));
+  if (isSeq(node)) return node.items.map((item) => toPlain(item, document));
   if (isScalar(node)) return node.value;
   return node === null || node === undefined ? node : (node as Node).toJSON();
+}
+
+function firstAlias(document: Document.Parsed): Alias | undefined {
+  let found: Alias | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function keyText(key: unknown): string {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { parseHypothesis, rawHypothesisId, TEST_KINDS } from "../../../src/core/hypothesis";
 
@@ -79,4 +80,31 @@ test("locate finds nested fields and falls back to the closest ancestor", () => 
   assert.equal(parsed.locate(["test", "alternative"]).line, 12);
   assert.equal(parsed.locate(["baselines", 0, "name"]).line, 7);
   assert.equal(parsed.locate(["test", "minEffect"]).line, 10);
+});
+
+// Issue 14: YAML anchors and aliases (fixtures in test/fixtures/hypothesis/).
+const yamlFixture = (name: string) => readFileSync(`test/fixtures/hypothesis/${name}`, "utf8");
+
+test("an alias stands for its anchor's value (it used to be 'expected string, received object')", () => {
+  const parsed = parseHypothesis(yamlFixture("alias.yaml"));
+  assert.deepEqual(parsed.errors, []);
+  assert.equal(parsed.hypothesis?.prediction, "Class-selective units are necessary for accuracy.");
+});
+
+test("aliases of aliases that would expand exponentially are refused at the first alias, quickly", () => {
+  const started = performance.now();
+  const parsed = parseHypothesis(yamlFixture("billion-laughs.yaml"));
+  assert.equal(parsed.errors.length, 1);
+  assert.match(parsed.errors[0].message, /^Unreadable YAML: Excessive alias count/);
+  assert.deepEqual([parsed.errors[0].range.line, parsed.errors[0].range.column], [4, 8]);
+  assert.ok(performance.now() - started < 5000);
+});
+
+test("an alias of no anchor is an error where it is; a __proto__ key is an ordinary key", () => {
+  const missing = parseHypothesis("id: H1\nclaim: *nowhere\n");
+  assert.match(missing.errors[0].message, /Unresolved alias.*nowhere/);
+  assert.equal(missing.errors[0].range.line, 2);
+  const proto = parseHypothesis('id: H1\nclaim: c\n__proto__: {"polluted": true}\n');
+  assert.ok(Object.hasOwn(proto.raw as object, "__proto__"));
+  assert.equal(Object.getPrototypeOf(proto.raw), Object.prototype);
 });
