@@ -11,7 +11,7 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
   fmt: { run: fmt, usage: "falsify fmt <file...> [--check] [--fix-ids]   rewrite files in canonical form (--fix-ids: rename unsafe or repeated cell ids)" },
   lint: { run: lint, usage: "falsify lint <file...> [--format text|json|sarif] [--max-warnings N]   check falsifiability" },
-  run: { run, usage: "falsify run <notebook> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]   run all cells headless" },
+  run: { run, usage: "falsify run <notebook> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive] [--timeout SECONDS] [--max-output-chars N]   run all cells headless" },
   export: { run: exportCommand, usage: "falsify export <notebook> [--cell ID] [--bundle] [-o file.ts|.mjs]   a standalone script (cell + dependencies); --bundle: one .mjs that runs anywhere" },
   merge: { run: merge, usage: "falsify merge <results.json...> [-o merged.json] [--sweep]   combine shard/seed results" },
 };

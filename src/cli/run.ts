@@ -10,7 +10,7 @@ import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
-import { KernelClient, type KernelStartOptions } from "../kernel/client";
+import { KernelClient, type CellRun, type KernelStartOptions, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
 import type { CliCommand, CliIo } from "./command";
 import { readNotebook } from "./read";
@@ -25,7 +25,14 @@ export interface RunOptions {
   allowChartFiles?: boolean;
   write: boolean;
   failOn?: Exclude<VerdictWord, "supported">;
+  /** Seconds a cell may run before it is interrupted, then killed (0: no limit). */
+  timeout?: number;
+  /** Console text a cell's run keeps (the kernel's default otherwise). */
+  maxOutputChars?: number;
 }
+
+/** A CI job (`CI` set, as every CI service sets it) gets a per-cell limit even when none is given. */
+export const CI_TIMEOUT_SECONDS = 30 * 60;
 
 /** Kernel start options for tests (a kernel bundle built from src) and other hosts. */
 export type KernelOverrides = Partial<Omit<KernelStartOptions, "notebookDir">>;
@@ -36,7 +43,7 @@ export async function runCommand(args: string[], io: CliIo, kernel: KernelOverri
   const options = parseRunArgs(args);
   if (typeof options === "string") {
     io.err(`falsify run: ${options}`);
-    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]");
+    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive] [--timeout SECONDS] [--max-output-chars N]");
     return 2;
   }
   return runNotebook(options, io, kernel);
@@ -55,6 +62,11 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
     } else if (arg === "--svg-dir") {
       options.svgDir = args[++i];
       if (!options.svgDir) return `${arg} takes a folder name`;
+    } else if (arg === "--timeout" || arg === "--max-output-chars") {
+      const value = Number(args[++i]);
+      if (!Number.isInteger(value) || value < (arg === "--timeout" ? 0 : 1)) return `${arg} takes a whole number${arg === "--timeout" ? " of seconds (0: no limit)" : " of characters"} (got ${args[i] ?? "nothing"})`;
+      if (arg === "--timeout") options.timeout = value;
+      else options.maxOutputChars = value;
     } else if (arg === "--fail-on") {
       const word = args[++i];
       if (word !== "falsified" && word !== "inconclusive") return `--fail-on takes falsified or inconclusive (got ${word ?? "nothing"})`;
@@ -64,6 +76,7 @@ export function parseRunArgs(args: readonly string[]): RunOptions | string {
     else return `one notebook at a time (got ${notebook} and ${arg})`;
   }
   if (!notebook) return "name a .falsify notebook";
+  if (options.timeout === undefined && process.env.CI) options.timeout = CI_TIMEOUT_SECONDS;
   return { ...options, notebook } as RunOptions;
 }
 
@@ -77,8 +90,9 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const record = new RunRecord();
   record.begin({ notebook: basename(path), seed });
 
-  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
+  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, maxOutputChars: options.maxOutputChars, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
+  let timedOut: { cell: Cell; killed: boolean } | undefined;
   const raisedLate: string[] = [];
   kernel.onLateError(({ order, cellId, error }) => {
     const cell = cellId ?? `[${order}]`;
@@ -95,7 +109,8 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
         io.out(`  skipped  ${cell.id}`);
         continue;
       }
-      const result = await kernel.execute({ source: cell.source, language, cellId: cell.id });
+      const { result, stopped } = await executeWithin(kernel, { source: cell.source, language, cellId: cell.id }, options.timeout);
+      if (stopped && result.status !== "ok") timedOut = { cell, killed: stopped === "killed" };
       record.observeOutputs(result.outputs, cell.id);
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
       if (result.status === "ok") io.out(`  ok       ${cell.id}${ms}`);
@@ -124,6 +139,11 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const writeBack = options.write ? await writeOutputsBack(path, read.bytes, ran) : undefined;
   if (writeBack?.written) io.out(`wrote outputs into ${options.notebook}${writeBack.merged ? " (it changed during the run: merged by cell id)" : ""}`);
   if (writeBack && !writeBack.written) io.err(`falsify run: did not write outputs into ${options.notebook}: ${writeBack.reason}`);
+  if (timedOut) {
+    const how = timedOut.killed ? "did not stop when interrupted and was killed with the kernel" : "was interrupted";
+    io.err(`falsify run: cell ${timedOut.cell.id} ran longer than ${options.timeout} s (--timeout; ${CI_TIMEOUT_SECONDS / 60} min by default in CI) and ${how}; the cells after it did not run`);
+    return 1;
+  }
   if (failed) {
     io.err(`falsify run: cell ${failed.id} failed; the cells after it did not run`);
     return 1;
@@ -139,6 +159,31 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     return 1;
   }
   return 0;
+}
+
+/**
+ * Runs a cell; past `seconds` it is interrupted, and if it has not stopped after a grace period
+ * (as long as the limit, 1 to 10 s: a cell stuck in native code never sees the interrupt) the
+ * kernel is killed, which ends the run as died.
+ */
+async function executeWithin(kernel: KernelClient, cell: CellRun, seconds: number | undefined): Promise<{ result: RunResult; stopped?: "interrupted" | "killed" }> {
+  if (!seconds) return { result: await kernel.execute(cell) };
+  let stopped: "interrupted" | "killed" | undefined;
+  let kill: NodeJS.Timeout | undefined;
+  const limit = setTimeout(() => {
+    stopped = "interrupted";
+    kernel.interrupt();
+    kill = setTimeout(() => {
+      stopped = "killed";
+      kernel.dispose();
+    }, Math.min(10, Math.max(1, seconds)) * 1000);
+  }, seconds * 1000);
+  try {
+    return { result: await kernel.execute(cell), stopped };
+  } finally {
+    clearTimeout(limit);
+    clearTimeout(kill);
+  }
 }
 
 /** What the kernel runs: TypeScript cells, and hypothesis cells (registered for hypotheses.get). */

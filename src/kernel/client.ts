@@ -24,6 +24,8 @@ export interface KernelStartOptions {
   prefer?: BackendName;
   /** The notebook seed (`notebookSeed(metadata)`): Math.random and the cells' `rng` start from it. */
   seed?: number;
+  /** Console text a run keeps (default DEFAULT_MAX_OUTPUT_CHARS); a note says how much more was dropped. */
+  maxOutputChars?: number;
   /** A bundled tfjs and its wasm folder; default: dist/tfjs.js and dist/wasm/ beside the kernel script, if built. */
   bundled?: { module: string; wasmDir: string };
   /** The kernel bundle; default `kernel.js` next to this code (dist/). */
@@ -121,7 +123,15 @@ export class KernelClient {
         else reject(new Error(`kernel did not start: ${deathReason(code, signal, stderr)}`));
       });
       const bundled = options.bundled ?? bundledTfjs(dirname(kernelScript));
-      const init: KernelRequest = { type: "init", notebookDir: options.notebookDir, searchFrom: options.searchFrom ?? [], prefer: options.prefer, bundled, seed: options.seed };
+      const init: KernelRequest = {
+        type: "init",
+        notebookDir: options.notebookDir,
+        searchFrom: options.searchFrom ?? [],
+        prefer: options.prefer,
+        bundled,
+        seed: options.seed,
+        maxOutputChars: options.maxOutputChars,
+      };
       child.send(init);
     });
   }

@@ -25,7 +25,7 @@ async function start(init: z.output<typeof InitRequest>): Promise<void> {
   // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
   const runtime = require("../runtime") as Runtime;
   aliases[RUNTIME_MODULE] = runtime;
-  session = new KernelSession({ loaded, modules, runtime, interrupts, seed: init.seed, send, isInternal });
+  session = new KernelSession({ loaded, modules, runtime, interrupts, seed: init.seed, maxOutputChars: init.maxOutputChars, send, isInternal });
   send({
     type: "ready",
     pid: process.pid,

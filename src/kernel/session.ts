@@ -28,6 +28,8 @@ export interface SessionOptions {
   interrupts: InterruptChannel;
   /** The notebook seed the kernel starts with (`rng` exists from the first cell on). */
   seed: number;
+  /** Console text a run keeps; what is printed beyond it is dropped and counted. */
+  maxOutputChars: number;
   send: Send;
   /** True for stack frames of the kernel itself (hidden from users). */
   isInternal(frame: string): boolean;
@@ -48,6 +50,8 @@ export class KernelSession {
   private readonly cellOfRun = new Map<number, string | undefined>();
   /** Tensors the cells' variables held after the last run (undefined: too many objects to tell). */
   private heldTensors: number | undefined = 0;
+  /** Console text of the current run: sent so far, and dropped beyond maxOutputChars. */
+  private console = { sent: 0, dropped: 0 };
 
   constructor(private readonly options: SessionOptions) {
     this.tf = options.loaded.tf;
@@ -69,6 +73,7 @@ export class KernelSession {
     const { id } = request;
     const order = ++this.order;
     this.current = id;
+    this.console = { sent: 0, dropped: 0 };
     const startTime = Date.now();
     const start = performance.now();
     const tensorsBefore = this.tf.memory().numTensors;
@@ -90,6 +95,7 @@ export class KernelSession {
       this.running = undefined;
     }
     const durationMs = performance.now() - start;
+    if (this.console.dropped) this.streamTo(id, "stderr", droppedNote(this.console.dropped, this.options.maxOutputChars));
     this.warnAboutLeaks(id, tensorsBefore);
     const execution: Execution = {
       order,
@@ -170,10 +176,22 @@ export class KernelSession {
     this.options.send({ type: "stream", id, name, text });
   }
 
-  /** What the last started run receives from console, process.stdout/stderr and display(). */
+  /**
+   * What the last started run receives from console and process.stdout/stderr, up to
+   * maxOutputChars of it: the rest is counted, and the run ends with a note saying how much.
+   */
   stream(name: "stdout" | "stderr", text: string): void {
-    if (this.current) this.streamTo(this.current, name, text);
-    else this.options.send({ type: "log", level: name === "stderr" ? "warn" : "info", text });
+    if (!this.current) return this.options.send({ type: "log", level: name === "stderr" ? "warn" : "info", text });
+    const room = this.options.maxOutputChars - this.console.sent;
+    // A cut between the two halves of a surrogate pair would leave half a character.
+    const cut = text.length <= room ? text.length : room - (room > 0 && isHighSurrogate(text.charCodeAt(room - 1)) ? 1 : 0);
+    if (cut > 0) this.streamTo(this.current, name, text.slice(0, cut));
+    this.console.sent += cut;
+    if (cut < text.length) {
+      this.console.dropped += text.length - cut;
+      // What is kept is the start of the output, without gaps: nothing more is sent.
+      this.console.sent = this.options.maxOutputChars;
+    }
   }
 
   /**
@@ -219,6 +237,15 @@ export class KernelSession {
       }) as typeof process.stdout.write;
     }
   }
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function droppedNote(dropped: number, kept: number): string {
+  const count = (n: number) => n.toLocaleString("en-US");
+  return `\n[falsify: this cell printed ${count(dropped)} more characters than the ${count(kept)} a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n`;
 }
 
 /** An error already in its final shape (syntax errors, hypothesis errors). */

@@ -150,10 +150,12 @@ function startKernel(context: vscode.ExtensionContext, controller: vscode.Notebo
   const folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const notebookDir = notebook.uri.scheme === "file" ? dirname(notebook.uri.fsPath) : (folders[0] ?? context.extensionPath);
   status.starting();
-  const backend = vscode.workspace.getConfiguration("falsify.kernel", notebook.uri).get<string>("backend");
+  const settings = vscode.workspace.getConfiguration("falsify.kernel", notebook.uri);
+  const backend = settings.get<string>("backend");
   const started = KernelClient.start({
     notebookDir,
     seed: notebookSeed(fileMetadata(notebook)),
+    maxOutputChars: settings.get<number>("maxOutputChars"),
     prefer: backend === "tensorflow" || backend === "wasm" || backend === "cpu" ? backend : undefined,
     searchFrom: [...folders, context.extensionPath],
     kernelScript: join(context.extensionPath, "dist", "kernel.js"),

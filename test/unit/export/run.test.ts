@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { runCommand } from "../../../src/cli/run";
+import { parseRunArgs, runCommand, type RunOptions } from "../../../src/cli/run";
 import { exportScript } from "../../../src/core/export";
 import { outputsHash } from "../../../src/core/format";
 import { parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
@@ -115,6 +115,44 @@ describe("falsify run --write while the file changes", () => {
     assert.ok(parsed.ok);
     assert.deepEqual(parsed.notebook.cells.map((cell) => cell.id), ["grow", "added"]);
     assert.equal(parsed.notebook.cells[0].outputs[0].items[0].data, "grown");
+  });
+});
+
+describe("falsify run --timeout and --max-output-chars", () => {
+  test("a runaway loop is interrupted after the limit and named; the cells after it do not run; printed text is capped", async () => {
+    const path = write("spin.falsify", code("loud", 'console.log("y".repeat(100));'), code("spin", "while (true) {}"), code("after", "1"));
+    const result = await run(path, "--timeout", "1", "--max-output-chars", "10", "--write");
+    assert.equal(result.code, 1);
+    assert.match(result.out, /ok {7}loud[\s\S]*interrupted spin[\s\S]*skipped {2}after/);
+    assert.match(result.err, /falsify run: cell spin ran longer than 1 s \(--timeout; 30 min by default in CI\) and was interrupted; the cells after it did not run/);
+    const parsed = parseNotebook(readFileSync(path, "utf8"));
+    assert.ok(parsed.ok);
+    const printed = parsed.notebook.cells[0].outputs.flatMap((o) => o.items.map((item) => item.data));
+    assert.deepEqual(printed, ["yyyyyyyyyy", "\n[falsify: this cell printed 91 more characters than the 10 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n"]);
+  });
+
+  test("a cell that does not stop when interrupted (blocked in native code) is killed with the kernel", async () => {
+    const path = write("blocked.falsify", code("blocked", "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"));
+    const result = await run(path, "--timeout", "1");
+    assert.equal(result.code, 1);
+    assert.match(result.err, /cell blocked ran longer than 1 s .* did not stop when interrupted and was killed with the kernel/);
+  });
+
+  test("the limits are whole numbers; CI runs get 30 minutes per cell unless told otherwise", () => {
+    for (const bad of [["--timeout", "-1"], ["--timeout", "1.5"], ["--max-output-chars", "0"], ["--timeout"]]) {
+      assert.match(String(parseRunArgs(["n.falsify", ...bad])), /takes a whole number/, bad.join(" "));
+    }
+    const ci = process.env.CI;
+    try {
+      process.env.CI = "true";
+      assert.equal((parseRunArgs(["n.falsify"]) as RunOptions).timeout, 1800);
+      assert.equal((parseRunArgs(["n.falsify", "--timeout", "0"]) as RunOptions).timeout, 0);
+      delete process.env.CI;
+      assert.equal((parseRunArgs(["n.falsify"]) as RunOptions).timeout, undefined);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
   });
 });
 
