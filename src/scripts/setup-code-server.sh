@@ -23,21 +23,7 @@ mark_done() { echo "$2" >"$1/.falsify-setup-done"; }
 mkdir -p "$cache"
 
 # 1. Debian packages: chromium drives the tests; libkrb5-dev has gssapi.h for code-server's `kerberos`.
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]})); then
-  if [[ $(id -u) -ne 0 ]]; then
-    say "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
-    exit 1
-  fi
-  say "apt-get install ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  say "Debian packages present: ${APT_PACKAGES[*]}"
-fi
+bash "$repo/src/scripts/debian-packages.sh" setup:e2e "${APT_PACKAGES[@]}"
 
 # 2. Node 24 (code-server's engines.node; its native modules must build against Node 24's headers).
 if done_marker "$node_dir"; then
