@@ -8,6 +8,7 @@ import { registerLint } from "./lint";
 import { log, reportError } from "./log";
 import { registerOpenModel } from "./open-model";
 import { FalsifySerializer, NOTEBOOK_TYPE, describeFormatError } from "./serializer";
+import { openWalkthroughOnFirstStart } from "./walkthrough";
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerExport(),
       registerOpenModel(context),
     );
+    openWalkthroughOnFirstStart(context);
   } catch (error) {
     // VS Code is silent about activation failures; say what broke and where to look.
     reportError("Falsify failed to start. See this log and report the error.", error);
