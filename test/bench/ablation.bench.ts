@@ -13,28 +13,9 @@ import { loadTensorFlow } from "../../src/core/backend";
 import { loadDigits, loadModel } from "../../src/core/data";
 import { ablateEachUnit } from "../../src/core/interp/ablation";
 import { createRng } from "../../src/core/stats/rng";
-import { type Benchmark, type Measurement } from "./harness";
+import { type Benchmark, interleavedMedians, type Measurement } from "./harness";
 
 const RUNS = 9;
-
-/**
- * Median times of `a` and `b`, run alternately (a, b, a, b, ...) after one warm-up each, so a
- * change in machine load hits both alike.
- */
-async function interleavedMedians(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number): Promise<[number, number]> {
-  await a();
-  await b();
-  const times: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of [a, b].entries()) {
-      const start = process.hrtime.bigint();
-      await fn();
-      times[k].push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-  }
-  const median = (t: number[]) => t.sort((x, y) => x - y)[t.length >> 1];
-  return [median(times[0]), median(times[1])];
-}
 
 interface Case {
   name: string;

@@ -45,3 +45,22 @@ export async function medianMs(fn: () => unknown, runs = 20, warmup = 3): Promis
 export function ratio(m: Measurement): number {
   return m.subject.unit === "ops/s" ? m.baseline.value / m.subject.value : m.subject.value / m.baseline.value;
 }
+
+/**
+ * Median times of `a` and `b`, run alternately (a, b, a, b, ...) after one warm-up each, so a
+ * change in machine load hits both alike.
+ */
+export async function interleavedMedians(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number): Promise<[number, number]> {
+  await a();
+  await b();
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of [a, b].entries()) {
+      const start = process.hrtime.bigint();
+      await fn();
+      times[k].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  }
+  const median = (t: number[]) => t.sort((x, y) => x - y)[t.length >> 1];
+  return [median(times[0]), median(times[1])];
+}

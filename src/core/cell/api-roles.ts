@@ -29,6 +29,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   localisationChart: "visual",
   faithfulnessChart: "visual",
   regularizationChart: "visual",
+  roarChart: "visual",
   distributionView: "distribution",
   // Controls.
   baseline: "baseline",
@@ -45,6 +46,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   localisation: "baseline",
   deletionCurve: "baseline",
   insertionCurve: "baseline",
+  roar: "baseline",
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   analyzeStudy: "test",

@@ -16,5 +16,6 @@ export * from "./probe";
 export * from "./localisation";
 export * from "./faithfulness";
 export * from "./regularization";
+export * from "./roar";
 export * from "./verdict";
 export * from "./render-node";

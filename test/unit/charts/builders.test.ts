@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import * as charts from "../../../src/core/charts";
 import { chartMeta } from "../../../src/core/display";
-import { deletionCurves, examples, image, map } from "./examples";
+import { deletionCurves, examples, image, map, roarResult } from "./examples";
 
 const GOLDEN = join("test", "fixtures", "charts");
 
@@ -75,6 +75,12 @@ describe("chart metadata says what the chart shows", () => {
     assert.deepEqual(metaOf("selectivity-regularization"), { chart: "selectivity-regularization", hypothesis: "H8", baselines: ["α = 0 (unregularised, 2 runs)"], statistic: "welch-t" });
     assert.deepEqual(chartMeta(charts.regularizationChart([{ alpha: -1, seed: 1, accuracy: 0.9, selectivity: 0.1 }]))?.baselines, []);
     assert.throws(() => charts.regularizationChart([{ alpha: -1, seed: 1, accuracy: NaN, selectivity: 0.1 }]), /non-finite/);
+  });
+
+  test("the ROAR chart names the controls it was given and the test against random removal", () => {
+    assert.deepEqual(metaOf("roar"), { chart: "roar", hypothesis: "H9", baselines: ["random removal", "Sobel ordering"], statistic: "paired sign-flip, method − random accuracy" });
+    const alone = chartMeta(charts.roarChart({ ...roarResult, random: undefined, sobel: undefined, tests: {} }));
+    assert.deepEqual([alone?.baselines, alone?.statistic], [[], undefined], "no control computed, none claimed");
   });
 
   test("selectivity, CKA and probe charts name their controls", () => {

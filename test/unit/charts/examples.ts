@@ -148,6 +148,17 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       [-1, -0.3, 0].flatMap((alpha) => [1, 2].map((seed) => ({ alpha, seed, accuracy: 0.98 + alpha * 0.01 + seed * 0.001, selectivity: 0.33 + alpha * 0.2 + seed * 0.01 }))),
       { layer: "dense", hypothesis: "H8", statistic: { name: "welch-t", value: -0.009, p: 0.03 } },
     ),
+  roar: () => charts.roarChart(roarResult, { method: "gradient", hypothesis: "H9" }),
+};
+
+/** A ROAR result as interp's `roar` returns it (the parts the chart reads): two runs per point. */
+export const roarResult: charts.RoarResultLike = {
+  fractions: [0, 0.5, 0.9],
+  repeats: 2,
+  method: { accuracy: [[0.98, 0.97], [0.6, 0.62], [0.3, 0.28]], mean: [0.975, 0.61, 0.29], lower: [0.97, 0.6, 0.28], upper: [0.98, 0.62, 0.3] },
+  random: { accuracy: [[0.98, 0.97], [0.9, 0.88], [0.5, 0.54]], mean: [0.975, 0.89, 0.52], lower: [0.97, 0.88, 0.5], upper: [0.98, 0.9, 0.54] },
+  sobel: { accuracy: [[0.98, 0.97], [0.85, 0.86], [0.45, 0.44]], mean: [0.975, 0.855, 0.445], lower: [0.97, 0.85, 0.44], upper: [0.98, 0.86, 0.45] },
+  tests: { vsRandom: { p: 0.03, effect: { estimate: -0.255 } } },
 };
 
 /** Deletion curves as interp's `deletionCurve` returns them (the parts the chart reads): the method falls faster than random. */

@@ -9,7 +9,7 @@
 // is one image; they go through the model in batches as large as the element budget allows.
 import * as tf from "@tensorflow/tfjs";
 import type { Verdict } from "../../display";
-import { createRng, type Rng } from "../../stats/rng";
+import { createRng } from "../../stats/rng";
 import { verdict } from "../../verdict/verdict";
 import { InterpError } from "../activations";
 import { curveBand } from "../quantile";
@@ -17,6 +17,7 @@ import { type AttributionResult, attributionMaps } from "../attribution";
 import { checkInput, type Explainable, forwardScores, resolveTargets, type ScoreOutput, scoredModel, type Target } from "../attribution/scores";
 import { sobelMagnitude } from "../sanity/edge-detector";
 import { gaussianBlur } from "./blur";
+import { descendingOrder, pixelRelevance } from "./orders";
 
 /** What a removed pixel becomes: 0, the per-channel mean of the inputs, a blurred copy of the image, a value, or a tensor (one example's shape or the inputs'). */
 export type Removal = "zero" | "mean" | "blur" | number | tf.Tensor;
@@ -108,7 +109,7 @@ async function faithfulnessCurves(
   if (!(Number.isInteger(randomOrders) && randomOrders >= 1)) throw new InterpError("invalid-input", `randomOrders must be a positive integer, got ${randomOrders}`);
   const withEdges = options.edgeDetector ?? true;
   const baseline = options.baseline ?? (kind === "deletion" ? "zero" : "blur");
-  const maps = relevanceOrderMaps(attributions, options.rank ?? "value", n, height, width);
+  const maps = pixelRelevance(attributions, options.rank ?? "value", n, height, width);
   const fromResult = !Array.isArray(attributions) ? attributions.targets : undefined;
   const targets = resolveTargets(scored, inputs, options.target ?? (fromResult ? Array.from(fromResult) : "predicted"));
   const x = (await inputs.data()) as Float32Array;
@@ -147,7 +148,7 @@ async function faithfulnessCurves(
     const ties = stream.fork("ties");
     const map = maps[i];
     if (map.every((v) => v === map[0])) degenerate.push(i);
-    const orders = [descending(map, ties), ...(withEdges ? [descending(sobelMagnitude(images[i]).flat(), ties)] : []), ...Array.from({ length: randomOrders }, () => stream.permutation(pixels))];
+    const orders = [descendingOrder(map, ties), ...(withEdges ? [descendingOrder(sobelMagnitude(images[i]).flat(), ties)] : []), ...Array.from({ length: randomOrders }, () => stream.permutation(pixels))];
     const xi = x.subarray(i * perImage, (i + 1) * perImage);
     const bi = removed.subarray(removed.length === perImage ? 0 : i * perImage, removed.length === perImage ? perImage : (i + 1) * perImage);
     const [start, fill] = kind === "deletion" ? [xi, bi] : [bi, xi];
@@ -194,25 +195,6 @@ async function faithfulnessCurves(
     degenerate,
     tests: { vsRandom: test("random orders", randomAuc), ...(edgeDetector ? { vsEdgeDetector: test("the edge detector", edgeDetector.auc) } : {}) },
   };
-}
-
-/** Each input's map as one value per pixel (channels reduced), checked against the inputs. */
-function relevanceOrderMaps(attributions: AttributionResult | number[][][], rank: "value" | "absolute", n: number, height: number, width: number): Float64Array[] {
-  const maps = Array.isArray(attributions) ? attributions : attributionMaps(attributions, { reduce: rank === "absolute" ? "abs-sum" : "sum" });
-  if (maps.length !== n) throw new InterpError("shape-mismatch", `${maps.length} attribution maps for ${n} inputs`);
-  return maps.map((map, i) => {
-    if (map.length !== height || map.some((row) => row.length !== width)) throw new InterpError("shape-mismatch", `map ${i} is not ${height}x${width}, the inputs' size`);
-    return Float64Array.from(map.flat(), (v) => {
-      if (!Number.isFinite(v)) throw new InterpError("invalid-input", `map ${i} holds ${v}; every value must be finite`);
-      return rank === "absolute" ? Math.abs(v) : v;
-    });
-  });
-}
-
-/** Pixel indices from the highest value down; ties in a seeded random order (never top-left first, which would be an order of its own). */
-function descending(values: ArrayLike<number>, ties: Rng): Int32Array {
-  const key = Float64Array.from({ length: values.length }, () => ties.next());
-  return Int32Array.from({ length: values.length }, (_, p) => p).sort((a, b) => values[b] - values[a] || key[a] - key[b]);
 }
 
 /** The images removed pixels take their values from: one example ([pixels·channels]) or one per input. */
