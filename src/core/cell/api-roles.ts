@@ -25,6 +25,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   ckaMatrix: "visual",
   probeAccuracy: "visual",
   dissectionChart: "visual",
+  featureVisualizationChart: "visual",
   studyChart: "visual",
   localisationChart: "visual",
   faithfulnessChart: "visual",
@@ -41,6 +42,8 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   sobelMagnitude: "baseline",
   dissect: "baseline",
   topExemplars: "baseline",
+  // Optimises random directions of the layer beside the units, as their baseline.
+  featureVisualization: "baseline",
   // Builds the control condition (no explanation) every explained condition is compared with.
   study: "baseline",
   localisation: "baseline",

@@ -11,6 +11,7 @@ export * from "./histogram";
 export * from "./selectivity";
 export * from "./cka";
 export * from "./dissection";
+export * from "./feature-visualization";
 export * from "./study";
 export * from "./probe";
 export * from "./localisation";

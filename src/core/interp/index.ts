@@ -8,6 +8,7 @@ export * from "./similarity";
 export * from "./sanity";
 export * from "./dissection";
 export * from "./exemplars";
+export * from "./feature-visualization";
 export * from "./flaws";
 export * from "./faithfulness";
 export * from "./selectivity-regularizer";

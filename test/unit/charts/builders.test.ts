@@ -102,6 +102,22 @@ describe("chart metadata says what the chart shows", () => {
     assert.equal((examples.study() as any).title.subtitle, "paired-permutation: 0.125, p = 0.5");
   });
 
+  test("feature visualisation names random directions and natural exemplars; pixels are literal colours from the range", () => {
+    assert.deepEqual(metaOf("feature-visualization"), { chart: "feature-visualization", hypothesis: "H7", baselines: ["random directions", "natural exemplars"] });
+    const spec = examples["feature-visualization"]() as any;
+    const unit3 = spec.datasets.pixels.filter((d: any) => d.feature === "unit 3");
+    assert.deepEqual(unit3.map((d: any) => [d.row, d.column, d.rgb]), [[0, 0, "#000000"], [0, 1, "#808080"], [1, 0, "#ffffff"], [1, 1, "#404040"]]);
+    assert.deepEqual(spec.datasets.natural.map((d: any) => [d.feature, d.activation]), [["unit 3", 0.95], ["unit 5", 0.26]]);
+    assert.deepEqual([...new Set(spec.datasets.traces.map((d: any) => d.feature))], ["unit 3", "unit 5", "random direction 1"]);
+    // A 128×128 RGB image is block-averaged to 64×64 cells.
+    const big = { layer: "l", shape: [128, 128, 3], settings: { range: null }, features: [{ image: new Float32Array(128 * 128 * 3).map((_, i) => i % 3), activation: 1, trace: [1] }], random: [] };
+    const cells = (charts.featureVisualizationChart(big) as any).datasets.pixels;
+    assert.equal(cells.length, 64 * 64);
+    assert.equal(cells[0].rgb, "#0080ff");
+    assert.throws(() => charts.featureVisualizationChart({ ...big, shape: [128, 128, 2] }), charts.ChartError);
+    assert.throws(() => charts.featureVisualizationChart(big, { natural: [] }), charts.ChartError);
+  });
+
   test("SVCCA and PWCCA are extra rows of the CKA chart: named as its statistics, facet rows in order, one colour scale", () => {
     const spec = examples["cka-matrix-measures"]() as any;
     assert.deepEqual(chartMeta(spec), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear), SVCCA, PWCCA" });

@@ -133,6 +133,20 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       },
       { hypothesis: "H1" },
     ),
+  "feature-visualization": () =>
+    charts.featureVisualizationChart(
+      {
+        layer: "conv2",
+        shape: [2, 2, 1],
+        settings: { range: [0, 1] },
+        features: [
+          { unit: 3, image: [0, 0.5, 1, 0.25], activation: 1.7, trace: [0.4, 1.1, 1.6] },
+          { unit: 5, image: [1, 1, 0, 0], activation: 0.5, trace: [0, 0.3, 0.5] },
+        ],
+        random: [{ image: [0.2, 0.4, 0.6, 0.8], activation: 0.6, trace: [0.1, 0.4, 0.6] }],
+      },
+      { hypothesis: "H7", natural: [{ top: [{ activation: 0.95 }, { activation: 0.9 }] }, { top: [{ activation: 0.26 }] }] },
+    ),
   "probe-accuracy": () =>
     charts.probeAccuracy(
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },

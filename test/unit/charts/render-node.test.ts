@@ -72,6 +72,13 @@ describe("renderSvg", () => {
     assert.match(svg, /chance \(10%\)/);
   });
 
+  test("a feature visualisation draws a rect per pixel, a line per feature and a rule per natural exemplar", async () => {
+    const svg = await charts.renderSvg(examples["feature-visualization"]());
+    assert.equal(countMarks(svg, "rect mark"), 3 * 4);
+    assert.equal(countMarks(svg, "line mark"), 3);
+    assert.equal(countMarks(svg, "rule mark"), 2);
+  });
+
   test("a spec that cannot compile is a ChartError of kind invalid-spec", async () => {
     const broken = { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" };
     await assert.rejects(charts.renderSvg(broken), (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-spec" && /cannot be compiled: Unexpected end of input/.test(error.message));
