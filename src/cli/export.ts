@@ -1,15 +1,27 @@
-// `falsify export <notebook.falsify> [--cell ID] [--bundle] [-o file.ts|file.mjs]`: the editor's
-// "Export as Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that
-// carries its runtime (dist/standalone.js, beside this CLI) and runs in an empty folder.
+// `falsify export <notebook.falsify> [options]` (EXPORT below lists them): the editor's "Export as
+// Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that carries its
+// runtime (dist/standalone.js, beside this CLI) and runs in an empty folder.
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { exportScript } from "../core/export";
-import type { CliCommand, CliIo } from "./command";
+import { defineCommand } from "../core/command-line";
+import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { readNotebook } from "./read";
 import { generatorName } from "../core/export/version";
 
-const USAGE = "Usage: falsify export <notebook.falsify> [--cell ID] [--bundle] [-o file.ts|file.mts|file.mjs]";
+export const EXPORT = defineCommand({
+  name: "falsify export",
+  operands: "<notebook.falsify>",
+  summary: "A standalone script of the notebook, or of one cell and the cells it depends on. Without -o the TypeScript script goes to stdout.",
+  minOperands: 1,
+  maxOperands: 1,
+  options: {
+    cell: { type: "string", value: "id", description: "export this cell and the cells it depends on" },
+    bundle: { type: "boolean", description: "one .mjs that carries its runtime and runs in an empty folder with nothing but node" },
+    out: { type: "string", short: "o", value: "file.ts|file.mts|file.mjs", description: "write the script here (.mjs/.js: plain JavaScript)" },
+  },
+});
 
 /** Where the runtime a bundled script embeds is: beside the CLI bundle (tests build one elsewhere). */
 export interface ExportPlaces {
@@ -18,53 +30,36 @@ export interface ExportPlaces {
 
 export const exportCommand: CliCommand = (args, io) => exportWith(args, io, { standaloneRuntime: join(__dirname, "standalone.js") });
 
-export async function exportWith(args: string[], io: CliIo, places: ExportPlaces): Promise<number> {
-  let notebookPath: string | undefined;
-  let cellId: string | undefined;
-  let out: string | undefined;
-  let bundle = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--bundle") bundle = true;
-    else if (arg === "--cell") cellId = args[++i];
-    else if (arg === "-o" || arg === "--out") out = args[++i];
-    else if (!arg.startsWith("-") && notebookPath === undefined) notebookPath = arg;
-    else {
-      io.err(`falsify export: unexpected ${arg}\n${USAGE}`);
+export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Promise<number> {
+  return withCommandLine(EXPORT, args, io, async ({ cell: cellId, out, bundle }, [notebookPath]) => {
+    const language = bundle || (out && /\.(mjs|js)$/.test(out)) ? "mjs" : "ts";
+    if (out && ![".ts", ".mts", ".mjs", ".js"].includes(extname(out))) {
+      io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
       return 2;
     }
-  }
-  if (!notebookPath || (args.includes("--cell") && !cellId) || ((args.includes("-o") || args.includes("--out")) && !out)) {
-    io.err(USAGE);
-    return 2;
-  }
-  const language = bundle || (out && /\.(mjs|js)$/.test(out)) ? "mjs" : "ts";
-  if (out && ![".ts", ".mts", ".mjs", ".js"].includes(extname(out))) {
-    io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
-    return 2;
-  }
-  if (bundle && out && extname(out) !== ".mjs") {
-    io.err(`falsify export: a bundled script is an ES module: name it .mjs (got ${out})`);
-    return 2;
-  }
-  const notebook = (await readNotebook(notebookPath, io))?.notebook;
-  if (!notebook) return 2;
-  const scriptDir = dirname(resolve(out ?? "."));
-  const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
-  const runtime = bundle ? await readFile(places.standaloneRuntime, "utf8") : undefined;
-  const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir, ...(runtime === undefined ? {} : { bundle: { runtime } }) });
-  if (!result.ok) {
-    io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
-    return 1;
-  }
-  if (!out) {
-    io.out(result.script.trimEnd());
+    if (bundle && out && extname(out) !== ".mjs") {
+      io.err(`falsify export: a bundled script is an ES module: name it .mjs (got ${out})`);
+      return 2;
+    }
+    const notebook = (await readNotebook(notebookPath, io))?.notebook;
+    if (!notebook) return 2;
+    const scriptDir = dirname(resolve(out ?? "."));
+    const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
+    const runtime = bundle ? await readFile(places.standaloneRuntime, "utf8") : undefined;
+    const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir, ...(runtime === undefined ? {} : { bundle: { runtime } }) });
+    if (!result.ok) {
+      io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
+      return 1;
+    }
+    if (!out) {
+      io.out(result.script.trimEnd());
+      return 0;
+    }
+    await writeFileAtomic(out, result.script);
+    io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
+    const runner = language === "mjs" ? "node" : "npx tsx";
+    const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";
+    io.out(`run it with: ${runner} ${out} [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]${esm}`);
     return 0;
-  }
-  await writeFileAtomic(out, result.script);
-  io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
-  const runner = language === "mjs" ? "node" : "npx tsx";
-  const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";
-  io.out(`run it with: ${runner} ${out} [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]${esm}`);
-  return 0;
+  });
 }

@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import { parseNotebook, positionAt } from "../core/format";
 import { findPathOffset } from "../core/format/json-location";
 import { lintNotebook, RULES, type Diagnostic, type Severity } from "../core/lint";
-import type { CliCommand } from "./command";
+import { defineCommand } from "../core/command-line";
+import { withCommandLine, type CliCommand } from "./command";
 import { errorLines } from "./read";
 
 type Format = "text" | "json" | "sarif";
@@ -20,47 +21,39 @@ interface FileResult {
   text?: string;
 }
 
-export const lint: CliCommand = async (args, io) => {
-  const options = parseArgs(args);
-  if ("usage" in options) {
-    io.err(`falsify lint: ${options.usage}`);
-    return 2;
-  }
-  const results: FileResult[] = [];
-  for (const file of options.files) results.push(await lintFile(file));
+export const LINT = defineCommand({
+  name: "falsify lint",
+  operands: "<file...>",
+  summary: "Check notebooks against the falsifiability rules (the editor's diagnostics). Exit 1 on an error, or on more warnings than --max-warnings.",
+  minOperands: 1,
+  options: {
+    format: { type: "string", value: "text|json|sarif", choices: ["text", "json", "sarif"], description: "output format (default text)" },
+    "max-warnings": { type: "string", value: "N", description: "exit 1 when there are more than N warnings" },
+  },
+});
 
-  const count = (severity: Severity) => results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === severity).length, 0);
-  const errors = count("error") + results.filter((r) => r.error).length;
-  const warnings = count("warning");
-  const output = options.format === "json" ? [JSON.stringify(toJson(results), null, 2)] : options.format === "sarif" ? [JSON.stringify(toSarif(results), null, 2)] : toText(results, errors, warnings);
-  for (const line of output) io.out(line);
-  for (const r of results) if (r.error) io.err(r.error);
-  const tooManyWarnings = options.maxWarnings >= 0 && warnings > options.maxWarnings;
-  if (tooManyWarnings) io.err(`falsify lint: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}`);
-  return errors > 0 || tooManyWarnings ? 1 : 0;
-};
+export const lint: CliCommand = (args, io) =>
+  withCommandLine(LINT, args, io, async (values, files) => {
+    const format = (values.format ?? "text") as Format;
+    const limit = values["max-warnings"];
+    if (limit !== undefined && !/^\d+$/.test(limit)) {
+      io.err(`falsify lint: --max-warnings needs a non-negative integer (got ${limit})`);
+      return 2;
+    }
+    const maxWarnings = limit === undefined ? -1 : Number(limit);
+    const results: FileResult[] = [];
+    for (const file of files) results.push(await lintFile(file));
 
-function parseArgs(args: string[]): { files: string[]; format: Format; maxWarnings: number } | { usage: string } {
-  const files: string[] = [];
-  let format: Format = "text";
-  let maxWarnings = -1;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    if (flag === "--format") {
-      const value = inline ?? args[++i];
-      if (value !== "text" && value !== "json" && value !== "sarif") return { usage: `--format must be text, json or sarif (got ${value ?? "nothing"})` };
-      format = value;
-    } else if (flag === "--max-warnings") {
-      const value = Number(inline ?? args[++i]);
-      if (!Number.isInteger(value) || value < 0) return { usage: "--max-warnings needs a non-negative integer" };
-      maxWarnings = value;
-    } else if (arg.startsWith("-")) return { usage: `unknown option ${arg}` };
-    else files.push(arg);
-  }
-  if (!files.length) return { usage: "name at least one .falsify file" };
-  return { files, format, maxWarnings };
-}
+    const count = (severity: Severity) => results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === severity).length, 0);
+    const errors = count("error") + results.filter((r) => r.error).length;
+    const warnings = count("warning");
+    const output = format === "json" ? [JSON.stringify(toJson(results), null, 2)] : format === "sarif" ? [JSON.stringify(toSarif(results), null, 2)] : toText(results, errors, warnings);
+    for (const line of output) io.out(line);
+    for (const r of results) if (r.error) io.err(r.error);
+    const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
+    if (tooManyWarnings) io.err(`falsify lint: ${warnings} warnings, more than --max-warnings ${maxWarnings}`);
+    return errors > 0 || tooManyWarnings ? 1 : 0;
+  });
 
 async function lintFile(file: string): Promise<FileResult> {
   let bytes: Uint8Array;

@@ -1,28 +1,51 @@
 // `falsify <command> ...`: the headless face of the same core the extension uses.
-import { exportCommand } from "./export";
-import { fmt } from "./fmt";
-import { lint } from "./lint";
-import { merge } from "./merge";
-import { run } from "./run";
-import { validate } from "./validate";
+import type { CommandSpec } from "../core/command-line";
+import { generatorName } from "../core/export/version";
+import { EXPORT, exportCommand } from "./export";
+import { FMT, fmt } from "./fmt";
+import { LINT, lint } from "./lint";
+import { MERGE, merge } from "./merge";
+import { RUN, run } from "./run";
+import { VALIDATE, validate } from "./validate";
 import type { CliCommand, CliIo } from "./command";
 
-const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
-  validate: { run: validate, usage: "falsify validate <file...>            check files against the format" },
-  fmt: { run: fmt, usage: "falsify fmt <file...> [--check] [--fix-ids]   rewrite files in canonical form (--fix-ids: rename unsafe or repeated cell ids)" },
-  lint: { run: lint, usage: "falsify lint <file...> [--format text|json|sarif] [--max-warnings N]   check falsifiability" },
-  run: { run, usage: "falsify run <notebook> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive] [--timeout SECONDS] [--max-output-chars N]   run all cells headless" },
-  export: { run: exportCommand, usage: "falsify export <notebook> [--cell ID] [--bundle] [-o file.ts|.mjs]   a standalone script (cell + dependencies); --bundle: one .mjs that runs anywhere" },
-  merge: { run: merge, usage: "falsify merge <results.json...> [-o merged.json] [--sweep]   combine shard/seed results" },
+const COMMANDS: Record<string, { run: CliCommand; spec: CommandSpec }> = {
+  validate: { run: validate, spec: VALIDATE },
+  fmt: { run: fmt, spec: FMT },
+  lint: { run: lint, spec: LINT },
+  run: { run, spec: RUN },
+  export: { run: exportCommand, spec: EXPORT },
+  merge: { run: merge, spec: MERGE },
 };
+
+function overview(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const firstSentence = (text: string) => text.replace(/(?<=\.)\s.*$/s, "");
+  return [
+    "Usage: falsify <command> [options]     (falsify <command> --help: that command's options)",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, { spec }]) => `  ${name.padEnd(width)}  ${firstSentence(spec.summary)}`),
+    "",
+    "  --version  print the version",
+  ].join("\n");
+}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === "--version" || name === "-v") {
+    io.out(generatorName());
+    return 0;
+  }
+  if (name === "--help" || name === "-h") {
+    io.out(overview());
+    return 0;
+  }
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
-    if (name !== undefined && name !== "--help" && name !== "-h") io.err(`falsify: unknown command '${name}'`);
-    io.err(["Usage:", ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join("\n"));
-    return name === "--help" || name === "-h" ? 0 : 2;
+    if (name !== undefined) io.err(`falsify: unknown command '${name}'`);
+    io.err(overview());
+    return 2;
   }
   return command.run(args, io);
 }

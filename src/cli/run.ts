@@ -1,5 +1,4 @@
-// `falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive]`:
-// runs every cell in notebook order in the same kernel process the editor uses, seeded from the
+// `falsify run <notebook.falsify> [options]` (RUN below lists them): runs every cell in notebook order in the same kernel process the editor uses, seeded from the
 // notebook seed; prints each cell's status and the verdicts; collects results through the same
 // run-record code an exported script uses, so both write the same results JSON.
 //
@@ -12,7 +11,8 @@ import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
 import { KernelClient, type CellRun, type KernelStartOptions, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
-import type { CliCommand, CliIo } from "./command";
+import { defineCommand, parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
+import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { readNotebook } from "./read";
 import { writeOutputsBack, type RanCell } from "./write-back";
 
@@ -37,47 +37,63 @@ export const CI_TIMEOUT_SECONDS = 30 * 60;
 /** Kernel start options for tests (a kernel bundle built from src) and other hosts. */
 export type KernelOverrides = Partial<Omit<KernelStartOptions, "notebookDir">>;
 
+export const RUN = defineCommand({
+  name: "falsify run",
+  operands: "<notebook.falsify>",
+  summary:
+    "Run every cell in notebook order in the editor's kernel, seeded from the notebook's seed; print each cell's status, a failing cell's mapped stack and the verdicts. Exit 0 when every cell ran, 1 when a cell failed or a verdict tripped --fail-on, 2 on a usage error or an unreadable notebook.",
+  minOperands: 1,
+  maxOperands: 1,
+  options: {
+    out: { type: "string", short: "o", value: "results.json", description: "write the results JSON (verdicts and recorded metrics)" },
+    "svg-dir": { type: "string", value: "dir", description: "write every displayed chart as an SVG file" },
+    "allow-chart-files": { type: "boolean", description: "charts may read data files inside the notebook's folder" },
+    write: { type: "boolean", description: "write the outputs back into the notebook, with their provenance" },
+    "fail-on": { type: "string", value: "falsified|inconclusive", choices: ["falsified", "inconclusive"], description: "exit 1 on such a verdict (inconclusive also fails on falsified)" },
+    timeout: { type: "string", value: "seconds", description: `interrupt, then kill, a cell that runs longer (0: no limit; default none, ${CI_TIMEOUT_SECONDS / 60} minutes when CI is set)` },
+    "max-output-chars": { type: "string", value: "N", description: "console text a cell's run keeps (default: the kernel's)" },
+  },
+});
+
 export const run: CliCommand = (args, io) => runCommand(args, io);
 
-export async function runCommand(args: string[], io: CliIo, kernel: KernelOverrides = {}): Promise<number> {
-  const options = parseRunArgs(args);
-  if (typeof options === "string") {
-    io.err(`falsify run: ${options}`);
-    io.err("Usage: falsify run <notebook.falsify> [--out results.json] [--svg-dir dir [--allow-chart-files]] [--write] [--fail-on falsified|inconclusive] [--timeout SECONDS] [--max-output-chars N]");
-    return 2;
-  }
-  return runNotebook(options, io, kernel);
+export function runCommand(args: string[], io: CliIo, kernel: KernelOverrides = {}): Promise<number> {
+  return withCommandLine(RUN, args, io, async (values, operands) => {
+    const options = runOptions(values, operands);
+    if (typeof options === "string") {
+      io.err(`falsify run: ${options}\n${usageLine(RUN)}`);
+      return 2;
+    }
+    return runNotebook(options, io, kernel);
+  });
 }
 
+/** The run's options from its command line, or what is wrong with it. */
 export function parseRunArgs(args: readonly string[]): RunOptions | string {
-  let notebook: string | undefined;
-  const options: Partial<RunOptions> = { write: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === "--write") options.write = true;
-    else if (arg === "--allow-chart-files") options.allowChartFiles = true;
-    else if (arg === "--out" || arg === "-o") {
-      options.out = args[++i];
-      if (!options.out) return `${arg} takes a file name`;
-    } else if (arg === "--svg-dir") {
-      options.svgDir = args[++i];
-      if (!options.svgDir) return `${arg} takes a folder name`;
-    } else if (arg === "--timeout" || arg === "--max-output-chars") {
-      const value = Number(args[++i]);
-      if (!Number.isInteger(value) || value < (arg === "--timeout" ? 0 : 1)) return `${arg} takes a whole number${arg === "--timeout" ? " of seconds (0: no limit)" : " of characters"} (got ${args[i] ?? "nothing"})`;
-      if (arg === "--timeout") options.timeout = value;
-      else options.maxOutputChars = value;
-    } else if (arg === "--fail-on") {
-      const word = args[++i];
-      if (word !== "falsified" && word !== "inconclusive") return `--fail-on takes falsified or inconclusive (got ${word ?? "nothing"})`;
-      options.failOn = word;
-    } else if (arg.startsWith("-")) return `unknown option ${arg}`;
-    else if (notebook === undefined) notebook = arg;
-    else return `one notebook at a time (got ${notebook} and ${arg})`;
+  const parsed = parseCommandLine(RUN, args);
+  if (parsed.kind === "parsed") return runOptions(parsed.values, parsed.operands);
+  return parsed.kind === "error" ? parsed.message : parsed.text;
+}
+
+function runOptions(values: OptionValues<typeof RUN.options>, [notebook]: string[]): RunOptions | string {
+  const options: RunOptions = {
+    notebook,
+    out: values.out,
+    svgDir: values["svg-dir"],
+    allowChartFiles: values["allow-chart-files"] === true,
+    write: values.write === true,
+    failOn: values["fail-on"] as RunOptions["failOn"],
+  };
+  for (const [flag, min, unit] of [["timeout", 0, "of seconds (0: no limit)"], ["max-output-chars", 1, "of characters"]] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < min) return `--${flag} takes a whole number ${unit} (got ${text})`;
+    if (flag === "timeout") options.timeout = value;
+    else options.maxOutputChars = value;
   }
-  if (!notebook) return "name a .falsify notebook";
   if (options.timeout === undefined && process.env.CI) options.timeout = CI_TIMEOUT_SECONDS;
-  return { ...options, notebook } as RunOptions;
+  return options;
 }
 
 async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOverrides): Promise<number> {

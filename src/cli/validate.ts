@@ -1,24 +1,30 @@
 import { parseNotebook } from "../core/format";
-import type { CliCommand } from "./command";
+import { defineCommand } from "../core/command-line";
+import { withCommandLine, type CliCommand } from "./command";
 import { errorLines, readBytes } from "./read";
 
-export const validate: CliCommand = async (files, io) => {
-  if (!files.length) {
-    io.err("falsify validate: name at least one .falsify file");
-    return 2;
-  }
-  let invalid = 0;
-  for (const file of files) {
-    const bytes = await readBytes(file, io);
-    if (bytes === undefined) {
-      invalid++;
-      continue;
+export const VALIDATE = defineCommand({
+  name: "falsify validate",
+  operands: "<file...>",
+  summary: "Check files against the .falsify format. Exit 1 and print file:line:col: message for each invalid file.",
+  minOperands: 1,
+  options: {},
+});
+
+export const validate: CliCommand = (args, io) =>
+  withCommandLine(VALIDATE, args, io, async (_, files) => {
+    let invalid = 0;
+    for (const file of files) {
+      const bytes = await readBytes(file, io);
+      if (bytes === undefined) {
+        invalid++;
+        continue;
+      }
+      const result = parseNotebook(bytes);
+      if (!result.ok) {
+        invalid++;
+        for (const line of errorLines(file, result.error)) io.out(line);
+      }
     }
-    const result = parseNotebook(bytes);
-    if (!result.ok) {
-      invalid++;
-      for (const line of errorLines(file, result.error)) io.out(line);
-    }
-  }
-  return invalid ? 1 : 0;
-};
+    return invalid ? 1 : 0;
+  });

@@ -1,16 +1,12 @@
 // The runtime of an exported script (`import { startScript } from "falsify/script"`): the same
 // globals a kernel cell has (src/core/cell/environment.ts), seeded the same way, recording
-// results through the same run record, plus the command line of a batch job:
-//
-//   --seed N        run with another seed than the notebook's (a sweep over seeds)
-//   --shard i/n     this job's slice of the work (0-based): `shardOf(items)` returns it
-//   --out file      write the results JSON (canonical bytes: compare, or `falsify merge`)
-//   --svg-dir dir   write every chart the run displays as an SVG file
-//   --allow-chart-files   charts may read data files inside the notebook's folder (else none)
+// results through the same run record, plus the command line of a batch job (SCRIPT_COMMAND:
+// --seed N, --shard i/n, --out results.json, --svg-dir dir, --allow-chart-files, --help).
 import { writeFileAtomic } from "../core/atomic-write";
 import { createRequire } from "node:module";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { loadTensorFlow, type Tf } from "../core/backend";
+import { defineCommand, parseCommandLine, usageLine } from "../core/command-line";
 import { installCellGlobals, seedCellRandomness, type CellGlobals, type Display } from "../core/cell/environment";
 import type { Hypothesis } from "../core/hypothesis";
 import { MIME } from "../core/display";
@@ -48,49 +44,47 @@ export interface ScriptRun extends CellGlobals<typeof runtime> {
   finish(): Promise<void>;
 }
 
-export type ScriptArgsError = { kind: "usage"; message: string };
+/** The command line of an exported script, read as every `falsify` command reads its own. */
+export const SCRIPT_COMMAND = defineCommand({
+  name: "node <script>",
+  operands: "",
+  summary: "Run the exported cells as the notebook's kernel would, and print the verdicts and recorded metrics.",
+  maxOperands: 0,
+  options: {
+    seed: { type: "string", value: "N", description: "run with another seed than the notebook's (a sweep over seeds)" },
+    shard: { type: "string", value: "i/n", description: "this job's slice of the work (0-based): shardOf(items) returns it" },
+    out: { type: "string", value: "results.json", description: "write the results JSON (compare it, or combine with falsify merge)" },
+    "svg-dir": { type: "string", value: "dir", description: "write every chart the run displays as an SVG file" },
+    "allow-chart-files": { type: "boolean", description: "charts may read data files inside the notebook's folder" },
+  },
+});
 
-/** Reads the script's command line. */
-export function parseScriptArgs(argv: readonly string[]): ScriptOptions | ScriptArgsError {
-  const options: ScriptOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    const need = () => (value === undefined || value.startsWith("--") ? undefined : (i++, value));
-    if (flag === "--seed") {
-      const text = need();
-      const seed = Number(text);
-      if (text === undefined || !Number.isFinite(seed)) return usage(`--seed takes a number (got ${text ?? "nothing"})`);
-      options.seed = seed;
-    } else if (flag === "--shard") {
-      const text = need();
-      const shard = text === undefined ? "--shard takes index/count, e.g. 0/4" : parseShard(text);
-      if (typeof shard === "string") return usage(shard);
-      options.shard = shard;
-    } else if (flag === "--allow-chart-files") {
-      options.allowChartFiles = true;
-    } else if (flag === "--out" || flag === "--svg-dir") {
-      const text = need();
-      if (text === undefined) return usage(`${flag} takes a path`);
-      if (flag === "--out") options.out = text;
-      else options.svgDir = text;
-    } else {
-      return usage(`unknown option ${flag}`);
-    }
+/** Reads the script's command line: its options, its `--help` text, or what is wrong with it. */
+export function parseScriptArgs(argv: readonly string[], name = SCRIPT_COMMAND.name): ScriptOptions | { kind: "help" | "usage"; message: string } {
+  const parsed = parseCommandLine({ ...SCRIPT_COMMAND, name }, argv);
+  if (parsed.kind === "help") return { kind: "help", message: parsed.text };
+  if (parsed.kind === "error") return { kind: "usage", message: `${name}: ${parsed.message}` };
+  const { seed, shard, out, "svg-dir": svgDir, "allow-chart-files": allowChartFiles } = parsed.values;
+  const options: ScriptOptions = { out, svgDir, allowChartFiles };
+  if (seed !== undefined) {
+    if (!seed.trim() || !Number.isFinite(Number(seed))) return { kind: "usage", message: `${name}: --seed takes a number (got ${seed})\n${usageLine(SCRIPT_COMMAND)}` };
+    options.seed = Number(seed);
+  }
+  if (shard !== undefined) {
+    const parsedShard = parseShard(shard);
+    if (typeof parsedShard === "string") return { kind: "usage", message: `${name}: ${parsedShard}\n${usageLine(SCRIPT_COMMAND)}` };
+    options.shard = parsedShard;
   }
   return options;
 }
 
-function usage(message: string): ScriptArgsError {
-  return { kind: "usage", message: `${message}\nOptions: [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir [--allow-chart-files]]` };
-}
-
 /** Loads tfjs, seeds, installs the cell globals and starts the run record. */
 export async function startScript(config: ScriptConfig, argv: readonly string[] = process.argv.slice(2)): Promise<ScriptRun> {
-  const options = parseScriptArgs(argv);
+  const options = parseScriptArgs(argv, `node ${basename(process.argv[1] ?? "script")}`);
   if ("kind" in options) {
-    console.error(options.message);
-    process.exit(2);
+    if (options.kind === "help") console.log(options.message);
+    else console.error(options.message);
+    process.exit(options.kind === "help" ? 0 : 2);
   }
   const { notebookDir, tfjsSearch, note } = scriptFolders(config.notebookDir);
   if (note) console.error(`falsify: ${note}`);

@@ -198,7 +198,16 @@ describe("dist/cli.js (the `falsify` bin)", () => {
   test("an unknown command prints usage and exits 2; --help exits 0", () => {
     const unknown = bin("frobnicate");
     assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /unknown command 'frobnicate'[\s\S]*falsify validate/);
+    assert.match(unknown.stderr, /unknown command 'frobnicate'[\s\S]*^ {2}validate /m);
     assert.equal(bin("--help").status, 0);
+  });
+
+  test("<command> --help prints that command's usage on stdout, exit 0; --version prints the version", () => {
+    const help = bin("lint", "--help");
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: falsify lint <file\.\.\.> \[options\][\s\S]*--max-warnings <N>/);
+    const version = bin("--version");
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^falsify \d+\.\d+\.\d+/);
   });
 });

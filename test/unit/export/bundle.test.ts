@@ -46,7 +46,7 @@ before(async () => {
 });
 
 /** Exports (beside a copy of the notebook, as a user would), copies the script alone elsewhere, runs it there. */
-async function runAlone(args: string[]): Promise<{ stdout: string; results: string }> {
+async function runAlone(args: string[], scriptArgs = ["--out", "results.json"]): Promise<{ stdout: string; results: string; help: string }> {
   const staging = mkdtempSync(join(scratch, "export-"));
   copyFileSync(NOTEBOOK, join(staging, "regression.falsify"));
   const code = await exportWith([join(staging, "regression.falsify"), "--bundle", "-o", join(staging, "script.mjs"), ...args], quiet, { standaloneRuntime: runtime });
@@ -54,9 +54,11 @@ async function runAlone(args: string[]): Promise<{ stdout: string; results: stri
   const alone = emptyFolder();
   copyFileSync(join(staging, "script.mjs"), join(alone, "script.mjs"));
   const env = { PATH: process.env.PATH, HOME: alone };
-  const run = spawnSync(process.execPath, ["script.mjs", "--out", "results.json"], { cwd: alone, env, encoding: "utf8", timeout: 180_000 });
+  const run = spawnSync(process.execPath, ["script.mjs", ...scriptArgs], { cwd: alone, env, encoding: "utf8", timeout: 180_000 });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
-  return { stdout: run.stdout, results: readFileSync(join(alone, "results.json"), "utf8") };
+  const help = spawnSync(process.execPath, ["script.mjs", "--help"], { cwd: alone, env, encoding: "utf8", timeout: 60_000 });
+  assert.equal(help.status, 0, help.stderr);
+  return { stdout: run.stdout, results: readFileSync(join(alone, "results.json"), "utf8"), help: help.stdout };
 }
 
 describe("a bundled script runs alone in an empty folder", () => {
@@ -66,9 +68,10 @@ describe("a bundled script runs alone in an empty folder", () => {
     assert.equal(results, readFileSync(wasmRun, "utf8"));
   });
 
-  test("one cell with its dependency closure: the same results", async () => {
-    const { results } = await runAlone(["--cell", "evaluate"]);
+  test("one cell with its dependency closure: the same results; its command line is parseArgs' (--out=file, --help)", async () => {
+    const { results, help } = await runAlone(["--cell=evaluate"], ["--out=results.json"]);
     assert.equal(results, readFileSync(wasmRun, "utf8"));
+    assert.match(help, /^Usage: node script\.mjs \[options\][\s\S]*--seed <N>[\s\S]*--shard <i\/n>/);
   });
 });
 

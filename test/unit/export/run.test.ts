@@ -139,9 +139,11 @@ describe("falsify run --timeout and --max-output-chars", () => {
   });
 
   test("the limits are whole numbers; CI runs get 30 minutes per cell unless told otherwise", () => {
-    for (const bad of [["--timeout", "-1"], ["--timeout", "1.5"], ["--max-output-chars", "0"], ["--timeout"]]) {
+    for (const bad of [["--timeout=-1"], ["--timeout", "1.5"], ["--max-output-chars", "0"]]) {
       assert.match(String(parseRunArgs(["n.falsify", ...bad])), /takes a whole number/, bad.join(" "));
     }
+    // A missing value (or one that reads as a flag) is refused by the command line itself.
+    for (const bad of [["--timeout"], ["--timeout", "-1"]]) assert.match(String(parseRunArgs(["n.falsify", ...bad])), /Option '--timeout( <value>)?' argument/, bad.join(" "));
     const ci = process.env.CI;
     try {
       process.env.CI = "true";
