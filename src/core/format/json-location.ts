@@ -293,7 +293,7 @@ class Scan {
         return undefined;
       }
     }
-    return this.problem("syntax", Number.isNaN(c) ? "Unexpected end of file: a value was expected" : `Unexpected character '${s[this.i]}': a value was expected`);
+    return this.problem("syntax", Number.isNaN(c) ? "Unexpected end of file: a value was expected" : `Unexpected character ${characterName(s.codePointAt(this.i)!)}: a value was expected`);
   }
 
   private ws(): void {
@@ -337,4 +337,14 @@ function decimal(literal: string): { negative: boolean; digits: string; exponent
   digits = digits.slice(0, digits.length - trailing);
   exponent += trailing;
   return { negative: m[1] === "-", digits, exponent };
+}
+
+/**
+ * A character as an error message can show it: printable ASCII as itself, anything else by its code
+ * point, since U+00A0 or U+3000 printed as itself looks like an ordinary space, or like nothing.
+ */
+function characterName(code: number): string {
+  if (code > 0x20 && code < 0x7f) return `'${String.fromCharCode(code)}'`;
+  const point = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  return /\s/u.test(String.fromCodePoint(code)) ? `${point} (a space JSON does not allow)` : point;
 }

@@ -150,7 +150,7 @@ describe("falsify fmt", () => {
     assert.equal(notebook.cells[0].reviewer, "ana");
   });
 
-  for (const name of ["malformed.falsify", "bad-kind.falsify", "future-version.falsify"]) {
+  for (const name of ["malformed.falsify", "bad-kind.falsify", "future-version.falsify", "unicode-spaces.falsify"]) {
     test(`never rewrites an invalid file (${name}): exit 1, error lines, bytes unchanged`, async () => {
       const path = copyOf(name);
       const bytes = readFileSync(path);

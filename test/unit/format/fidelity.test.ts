@@ -104,6 +104,10 @@ describe("__proto__ is an ordinary key", () => {
 describe("only nothing, or ASCII whitespace, is an empty notebook", () => {
   test("a file of U+00A0 and U+3000 is refused (it used to open empty, and a save overwrote it)", async () => {
     assert.equal(refusal("unicode-spaces.falsify").kind, "syntax");
+    assert.deepEqual(await validate("unicode-spaces.falsify"), {
+      code: 1,
+      lines: [`${path("unicode-spaces.falsify")}:1:1: Malformed JSON: Unexpected character U+00A0 (a space JSON does not allow): a value was expected`],
+    });
     for (const text of ["", " \t\r\n", "\ufeff"]) assert.ok(parseNotebook(text).ok, JSON.stringify(text));
   });
 });
