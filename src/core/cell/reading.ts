@@ -8,6 +8,7 @@
 // still counts as a use (an extra dependency costs run time; a missing one breaks an export).
 import ts from "typescript";
 import type { CellRange } from "../hypothesis";
+import { LineIndex } from "../hypothesis/range";
 import { RANDOM_SOURCES, roleOf, TFJS_VIS, type ApiRole } from "./api-roles";
 import { KERNEL_HOOKS_GLOBAL, RUNTIME_MODULE, type CellGlobal } from "./environment";
 
@@ -73,8 +74,51 @@ export interface CellReading {
 }
 
 export function readCell(source: string): CellReading {
-  const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  return new CellReader(file).read();
+  try {
+    const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    return new CellReader(file).read();
+  } catch (error) {
+    // TypeScript's parser (and this reader) recurse once per level of nesting: about 1,000 brackets
+    // deep (a crafted or mangled notebook) the stack runs out. No tool can read such a cell; it is a
+    // syntax error at its deepest point, never a RangeError thrown at the linter or the export.
+    if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error;
+    const { depth, offset } = deepestBracket(source);
+    const brackets = depth >= 100 ? ` (${depth} levels of brackets)` : "";
+    return { ...emptyReading(), syntaxError: { message: `The code is nested too deeply to be read${brackets}`, ...new LineIndex(source).position(brackets ? offset : 0) } };
+  }
+}
+
+function emptyReading(): CellReading {
+  return {
+    declares: [],
+    uses: new Set(),
+    touches: new Set(),
+    imports: [],
+    links: [],
+    visuals: [],
+    distributions: [],
+    baselines: [],
+    tests: [],
+    corrections: [],
+    mentions: [],
+    randomness: [],
+    callStrings: new Set(),
+    interactive: [],
+  };
+}
+
+/** The source's greatest bracket depth, and the offset of the first bracket that reaches it. */
+function deepestBracket(source: string): { depth: number; offset: number } {
+  let depth = 0;
+  let deepest = 0;
+  let at = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "(" || c === "[" || c === "{") {
+      if (++depth > deepest) [deepest, at] = [depth, i];
+    } else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return { depth: deepest, offset: at };
 }
 
 /** Interactive or notebook-only things a script cannot reproduce, by the name a cell uses. */
@@ -100,22 +144,7 @@ const RUNTIME_NAMESPACE: CellGlobal = "fx";
 const HYPOTHESES: CellGlobal = "hypotheses";
 
 class CellReader {
-  private readonly reading: CellReading = {
-    declares: [],
-    uses: new Set(),
-    touches: new Set(),
-    imports: [],
-    links: [],
-    visuals: [],
-    distributions: [],
-    baselines: [],
-    tests: [],
-    corrections: [],
-    mentions: [],
-    randomness: [],
-    callStrings: new Set(),
-    interactive: [],
-  };
+  private readonly reading: CellReading = emptyReading();
   /** Local alias -> runtime name, from `import { verdict as v } from "falsify"`. */
   private readonly aliases = new Map<string, string>();
   /** Local names of the runtime namespace (`fx`, `import * as F from "falsify"`) and of tfjs-vis. */

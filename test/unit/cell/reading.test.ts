@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { readCell } from "../../../src/core/cell/reading";
+import { exportScript } from "../../../src/core/export";
+import { parseNotebook } from "../../../src/core/format";
+import { lintNotebook } from "../../../src/core/lint";
 
 test("visualisations: display, chart builders (also through fx, aliases and namespaces), tfjs-vis and spec literals", () => {
   const facts = readCell(`import * as F from "falsify";
@@ -121,4 +125,19 @@ test("the trailing expression, a last statement without `;`, and a syntax error'
   assert.equal(shown.openEnd, 18);
   assert.equal(readCell("f();").openEnd, undefined);
   assert.deepEqual(readCell("const = 1;").syntaxError, { message: "Variable declaration expected.", line: 1, column: 7 });
+});
+
+test("code nested beyond what TypeScript's parser can recurse is a syntax error at its deepest bracket, for the linter and the export alike", () => {
+  // The fuzz test's find: 4,000 brackets overflowed the parser's stack, and the RangeError reached
+  // the linter (an internal error) and `falsify export` (a stack trace).
+  const parsed = parseNotebook(readFileSync("test/fixtures/lint/deep-code.falsify"));
+  assert.ok(parsed.ok);
+  const reading = readCell(parsed.notebook.cells[0].source);
+  assert.deepEqual(reading.syntaxError, { message: "The code is nested too deeply to be read (4000 levels of brackets)", line: 2, column: 4010 });
+  assert.deepEqual(reading.declares, []);
+  assert.deepEqual(lintNotebook(parsed.notebook).internalErrors, []);
+  const exported = exportScript(parsed.notebook, { notebookName: "deep-code.falsify", generator: "test" });
+  assert.ok(!exported.ok && exported.error.kind === "syntax", "refused as a cell that does not parse");
+  assert.match(exported.error.message, /^cell deep does not parse \(line 2, column 4010\): The code is nested too deeply/);
+  assert.equal(readCell(`x = ${"!".repeat(5000)}y`).syntaxError?.line, 1, "deep without brackets: the cell's start");
 });
