@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Attr, Graph, type Output } from "../native/graph";
 import { F32, GraphOps } from "../native/ops";
-import { canRunGraphs, loadSession, type Session } from "../native/session";
+import { LazySession } from "../native/session";
 import { type ActivationName, type ChainStep, chainSteps } from "./layer-chain";
 
 /** A graph whose weights are placeholders `w0`, `w1`, … fed from layer variables. */
@@ -86,42 +86,12 @@ export class ChainGraph {
     }
   }
 
-  /** An activation's output and its gradient (TensorFlow's own *Grad kernels where they exist). */
+  /** An activation's output and its gradient (see GraphOps.activation). */
   activation(name: ActivationName, z: Output): { y: Output; grad: (dy: Output) => Output } {
-    const g = this.graph;
-    switch (name) {
-      case "linear":
-        return { y: z, grad: (dy) => dy };
-      case "relu": {
-        const y = g.op("Relu", [z], F32);
-        return { y, grad: (dy) => g.op("ReluGrad", [dy, y], F32) };
-      }
-      case "tanh": {
-        const y = g.op("Tanh", [z], F32);
-        return { y, grad: (dy) => g.op("TanhGrad", [y, dy], F32) };
-      }
-      case "sigmoid": {
-        const y = g.op("Sigmoid", [z], F32);
-        return { y, grad: (dy) => g.op("SigmoidGrad", [y, dy], F32) };
-      }
-      case "softplus":
-        return { y: g.op("Softplus", [z], F32), grad: (dy) => g.op("SoftplusGrad", [dy, z], F32) };
-      case "softmax": {
-        // dz = y ⊙ (dy − Σ_j dy_j y_j), the softmax Jacobian applied to dy (over the last axis).
-        const y = g.op("Softmax", [z], F32);
-        return {
-          y,
-          grad: (dy) => {
-            const dot = this.ops.sum(g.op("Mul", [dy, y], F32), -1, true);
-            return g.op("Mul", [y, g.op("Sub", [dy, dot], F32)], F32);
-          },
-        };
-      }
-    }
+    return this.ops.activation(name, z);
   }
 
-  private session?: Session;
-  private rejected = false;
+  private readonly session = new LazySession(this.graph);
 
   /**
    * Runs the graph (weights fed from the variables), loading its session at the first call;
@@ -129,15 +99,6 @@ export class ChainGraph {
    * caller's own route runs, every time. A run computes only what `outputs` need.
    */
   run(inputs: Record<string, tf.Tensor>, outputs: readonly string[]): tf.Tensor[] | undefined {
-    if (this.rejected || !canRunGraphs()) return undefined;
-    try {
-      this.session ??= loadSession(this.graph);
-    } catch (error) {
-      // Results stay right on the caller's route, but say once why this one is slower than it should be.
-      console.warn(`falsify: TensorFlow rejected a graph, so this runs op by op (slower): ${(error as Error).message.split("\n")[0]}`);
-      this.rejected = true;
-      return undefined;
-    }
     return this.session.run({ ...inputs, ...this.weightInputs() }, outputs);
   }
 }

@@ -5,8 +5,54 @@ import type { Attr, Graph, Output } from "./graph";
 export const F32 = { T: { type: "float32" } } satisfies Record<string, Attr>;
 const INT = { T: { type: "int32" } } satisfies Record<string, Attr>;
 
+/** An activation the graphs emit with its gradient. */
+export type GraphActivation = "linear" | "relu" | "relu6" | "elu" | "tanh" | "sigmoid" | "softplus" | "softmax" | { leakyRelu: number };
+
 export class GraphOps {
   constructor(private readonly g: Graph) {}
+
+  /**
+   * An activation's output and its gradient as a function of the output's gradient, with
+   * TensorFlow's own *Grad kernels where they exist. Those that can take the activation's output
+   * (ReLU, ReLU6, ELU, tanh, sigmoid) do, so TensorFlow may fuse the forward op into the one before
+   * it (Conv2D + BiasAdd + Relu6 as one oneDNN kernel) and keep only its output for the backward pass.
+   */
+  activation(name: GraphActivation, z: Output): { y: Output; grad: (dy: Output) => Output } {
+    const g = this.g;
+    if (typeof name === "object") {
+      const alpha = { alpha: { f: name.leakyRelu } };
+      return { y: g.op("LeakyRelu", [z], { ...F32, ...alpha }), grad: (dy) => g.op("LeakyReluGrad", [dy, z], { ...F32, ...alpha }) };
+    }
+    switch (name) {
+      case "linear":
+        return { y: z, grad: (dy) => dy };
+      case "relu":
+      case "relu6":
+      case "elu": {
+        const [op, gradOp] = name === "relu" ? ["Relu", "ReluGrad"] : name === "relu6" ? ["Relu6", "Relu6Grad"] : ["Elu", "EluGrad"];
+        const y = g.op(op, [z], F32);
+        return { y, grad: (dy) => g.op(gradOp, [dy, y], F32) };
+      }
+      case "tanh":
+      case "sigmoid": {
+        const y = g.op(name === "tanh" ? "Tanh" : "Sigmoid", [z], F32);
+        return { y, grad: (dy) => g.op(name === "tanh" ? "TanhGrad" : "SigmoidGrad", [y, dy], F32) };
+      }
+      case "softplus":
+        return { y: g.op("Softplus", [z], F32), grad: (dy) => g.op("SoftplusGrad", [dy, z], F32) };
+      case "softmax": {
+        // dz = y ⊙ (dy − Σ_j dy_j y_j), the softmax Jacobian applied to dy (over the last axis).
+        const y = g.op("Softmax", [z], F32);
+        return {
+          y,
+          grad: (dy) => {
+            const dot = this.sum(g.op("Mul", [dy, y], F32), -1, true);
+            return g.op("Mul", [y, g.op("Sub", [dy, dot], F32)], F32);
+          },
+        };
+      }
+    }
+  }
 
   /** An int32 constant; `shape` [] for a scalar. */
   ints(values: readonly number[], shape?: readonly number[]): Output {

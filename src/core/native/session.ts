@@ -59,3 +59,27 @@ export function loadSession(graph: Graph): Session {
   closer.register(session, { backend, id });
   return session;
 }
+
+/**
+ * A graph's session, loaded at the first run. `run` answers undefined when the backend runs no
+ * graphs or TensorFlow rejected the graph (said once, on the console): the caller's own route then
+ * runs, every time, with the same results, only slower.
+ */
+export class LazySession {
+  private session?: Session;
+  private rejected = false;
+
+  constructor(private readonly graph: Graph) {}
+
+  run(inputs: Record<string, tf.Tensor>, outputs: readonly string[]): tf.Tensor[] | undefined {
+    if (this.rejected || !canRunGraphs()) return undefined;
+    try {
+      this.session ??= loadSession(this.graph);
+    } catch (error) {
+      console.warn(`falsify: TensorFlow rejected a graph, so this runs op by op (slower): ${(error as Error).message.split("\n")[0]}`);
+      this.rejected = true;
+      return undefined;
+    }
+    return this.session.run(inputs, outputs);
+  }
+}

@@ -3,13 +3,13 @@
 // carries the completeness gap Σ attributions − (f(x) − f(b)), the check that the integral is right.
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "../../data";
-import { targetGradient } from "./gradient";
-import type { GradientOptions } from "./gradient";
+import { chunks, rowsPerPass, runPasses } from "./batches";
+import { type GradientOptions, targetClasses, targetGradient, targetSlice } from "./gradient";
 import { quadrature, type QuadratureRule } from "./quadrature";
-import { type AttributionResult, completeness, examplesPerBatch, perChunk } from "./result";
+import { type AttributionResult, completeness } from "./result";
 import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel, targetScores } from "./scores";
 
-export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batchSize"> {
+export interface IntegratedGradientsOptions extends GradientOptions {
   /** Gradient evaluations per example. Default 50. */
   steps?: number;
   /** Quadrature rule. Default `gauss-legendre` (far smaller gap than Riemann for the same steps on smooth models). */
@@ -19,11 +19,13 @@ export interface IntegratedGradientsOptions extends Omit<GradientOptions, "batch
    * (shared by all examples) or x's shape (one baseline per example). Not disposed.
    */
   baseline?: number | tf.Tensor;
-  /** Model evaluations per batch (examples × steps). Default: as many as fit 2^19 input elements (8,192 for an 8x8 digit). */
-  batchSize?: number;
 }
 
-/** Integrated Gradients of f(x)[target] along the straight path from `baseline` to each example. */
+/**
+ * Integrated Gradients of f(x)[target] along the straight path from `baseline` to each example.
+ * Passes hold at most the memory budget's rows: several examples' steps at once, or one example's
+ * steps in slices whose quadrature sums add up (the result does not depend on the split).
+ */
 export async function integratedGradients(model: Explainable, x: tf.Tensor, options: IntegratedGradientsOptions = {}): Promise<AttributionResult> {
   const scored = scoredModel(model, options.output);
   checkInput(scored, x);
@@ -34,44 +36,54 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const baseline = options.baseline ?? 0;
   const exampleShape = x.shape.slice(1);
   checkBaseline(baseline, x);
-  const chunk = examplesPerBatch(x, steps, options.batchSize);
   const perExample = exampleShape.reduce((a, b) => a * b, 1);
+  const plan = chunks(x.shape[0], steps, rowsPerPass(scored, exampleShape, options));
 
-  const out = await perChunk(x, chunk, (xChunk, start, size) => {
-    const b = baselineChunk(baseline, x, start, size);
-    const t = tf.tensor1d(targets.subarray(start, start + size), "int32");
-    // The whole chunk in one TensorFlow session run where the model has a graph route (tfjs-node).
-    const viaGraph = scored.graph?.integratedGradients(xChunk, b, t, nodes, weights);
-    if (viaGraph) return viaGraph;
-    const delta = tf.sub(xChunk, b);
-    // [steps, size, ...] → [steps·size, ...]: α varies slowest, so each step is a contiguous block.
-    const alphaShape = [steps, 1, ...exampleShape.map(() => 1)];
-    const alphas = tf.tensor(Float32Array.from(nodes), alphaShape);
-    const path = tf.add(tf.expandDims(b, 0), tf.mul(alphas, tf.expandDims(delta, 0))).reshape([steps * size, ...exampleShape]);
-    const { grad } = targetGradient(scored, path, tf.tile(t, [steps]));
-    const w = tf.tensor(Float32Array.from(weights), alphaShape);
-    const meanGrad = tf.sum(tf.mul(grad.reshape([steps, size, ...exampleShape]), w), 0);
-    // f at both ends of the path, for the completeness check.
-    const ends = targetScores(forwardScores(scored, tf.concat([xChunk, tf.broadcastTo(b, xChunk.shape)])), tf.concat([t, t]) as tf.Tensor1D);
-    return { values: tf.mul(delta, meanGrad), ends };
-  });
+  const out = await runPasses(
+    "integratedGradients",
+    x,
+    plan,
+    (xChunk, { start, size, from, to }) => {
+      const b = baselineChunk(baseline, x, start, size);
+      const t = targetSlice(targets, start, size);
+      const [alphas, w] = [nodes.subarray(from, to), weights.subarray(from, to)];
+      // The slice of steps in one TensorFlow session run where the model has a graph route (tfjs-node).
+      const viaGraph = typeof t === "function" ? undefined : scored.graph?.pathGradientSum(xChunk, b, t, alphas, w);
+      if (viaGraph) return { sum: viaGraph };
+      const k = to - from;
+      // [k, size, ...] → [k·size, ...]: α varies slowest, so each step is a contiguous block.
+      const alphaShape = [k, 1, ...exampleShape.map(() => 1)];
+      const path = tf.add(tf.expandDims(b, 0), tf.mul(tf.tensor(Float32Array.from(alphas), alphaShape), tf.expandDims(tf.sub(xChunk, b), 0))).reshape([k * size, ...exampleShape]);
+      const { grad } = targetGradient(scored, path, typeof t === "function" ? t : tf.tile(t, [k]));
+      return { sum: tf.sum(tf.mul(grad.reshape([k, size, ...exampleShape]), tf.tensor(Float32Array.from(w), alphaShape)), 0) };
+    },
+    (xChunk, start, size, { sum }) => {
+      const b = baselineChunk(baseline, x, start, size);
+      const t = targetSlice(targets, start, size);
+      // f at both ends of the path, for the completeness check: x's rows, then the baseline's.
+      const both = tf.concat([xChunk, b]);
+      const ends = typeof t === "function" ? t(scored.scores(both)) : targetScores(forwardScores(scored, both), tf.concat([t, t]) as tf.Tensor1D);
+      return { values: tf.mul(tf.sub(xChunk, b), sum), ends };
+    },
+  );
 
   const n = x.shape[0];
   const scores = new Float32Array(n);
   const difference = new Float64Array(n);
-  for (let start = 0, offset = 0; start < n; start += chunk) {
-    const size = Math.min(chunk, n - start);
+  for (let start = 0, offset = 0; start < n; ) {
+    const size = plan.find((chunk) => chunk.start === start)!.size;
     for (let i = 0; i < size; i++) {
       scores[start + i] = out.ends[offset + i];
       difference[start + i] = out.ends[offset + i] - out.ends[offset + size + i];
     }
     offset += 2 * size;
+    start += size;
   }
   return {
     method: "integrated-gradients",
     values: out.values,
     shape: x.shape,
-    targets,
+    targets: targetClasses(targets, n),
     scores,
     output: scored.output,
     settings: { steps, rule, baseline: typeof baseline === "number" ? baseline : "tensor" },

@@ -1,7 +1,6 @@
 // The result every attribution method returns: plain typed arrays (no tensors to dispose), the
 // classes explained, and for Integrated Gradients the completeness check that says whether the
 // integral was computed accurately enough to trust the map.
-import * as tf from "@tensorflow/tfjs";
 import type { ScoreOutput } from "./scores";
 
 export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad";
@@ -11,7 +10,7 @@ export interface AttributionResult {
   /** Attributions, the input's shape (e.g. [n, 8, 8, 1]), row-major. */
   values: Float32Array;
   shape: number[];
-  /** The class explained per example. */
+  /** The class explained per example (−1 where a target function chose the score). */
   targets: Int32Array;
   /** The explained score f(x)[target] per example. */
   scores: Float32Array;
@@ -82,55 +81,3 @@ export function completeness(values: Float32Array, perExample: number, scoreDiff
   return { attributionSum, scoreDifference, gap, maxAbsGap, relativeGap: maxAbsGap / (meanAbsDifference || 1) };
 }
 
-/**
- * Input elements per batch of model evaluations when the caller gives no batch size: large enough
- * that per-op and per-run overhead vanishes on small inputs (8,192 evaluations of an 8x8 digit:
- * 100 digits × 50 IG steps run as one graph call, measured ~15% faster than two), small enough that
- * a batch of large images stays a few MB.
- */
-const ELEMENTS_PER_BATCH = 2 ** 19;
-
-/**
- * Examples per chunk when each example costs `evaluations` model evaluations (IG steps, SmoothGrad
- * samples): `batchSize` evaluations if given, else as many as fit the element budget.
- */
-export function examplesPerBatch(x: tf.Tensor, evaluations: number, batchSize?: number): number {
-  const perExample = x.shape.slice(1).reduce((a, b) => a * b, 1);
-  const budget = batchSize ?? Math.max(1, Math.floor(ELEMENTS_PER_BATCH / perExample));
-  return Math.max(1, Math.floor(budget / evaluations));
-}
-
-/**
- * Runs `compute` on consecutive chunks of at most `chunk` examples of `x` (each inside tf.tidy) and
- * concatenates the chunks' outputs into typed arrays; tensors never outlive a chunk.
- */
-export async function perChunk<K extends string>(
-  x: tf.Tensor,
-  chunk: number,
-  compute: (xChunk: tf.Tensor, start: number, size: number) => Record<K, tf.Tensor>,
-): Promise<Record<K, Float32Array>> {
-  const n = x.shape[0];
-  const parts: Record<string, Float32Array[]> = {};
-  for (let start = 0; start < n; start += chunk) {
-    const size = Math.min(chunk, n - start);
-    const outputs = tf.tidy(() => {
-      const xChunk = x.slice(start, size);
-      return compute(xChunk, start, size);
-    });
-    for (const [key, tensor] of Object.entries(outputs) as [string, tf.Tensor][]) {
-      (parts[key] ??= []).push((await tensor.data()) as Float32Array);
-      tensor.dispose();
-    }
-  }
-  const joined = {} as Record<K, Float32Array>;
-  for (const [key, arrays] of Object.entries(parts)) {
-    const out = new Float32Array(arrays.reduce((s, a) => s + a.length, 0));
-    let offset = 0;
-    for (const a of arrays) {
-      out.set(a, offset);
-      offset += a.length;
-    }
-    joined[key as K] = out;
-  }
-  return joined;
-}

@@ -1,10 +1,22 @@
-// What an attribution explains: one class score of a model, per example. By default the pre-softmax
-// logit (a softmax output saturates, so its gradients say little), found by looking through a final
-// softmax layer; `output: "model-output"` explains whatever the model returns.
+// What an attribution explains: one score per example, named by `output` and `target`.
+// - `output: "logits"` (default): the pre-softmax scores, found by looking through a final softmax
+//   (a Softmax/Activation layer, a layer's softmax activation, a graph model's Softmax node); a
+//   softmax output saturates, so its gradients say little.
+// - `output: "model-output"`: whatever the model returns.
+// - `output: <name>`: a layer of a layers model, or a node of a graph model (e.g. the BiasAdd before
+//   its Softmax). A named output with spatial axes scores each unit (channel) by its mean over them.
+// `target` picks the score: a class (unit) for all examples, one per example, the prediction, or a
+// function of the scores giving one differentiable value per example.
+// On tfjs-node every model the graph readers know (../graph) also gets a graph route: its scores and
+// input gradient as one TensorFlow graph (gradient-graph.ts).
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
-import { type GraphRoutes, graphRoutes } from "./gradient-graph";
+import { InterpError, layerOutput, resolveLayer } from "../activations";
 import { chainFunction, chainSteps } from "../layer-chain";
+import { graphNodeNames, irFromGraphModel } from "../graph/from-graph-model";
+import { irFromLayers } from "../graph/from-layers";
+import { type Ir, Unsupported } from "../graph/ir";
+import { type GraphRoutes, graphRoutes } from "./gradient-graph";
 
 /**
  * Maps a batch of inputs to class scores [batch, classes], or to one score per example ([batch] or
@@ -15,66 +27,103 @@ export type ScoreFunction = (x: tf.Tensor) => tf.Tensor;
 /** Anything attribution can explain: a tfjs model, a loaded model, or a score function. */
 export type Explainable = tf.LayersModel | tf.GraphModel | LoadedModel | ScoreFunction;
 
-export type ScoreOutput = "logits" | "model-output";
+/** `"logits"`, `"model-output"`, or the name of a layer (layers model) or node (graph model). */
+export type ScoreOutput = "logits" | "model-output" | (string & {});
 
-/** Which class to explain: one for all examples, one per example, or the model's prediction (default). */
-export type Target = number | ArrayLike<number> | "predicted";
+/** Which score to explain: a class for all examples, one per example, the prediction (default), or a function of the scores [n, classes] giving one value per example. */
+export type Target = number | ArrayLike<number> | "predicted" | ((scores: tf.Tensor) => tf.Tensor);
 
 export interface ScoredModel {
   scores: ScoreFunction;
-  /** What the scores are: `logits` when a final softmax was looked through, else `model-output`. */
-  output: ScoreOutput;
+  /** What the scores are: `logits` when a final softmax was looked through, `model-output`, or the layer or node named. */
+  output: string;
   /** The model's input shape (null = any), when the model declares one. */
   inputShape?: (number | null)[];
   /** Faster routes to the scores and their input gradient (gradient-graph.ts), where the model has them. */
   graph?: GraphRoutes;
+  /**
+   * Estimated bytes one row (one model evaluation) holds during a gradient pass: the activations
+   * the backward pass keeps and its own buffers. Undefined when unknown (a score function).
+   */
+  rowBytes?: () => number;
 }
 
-const cache = new WeakMap<tf.LayersModel, Partial<Record<ScoreOutput, ScoredModel>>>();
+const cache = new WeakMap<object, Map<string, ScoredModel>>();
 
-/** The score function of `model`: its logits when asked and found, else its output. */
+/** The score function of `model` for `output` (see the module comment). */
 export function scoredModel(model: Explainable, output: ScoreOutput = "logits"): ScoredModel {
   if (typeof model === "function") return { scores: (x) => asColumns(model(x)), output: "model-output" };
   if ("kind" in model) {
     if (model.kind === "saved-model") throw new DataError("invalid-argument", `${model.path} is a SavedModel, which runs natively without gradients; convert it to a tfjs model (tensorflowjs_converter) to explain it`);
     return { ...scoredModel(model.model, output), inputShape: model.inputShape };
   }
-  if (model instanceof tf.GraphModel) {
-    return { scores: (x) => model.predict(x) as tf.Tensor, output: "model-output", inputShape: model.inputs[0]?.shape?.map((s) => (s === -1 ? null : s)) };
+  const byOutput = cache.get(model) ?? new Map<string, ScoredModel>();
+  cache.set(model, byOutput);
+  let scored = byOutput.get(output);
+  if (!scored) {
+    scored = model instanceof tf.GraphModel ? graphModelScores(model, output) : layersScores(model, output);
+    byOutput.set(output, scored);
   }
-  const cached = cache.get(model) ?? {};
-  cache.set(model, cached);
-  return (cached[output] ??= layersScores(model, output));
+  return scored;
+}
+
+/** Unit scores [n, units] of an output [n, ...spatial, units]: the mean over the spatial axes. */
+function unitScores(t: tf.Tensor): tf.Tensor {
+  return t.rank <= 2 ? t : tf.mean(t, Array.from({ length: t.rank - 2 }, (_, i) => i + 1));
+}
+
+/** The graph route of `ir`, or none when the model's output or input has no fixed size per example. */
+function routesOf(ir: Ir | undefined, inputShape: readonly (number | null)[], outputShape: readonly (number | null)[]): GraphRoutes | undefined {
+  const classes = outputShape[outputShape.length - 1];
+  const example = inputShape.slice(1);
+  if (!ir || !classes || example.some((d) => d === null || d < 0) || outputShape.length !== 2) return undefined;
+  return graphRoutes(ir, example as number[], classes);
+}
+
+function readIr(read: () => Ir): Ir | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Unsupported) return undefined;
+    throw error;
+  }
 }
 
 /**
- * Scores of a layers model. With `logits`, a final softmax is looked through: a last Activation
- * layer is dropped, a last Dense layer's activation is skipped. Sequential models of standard layers
- * run as a gradient-lean chain of unfused ops (../layer-chain.ts), with their input gradient as one
- * TensorFlow graph on tfjs-node (gradient-graph.ts); others through the layers themselves.
+ * Scores of a layers model. With `logits`, a final softmax is looked through: a last Activation or
+ * Softmax layer is dropped, a last layer's softmax activation skipped. Sequential models of
+ * standard layers run as a gradient-lean chain of unfused ops (../layer-chain.ts) on every backend.
  */
 function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const inputShape = model.inputs[0].shape;
+  const rowBytes = () => 4 * BACKWARD_FACTOR * model.layers.reduce((sum, layer) => sum + elements(layer.outputShape), 0);
+  if (output !== "logits" && output !== "model-output") {
+    const layer = resolveLayer(model, output);
+    const tensor = layerOutput(model, layer);
+    const sub = tf.model({ inputs: model.inputs, outputs: tensor });
+    const ir = tensor.shape.length === 2 ? readIr(() => irFromLayers(model, tensor)) : undefined;
+    return { scores: (x) => unitScores(sub.apply(x) as tf.Tensor), output: layer.name, inputShape, graph: routesOf(ir, inputShape, tensor.shape), rowBytes };
+  }
   const n = model.layers.length;
   const last = model.layers[n - 1];
   const softmaxLast = output === "logits" && (last.getConfig() as { activation?: string }).activation === "softmax";
-  const dropLast = softmaxLast && last.getClassName() === "Activation";
-  const linearLast = softmaxLast && last.getClassName() === "Dense";
-  const found: ScoreOutput = dropLast || linearLast ? "logits" : "model-output";
+  const dropLast = output === "logits" && (last.getClassName() === "Softmax" || (softmaxLast && last.getClassName() === "Activation"));
+  const linearLast = softmaxLast && last.getClassName() !== "Activation";
+  const found = dropLast || linearLast ? "logits" : "model-output";
+  const ir = readIr(() => irFromLayers(model, model.outputs[0], found === "logits"));
+  const graph = routesOf(ir, inputShape, model.outputs[0].shape);
   const steps = chainSteps(model, dropLast ? n - 1 : n, linearLast);
-  if (steps) {
-    const classes = model.outputs[0].shape[model.outputs[0].shape.length - 1];
-    const exampleShape = inputShape.slice(1).map((d) => d ?? -1);
-    const graph = classes ? graphRoutes(steps, exampleShape, classes) : undefined;
-    return { scores: chainFunction(steps), output: found, inputShape, graph };
-  }
+  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes };
   if (dropLast) {
     const below = last.input as tf.SymbolicTensor;
-    if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape };
+    if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes };
     const sub = tf.model({ inputs: model.inputs, outputs: below });
-    return { scores: (x) => sub.apply(x) as tf.Tensor, output: found, inputShape };
+    return { scores: (x) => sub.apply(x) as tf.Tensor, output: found, inputShape, graph, rowBytes };
   }
   if (linearLast) {
+    if (last.getClassName() !== "Dense") {
+      throw new InterpError("unsplittable-model", `the last layer (${last.name}, ${last.getClassName()}) applies a softmax of its own: name the output to explain (output: "model-output", or a layer below it)`);
+    }
     // A Dense layer with a softmax activation: the model up to it, then its kernel and bias.
     const below = last.input as tf.SymbolicTensor;
     const sub = model.inputs.includes(below) ? undefined : tf.model({ inputs: model.inputs, outputs: below });
@@ -83,9 +132,81 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
       const z = tf.matMul((sub ? sub.apply(x) : x) as tf.Tensor2D, kernel.read() as tf.Tensor2D);
       return bias ? tf.add(z, bias.read()) : z;
     };
-    return { scores, output: found, inputShape };
+    return { scores, output: found, inputShape, graph, rowBytes };
   }
-  return { scores: (x) => model.apply(x) as tf.Tensor, output: "model-output", inputShape };
+  return { scores: (x) => model.apply(x) as tf.Tensor, output: "model-output", inputShape, graph, rowBytes };
+}
+
+/**
+ * Scores of a graph model: `model.execute` up to the named node (a final Softmax looked through for
+ * `logits`, Identity nodes skipped).
+ */
+function graphModelScores(model: tf.GraphModel, output: ScoreOutput): ScoredModel {
+  const inputShape = model.inputs[0]?.shape?.map((s) => (s === -1 ? null : s)) ?? undefined;
+  const names = graphNodeNames(model);
+  let node: string;
+  let found: string = output;
+  if (output === "logits" || output === "model-output") {
+    if (model.outputNodes.length !== 1) throw new InterpError("invalid-input", `the graph model has ${model.outputNodes.length} outputs (${model.outputNodes.join(", ")}): name the node to explain with output`);
+    node = model.outputNodes[0].split(":")[0];
+    if (output === "logits") {
+      const below = softmaxInput(model, node);
+      found = below ? "logits" : "model-output";
+      node = below ?? node;
+    }
+  } else {
+    if (!names.includes(output)) throw new InterpError("unknown-layer", `no node ${JSON.stringify(output)} in the graph model; nodes ending its graph: ${names.slice(-8).join(", ")}`);
+    node = output;
+  }
+  const scores: ScoreFunction = (x) => unitScores(model.execute(x, node) as tf.Tensor);
+  const ir = readIr(() => irFromGraphModel(model, node));
+  let outputShape: number[] | undefined;
+  let bytes: number | undefined;
+  const probe = () => {
+    // One example through the model, every node's output kept: the output's shape and the
+    // activation volume, which the graph does not declare.
+    if (bytes !== undefined || !inputShape || inputShape.slice(1).some((d) => d === null)) return;
+    const x = tf.zeros([1, ...(inputShape.slice(1) as number[])]);
+    const all = model.execute(x, names.filter((name) => !model.weights[name])) as tf.Tensor[];
+    bytes = 4 * BACKWARD_FACTOR * all.reduce((sum, t) => sum + t.size, 0);
+    const y = tf.tidy(() => scores(x));
+    outputShape = [-1, ...y.shape.slice(1)];
+    tf.dispose([x, y, ...all]);
+  };
+  probe();
+  const graph = outputShape ? routesOf(ir, inputShape!, outputShape) : undefined;
+  return { scores, output: found, inputShape, graph, rowBytes: () => (probe(), bytes ?? 0) };
+}
+
+/** The input node of a Softmax that ends at `node` (through Identity nodes), if there is one. */
+function softmaxInput(model: tf.GraphModel, node: string): string | undefined {
+  const nodes = new Map(graphNodeNamesAndOps(model));
+  let at = node;
+  for (let hops = 0; hops < 8; hops++) {
+    const info = nodes.get(at);
+    if (!info) return undefined;
+    if (info.op === "Softmax") return info.input;
+    if (info.op !== "Identity") return undefined;
+    at = info.input;
+  }
+  return undefined;
+}
+
+function graphNodeNamesAndOps(model: tf.GraphModel): [string, { op: string; input: string }][] {
+  const topology = (model as unknown as { artifacts: { modelTopology: { node: { name: string; op: string; input?: string[] }[] } } }).artifacts.modelTopology;
+  return topology.node.map((n) => [n.name, { op: n.op, input: (n.input ?? [""])[0].split(":")[0] }]);
+}
+
+/**
+ * Bytes a gradient pass holds per activation value of the forward pass: the value itself (kept for
+ * the backward pass), its gradient, and the backward pass's temporaries. Calibrated on MobileNetV2
+ * (test/bench/attribution.bench.ts reports the peak RSS beside it).
+ */
+const BACKWARD_FACTOR = 1;
+
+function elements(shape: tf.Shape | tf.Shape[]): number {
+  const shapes = (Array.isArray(shape[0]) ? shape : [shape]) as tf.Shape[];
+  return shapes.reduce((sum, s) => sum + s.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1), 0);
 }
 
 /** Checks `x` against the model's declared input shape (clear `wrong-input-shape` error). */
@@ -99,9 +220,13 @@ export function forwardScores(model: ScoredModel, x: tf.Tensor): tf.Tensor {
   return model.graph?.scores(x) ?? model.scores(x);
 }
 
-/** The class explained for each of the `n` examples of `x`. */
-export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): Int32Array {
+/** A target as the class explained per example, or the function that scores each example. */
+export type ResolvedTarget = Int32Array | ((scores: tf.Tensor) => tf.Tensor);
+
+/** The class explained for each of the `n` examples of `x` (or the target function as given). */
+export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): ResolvedTarget {
   const n = x.shape[0];
+  if (typeof target === "function") return target;
   if (target === "predicted") return tf.tidy(() => forwardScores(model, x).argMax(-1).dataSync() as Int32Array).slice();
   if (typeof target === "number") return new Int32Array(n).fill(target);
   if (target.length !== n) throw new DataError("invalid-argument", `target has ${target.length} classes for ${n} examples`);
