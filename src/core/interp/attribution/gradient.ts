@@ -3,7 +3,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type BatchOptions, chunks, rowsPerPass, runPasses } from "./batches";
 import type { AttributionResult } from "./result";
-import { checkInput, type Explainable, type ResolvedTarget, resolveTargets, type ScoredModel, type ScoreOutput, scoredModel, type Target, targetScores, targetScoreSum } from "./scores";
+import { checkInput, type Explainable, type ResolvedTarget, resolveTarget, type ScoredModel, type ScoreOutput, scoredModel, type Target, targetScores, targetScoreSum } from "./scores";
 
 export interface GradientOptions extends BatchOptions {
   /** What to explain: a class, one per example, the prediction (default), or a function of the scores giving one value per example. */
@@ -25,7 +25,7 @@ export function gradientTimesInput(model: Explainable, x: tf.Tensor, options: Gr
 async function gradientBased(method: "gradient" | "gradient-x-input", model: Explainable, x: tf.Tensor, options: GradientOptions): Promise<AttributionResult> {
   const scored = scoredModel(model, options.output);
   checkInput(scored, x);
-  const targets = resolveTargets(scored, x, options.target);
+  const targets = resolveTarget(scored, x, options.target);
   const plan = chunks(x.shape[0], 1, rowsPerPass(scored, x.shape.slice(1), options));
   const { values, scores } = await runPasses(
     method,

@@ -7,7 +7,7 @@ import { chunks, rowsPerPass, runPasses } from "./batches";
 import { type GradientOptions, targetClasses, targetGradient, targetSlice } from "./gradient";
 import { quadrature, type QuadratureRule } from "./quadrature";
 import { type AttributionResult, completeness } from "./result";
-import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel, targetScores } from "./scores";
+import { checkInput, type Explainable, forwardScores, resolveTarget, scoredModel, targetScores } from "./scores";
 
 export interface IntegratedGradientsOptions extends GradientOptions {
   /** Gradient evaluations per example. Default 50. */
@@ -32,7 +32,7 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const steps = options.steps ?? 50;
   const rule = options.rule ?? "gauss-legendre";
   const { nodes, weights } = quadrature(rule, steps);
-  const targets = resolveTargets(scored, x, options.target);
+  const targets = resolveTarget(scored, x, options.target);
   const baseline = options.baseline ?? 0;
   const exampleShape = x.shape.slice(1);
   checkBaseline(baseline, x);

@@ -223,10 +223,15 @@ export function forwardScores(model: ScoredModel, x: tf.Tensor): tf.Tensor {
 /** A target as the class explained per example, or the function that scores each example. */
 export type ResolvedTarget = Int32Array | ((scores: tf.Tensor) => tf.Tensor);
 
-/** The class explained for each of the `n` examples of `x` (or the target function as given). */
-export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): ResolvedTarget {
+/** The class explained for each of the `n` examples of `x`, or the target function as given. */
+export function resolveTarget(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): ResolvedTarget {
+  return typeof target === "function" ? target : resolveTargets(model, x, target);
+}
+
+/** The class explained for each of the `n` examples of `x`, for methods that explain classes (a target function is refused). */
+export function resolveTargets(model: ScoredModel, x: tf.Tensor, target: Target = "predicted"): Int32Array {
   const n = x.shape[0];
-  if (typeof target === "function") return target;
+  if (typeof target === "function") throw new InterpError("invalid-input", "this method explains one class per example: give target as classes (or \"predicted\"), not a function");
   if (target === "predicted") return tf.tidy(() => forwardScores(model, x).argMax(-1).dataSync() as Int32Array).slice();
   if (typeof target === "number") return new Int32Array(n).fill(target);
   if (target.length !== n) throw new DataError("invalid-argument", `target has ${target.length} classes for ${n} examples`);

@@ -6,7 +6,7 @@ import { createRng, type Rng } from "../../stats/rng";
 import { chunks, rowsPerPass, runPasses } from "./batches";
 import { type GradientOptions, targetClasses, targetGradient, targetSlice } from "./gradient";
 import type { AttributionResult } from "./result";
-import { checkInput, type Explainable, forwardScores, resolveTargets, scoredModel, targetScores } from "./scores";
+import { checkInput, type Explainable, forwardScores, resolveTarget, scoredModel, targetScores } from "./scores";
 
 export interface SmoothGradOptions extends GradientOptions {
   /** Noisy copies per example. Default 50. */
@@ -24,7 +24,7 @@ export async function smoothGrad(model: Explainable, x: tf.Tensor, options: Smoo
   const samples = options.samples ?? 50;
   const sigma = options.sigma ?? 0.15;
   const seed = options.seed ?? 0;
-  const targets = resolveTargets(scored, x, options.target);
+  const targets = resolveTarget(scored, x, options.target);
   const exampleShape = x.shape.slice(1);
   const perExample = exampleShape.reduce((a, b) => a * b, 1);
   const rng = createRng(seed);

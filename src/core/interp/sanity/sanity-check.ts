@@ -20,7 +20,6 @@ import {
   type Target,
 } from "../attribution";
 import { mean, variance } from "../../stats/sample";
-import { InterpError } from "../activations";
 import { resolveTargets, scoredModel } from "../attribution/scores";
 import { hogSimilarity, mapSpearman, normalizeAbs, ssim, type Map2D } from "../similarity";
 import { constantScores, type Degeneracy, degeneracy, type MapStatus, mapStatus } from "./degenerate";
@@ -127,9 +126,7 @@ export async function sanityCheck(
   const seed = options.seed ?? 0;
   const explain = typeof method === "function" ? method : explainer(method, options.methodOptions);
   const trained = layersModelOf(model);
-  const resolved = resolveTargets(scoredModel(trained, options.methodOptions?.output), inputs, options.target);
-  if (typeof resolved === "function") throw new InterpError("invalid-input", "sanityCheck explains one class per example on every control; give target as classes (or \"predicted\"), not a function");
-  const targets = resolved;
+  const targets = resolveTargets(scoredModel(trained, options.methodOptions?.output), inputs, options.target);
   const original = await explain(trained, inputs, targets);
   const mapsOf = (result: AttributionResult) => attributionMaps(result, { reduce: options.reduce });
   const maps = mapsOf(original);
