@@ -9,10 +9,11 @@ import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
-import { KernelClient, type CellRun, type KernelStartOptions, type RunResult } from "../kernel/client";
+import { KernelClient, type CellRun, type KernelStartOptions, type RunListener, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
 import { defineCommand, parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
 import { withCommandLine, type CliCommand, type CliIo } from "./command";
+import { cellLog } from "./log-output";
 import { readNotebook } from "./read";
 import { writeOutputsBack, type RanCell } from "./write-back";
 
@@ -29,6 +30,8 @@ export interface RunOptions {
   timeout?: number;
   /** Console text a cell's run keeps (the kernel's default otherwise). */
   maxOutputChars?: number;
+  /** Print what each cell prints (stdout, stderr, displays' text) as it runs. */
+  logOutput?: boolean;
 }
 
 /** A CI job (`CI` set, as every CI service sets it) gets a per-cell limit even when none is given. */
@@ -52,6 +55,7 @@ export const RUN = defineCommand({
     "fail-on": { type: "string", value: "falsified|inconclusive", choices: ["falsified", "inconclusive"], description: "exit 1 on such a verdict (inconclusive also fails on falsified)" },
     timeout: { type: "string", value: "seconds", description: `interrupt, then kill, a cell that runs longer (0: no limit; default none, ${CI_TIMEOUT_SECONDS / 60} minutes when CI is set)` },
     "max-output-chars": { type: "string", value: "N", description: "console text a cell's run keeps (default: the kernel's)" },
+    "log-output": { type: "boolean", description: "print each cell's stdout, stderr and displays (as text) as it runs" },
   },
 });
 
@@ -83,6 +87,7 @@ function runOptions(values: OptionValues<typeof RUN.options>, [notebook]: string
     allowChartFiles: values["allow-chart-files"] === true,
     write: values.write === true,
     failOn: values["fail-on"] as RunOptions["failOn"],
+    logOutput: values["log-output"] === true,
   };
   for (const [flag, min, unit] of [["timeout", 0, "of seconds (0: no limit)"], ["max-output-chars", 1, "of characters"]] as const) {
     const text = values[flag];
@@ -125,7 +130,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
         io.out(`  skipped  ${cell.id}`);
         continue;
       }
-      const { result, stopped } = await executeWithin(kernel, { source: cell.source, language, cellId: cell.id }, options.timeout);
+      const log = options.logOutput ? cellLog(io) : undefined;
+      if (log) io.out(`  running  ${cell.id}`);
+      const { result, stopped } = await executeWithin(kernel, { source: cell.source, language, cellId: cell.id }, options.timeout, log?.listener);
+      log?.flush();
       if (stopped && result.status !== "ok") timedOut = { cell, killed: stopped === "killed" };
       record.observeOutputs(result.outputs, cell.id);
       const ms = result.execution?.durationMs === undefined ? "" : ` (${Math.round(result.execution.durationMs)} ms)`;
@@ -182,8 +190,8 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
  * (as long as the limit, 1 to 10 s: a cell stuck in native code never sees the interrupt) the
  * kernel is killed, which ends the run as died.
  */
-async function executeWithin(kernel: KernelClient, cell: CellRun, seconds: number | undefined): Promise<{ result: RunResult; stopped?: "interrupted" | "killed" }> {
-  if (!seconds) return { result: await kernel.execute(cell) };
+async function executeWithin(kernel: KernelClient, cell: CellRun, seconds: number | undefined, onEvent?: RunListener): Promise<{ result: RunResult; stopped?: "interrupted" | "killed" }> {
+  if (!seconds) return { result: await kernel.execute(cell, onEvent) };
   let stopped: "interrupted" | "killed" | undefined;
   let kill: NodeJS.Timeout | undefined;
   const limit = setTimeout(() => {
@@ -195,7 +203,7 @@ async function executeWithin(kernel: KernelClient, cell: CellRun, seconds: numbe
     }, Math.min(10, Math.max(1, seconds)) * 1000);
   }, seconds * 1000);
   try {
-    return { result: await kernel.execute(cell), stopped };
+    return { result: await kernel.execute(cell, onEvent), stopped };
   } finally {
     clearTimeout(limit);
     clearTimeout(kill);

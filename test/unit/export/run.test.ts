@@ -76,6 +76,39 @@ describe("falsify run exit codes", () => {
   });
 });
 
+describe("falsify run --log-output", () => {
+  const printing = () =>
+    write(
+      "prints.falsify",
+      code("a", 'console.log("first line");\nawait new Promise((r) => setTimeout(r, 1500));\nconsole.error("to stderr");\nprocess.stdout.write("no newline");\ndisplay("shown");\n41 + 1'),
+      code("b", 'const explode = () => {\n  throw new Error("boom");\n};\nexplode();'),
+    );
+
+  test("streams each cell's stdout, stderr and displays as it runs; the failing cell's mapped stack prints too", async () => {
+    const out: { line: string; at: number }[] = [];
+    const err: string[] = [];
+    const io = { out: (line: string) => out.push({ line, at: Date.now() }), err: (line: string) => err.push(line) };
+    const code = await runCommand([printing(), "--log-output"], io, { kernelScript: kernelScript() });
+    assert.equal(code, 1);
+    const lines = out.map((o) => o.line);
+    const index = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    const [running, first, partial, shown, value, ok] = [/^ {2}running +a$/, /^first line$/, /^no newline$/, /^shown$/, /^42$/, /^ {2}ok +a /].map(index);
+    assert.ok(running >= 0 && running < first && first < partial && partial < shown && shown < value && value < ok, lines.join("\n"));
+    // Printed when the cell printed it, not when the cell ended (1.5 s later).
+    assert.ok(out[ok].at - out[first].at >= 1000, `first line printed ${out[ok].at - out[first].at} ms before the cell ended`);
+    assert.deepEqual(err.filter((line) => line === "to stderr"), ["to stderr"]);
+    assert.match(lines.join("\n"), /^ {2}error +b[\s\S]*Error: boom[\s\S]*at explode \(cell[^)]*:2:9\)/m);
+  });
+
+  test("without it the cells' output stays out of the terminal, and the failing cell's error still prints", async () => {
+    const result = await run(printing());
+    assert.equal(result.code, 1);
+    assert.doesNotMatch(result.out, /first line|shown|running/);
+    assert.doesNotMatch(result.err, /to stderr/);
+    assert.match(result.out, /^ {2}error +b[\s\S]*Error: boom[\s\S]*at explode \(cell[^)]*:2:9\)/m);
+  });
+});
+
 describe("falsify run --write", () => {
   test("writes outputs with their provenance; the export then accepts them, and refuses once one is edited by hand", async () => {
     const path = write("write.falsify", code("a", 'fx.record("acc", 0.5);\n"hello"'));
