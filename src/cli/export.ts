@@ -1,10 +1,11 @@
 // `falsify export <notebook.falsify> [options]` (EXPORT below lists them): the editor's "Export as
 // Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that carries its
-// runtime (dist/standalone.js, beside this CLI) and runs in an empty folder.
+// runtime (dist/standalone.js, beside this CLI) and runs in an empty folder; --with-data copies the
+// files the cells read beside it (core/export/data.ts).
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { exportScript } from "../core/export";
+import { carryNotebookData, copyCarried, exportScript } from "../core/export";
 import { defineCommand } from "../core/command-line";
 import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { readNotebook } from "./read";
@@ -19,6 +20,7 @@ export const EXPORT = defineCommand({
   options: {
     cell: { type: "string", value: "id", description: "export this cell and the cells it depends on" },
     bundle: { type: "boolean", description: "one .mjs that carries its runtime and runs in an empty folder with nothing but node" },
+    "with-data": { type: "boolean", description: "copy the models and data files the cells read beside the script (needs -o)" },
     out: { type: "string", short: "o", value: "file.ts|file.mts|file.mjs", description: "write the script here (.mjs/.js: plain JavaScript)" },
   },
 });
@@ -31,7 +33,11 @@ export interface ExportPlaces {
 export const exportCommand: CliCommand = (args, io) => exportWith(args, io, { standaloneRuntime: join(__dirname, "standalone.js") });
 
 export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Promise<number> {
-  return withCommandLine(EXPORT, args, io, async ({ cell: cellId, out, bundle }, [notebookPath]) => {
+  return withCommandLine(EXPORT, args, io, async ({ cell: cellId, out, bundle, "with-data": withData }, [notebookPath]) => {
+    if (withData && !out) {
+      io.err("falsify export: --with-data copies files beside the script: give -o");
+      return 2;
+    }
     const language = bundle || (out && /\.(mjs|js)$/.test(out)) ? "mjs" : "ts";
     if (out && ![".ts", ".mts", ".mjs", ".js"].includes(extname(out))) {
       io.err(`falsify export: -o must end in .ts, .mts, .mjs or .js (got ${out})`);
@@ -46,7 +52,17 @@ export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Pro
     const scriptDir = dirname(resolve(out ?? "."));
     const notebookDir = relative(out ? scriptDir : resolve("."), dirname(resolve(notebookPath))).split(sep).join("/") || ".";
     const runtime = bundle ? await readFile(places.standaloneRuntime, "utf8") : undefined;
-    const result = exportScript(notebook, { notebookName: basename(notebookPath), generator: generatorName(), cellId, language, notebookDir, ...(runtime === undefined ? {} : { bundle: { runtime } }) });
+    // With its data the script runs in its own folder, where the copies are.
+    const data = withData ? carryNotebookData(notebook, cellId, dirname(resolve(notebookPath))) : undefined;
+    const result = exportScript(notebook, {
+      notebookName: basename(notebookPath),
+      generator: generatorName(),
+      cellId,
+      language,
+      notebookDir: data ? "." : notebookDir,
+      ...(runtime === undefined ? {} : { bundle: { runtime } }),
+      ...(data ? { data } : {}),
+    });
     if (!result.ok) {
       io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
       return 1;
@@ -57,6 +73,10 @@ export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Pro
     }
     await writeFileAtomic(out, result.script);
     io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);
+    if (data) {
+      io.out(`copied beside it: ${copyCarried(data.values(), scriptDir).join(", ") || "nothing"}`);
+      for (const [path, carried] of data) if (carried.notCopied) io.err(`falsify export: ${path} not copied (${carried.notCopied})`);
+    }
     const runner = language === "mjs" ? "node" : "npx tsx";
     const esm = extname(out) === ".ts" ? ' (an ES module: keep it in a "type": "module" package, or name it .mts)' : "";
     io.out(`run it with: ${runner} ${out} [--seed N] [--shard i/n] [--out results.json] [--svg-dir dir]${esm}`);

@@ -101,3 +101,28 @@ export const RANDOM_SOURCES: Readonly<Record<string, number | null>> = {
 export function roleOf(name: string): ApiRole | undefined {
   return Object.hasOwn(RUNTIME_ROLES, name) ? RUNTIME_ROLES[name] : Object.hasOwn(KERNEL_GLOBAL_ROLES, name) ? KERNEL_GLOBAL_ROLES[name as CellGlobal] : undefined;
 }
+
+/** Where a call's file path is: an argument, or a property of an options argument; `scheme`: a URL prefix meaning a local file. */
+export interface FilePathPlace {
+  argument: number;
+  property?: string;
+  scheme?: string;
+}
+
+/**
+ * Calls that read a file the cell names (runtime loaders by name, tfjs loaders by dotted name),
+ * so that an export can list and carry the files. Node's fs readers are matched by their last name
+ * (`readFileSync`, `fs.readFileSync`, `fs.promises.readFile`): see NODE_FILE_READERS.
+ */
+export const FILE_READERS: Readonly<Record<string, FilePathPlace>> = {
+  loadModel: { argument: 0 },
+  loadDigits: { argument: 0, property: "path" },
+  loadTrigger: { argument: 0 },
+  readDigitsTable: { argument: 0 },
+  "tf.loadLayersModel": { argument: 0, scheme: "file://" },
+  "tf.loadGraphModel": { argument: 0, scheme: "file://" },
+  "tf.data.csv": { argument: 0, scheme: "file://" },
+};
+
+/** node:fs readers, whatever the fs module is called in the cell. */
+export const NODE_FILE_READERS: readonly string[] = ["readFileSync", "readFile", "createReadStream"];

@@ -9,7 +9,7 @@
 import ts from "typescript";
 import type { CellRange } from "../hypothesis";
 import { LineIndex } from "../hypothesis/range";
-import { RANDOM_SOURCES, roleOf, TFJS_VIS, type ApiRole } from "./api-roles";
+import { FILE_READERS, NODE_FILE_READERS, RANDOM_SOURCES, roleOf, TFJS_VIS, type ApiRole, type FilePathPlace } from "./api-roles";
 import { KERNEL_HOOKS_GLOBAL, RUNTIME_MODULE, type CellGlobal } from "./environment";
 
 export interface CallSite {
@@ -29,6 +29,22 @@ export interface VisualSite extends CallSite {
 
 export interface RandomSite extends CallSite {
   seeded: boolean;
+}
+
+/** A file the cell reads (a model, a data file), as named in its source. */
+export interface FileRead {
+  /** The reading call as the cell wrote it: "loadModel", "fs.readFileSync", "tf.loadLayersModel". */
+  call: string;
+  /** The path, when a string literal names it (without the URL scheme, if any). */
+  path?: string;
+  /** The URL scheme before the path in the literal ("file://"), kept when the path is rewritten. */
+  scheme?: string;
+  /** The path's source text when it is computed (a template with `${...}`, a variable): not a literal. */
+  expression?: string;
+  /** Offsets of the literal (quotes included) or of the expression in the cell source. */
+  start: number;
+  end: number;
+  range: CellRange;
 }
 
 export interface CellImport {
@@ -63,6 +79,8 @@ export interface CellReading {
   /** Hypothesis ids named by runtime calls that are none of the above (e.g. `hypotheses.get("H1")`). */
   mentions: CallSite[];
   randomness: RandomSite[];
+  /** Files the cell reads through the loaders and readers it is known to call (api-roles.ts). */
+  reads: FileRead[];
   /** String literals passed to any call (directly or inside object/array literals): hypothesis ids, often. */
   callStrings: Set<string>;
   /** Why the cell cannot run outside the notebook, if it cannot (first reason per kind). */
@@ -102,6 +120,7 @@ function emptyReading(): CellReading {
     corrections: [],
     mentions: [],
     randomness: [],
+    reads: [],
     callStrings: new Set(),
     interactive: [],
   };
@@ -137,6 +156,7 @@ const INTERACTIVE_MODULES: Record<string, string> = {
   "node:readline/promises": "reads interactive input (node:readline/promises)",
 };
 
+const FS_MODULES = ["fs", "node:fs", "fs/promises", "node:fs/promises"];
 const DIRECTIVE = /@hypothesis\s+([A-Za-z][\w.-]*(?:\s*,\s*[A-Za-z][\w.-]*)*)/g;
 const ID_LIKE = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const RUNTIME_NAMESPACE: CellGlobal = "fx";
@@ -150,6 +170,8 @@ class CellReader {
   /** Local names of the runtime namespace (`fx`, `import * as F from "falsify"`) and of tfjs-vis. */
   private readonly runtimeNamespaces = new Set<string>([RUNTIME_NAMESPACE]);
   private readonly visNamespaces = new Set<string>([TFJS_VIS.global]);
+  /** Local names of node:fs readers, from `import { readFileSync as read } from "node:fs"`. */
+  private readonly fsReaders = new Set<string>();
   /** Initialisers of the cell's `const x = ...`, to look one step through a variable. */
   private readonly initialisers = new Map<string, ts.Expression>();
   private readonly seenComments = new Set<number>();
@@ -224,6 +246,7 @@ class CellReader {
         const imported = (element.propertyName ?? element.name).text;
         found.named.push({ imported, local: element.name.text, typeOnly: element.isTypeOnly });
         if (module === RUNTIME_MODULE) this.aliases.set(element.name.text, imported);
+        if (FS_MODULES.includes(module) && NODE_FILE_READERS.includes(imported)) this.fsReaders.add(element.name.text);
       }
     }
     this.reading.imports.push(found);
@@ -269,6 +292,7 @@ class CellReader {
     const callee = dottedName(call.expression);
     if (callee === undefined) return;
     const range = this.range(call);
+    this.fileRead(call, callee);
 
     if (Object.hasOwn(RANDOM_SOURCES, callee)) {
       const seedIndex = RANDOM_SOURCES[callee];
@@ -295,6 +319,36 @@ class CellReader {
     // inner call says what is shown, so the display itself is not counted again.
     if (role === "visual" && this.wrapsRuntimeCall(call)) return;
     this.record(role, site, call);
+  }
+
+  /** A call that reads a file: where its path is, as a literal or as the expression computing it. */
+  private fileRead(call: ts.CallExpression, callee: string): void {
+    const parts = callee.split(".");
+    const runtime = this.runtimeName(parts);
+    const last = parts[parts.length - 1];
+    const place: FilePathPlace | undefined =
+      (runtime !== undefined && Object.hasOwn(FILE_READERS, runtime) ? FILE_READERS[runtime] : undefined) ??
+      (Object.hasOwn(FILE_READERS, callee) ? FILE_READERS[callee] : undefined) ??
+      ((NODE_FILE_READERS.includes(last) && !this.runtimeNamespaces.has(parts[0])) || (parts.length === 1 && this.fsReaders.has(callee)) ? { argument: 0 } : undefined);
+    if (!place) return;
+    let node: ts.Expression | undefined = call.arguments[place.argument];
+    if (node && place.property !== undefined) {
+      const property = ts.isObjectLiteralExpression(node)
+        ? node.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === place.property)
+        : undefined;
+      node = property?.initializer;
+    }
+    if (!node) return;
+    const start = node.getStart(this.file);
+    const at = { call: callee, start, end: node.end, range: this.range(node) };
+    if (!ts.isStringLiteralLike(node)) {
+      this.reading.reads.push({ ...at, expression: node.getText(this.file) });
+      return;
+    }
+    const scheme = place.scheme;
+    if (scheme === undefined) this.reading.reads.push({ ...at, path: node.text });
+    // A URL of another scheme (http://) is no local file.
+    else if (node.text.startsWith(scheme)) this.reading.reads.push({ ...at, path: node.text.slice(scheme.length), scheme });
   }
 
   private record(role: ApiRole, site: CallSite, call: ts.CallExpression): void {

@@ -9,8 +9,9 @@ import type { CellReading } from "../cell/reading";
 import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
 import { redeclarationError, stripTypes, type CompileError } from "../kernel/transpile";
+import type { CarriedFile } from "./data";
 import { embedRuntime, RUNTIME_IMPORT, unbundledImports } from "./bundle";
-import { planExport, type ExportError, type ExportPlan } from "./plan";
+import { exportedReads, planExport, type ExportedRead, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
 import { assemble, verifyScript, type ScriptPart } from "./verify";
 
@@ -34,6 +35,12 @@ export interface ExportOptions {
    * nothing. Implies "mjs".
    */
   bundle?: { runtime: string };
+  /**
+   * `--with-data`: the files the cells read (by the literal path a cell names) as carried beside the
+   * script (data.ts); the cells read them at their new paths. Set notebookDir to "." with it: the
+   * script then runs in its own folder, where the copies are.
+   */
+  data?: ReadonlyMap<string, CarriedFile>;
 }
 
 export type ExportResult = { ok: true; script: string; cellIds: string[]; hypotheses: string[] } | { ok: false; error: ExportError };
@@ -75,7 +82,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
     ...plan.cells.flatMap(({ cell, reading }): ScriptPart[] =>
       plan.markdown.has(cell.id)
         ? [{ kind: "comment", text: comment(`%% [${cell.id}] markdown\n${cell.source.trimEnd()}`) }, blank]
-        : [{ kind: "comment", text: comment(`%% [${cell.id}]`) }, { kind: "cell", cellId: cell.id, text: cellBody(cell.source, reading).trimEnd() }, blank],
+        : [{ kind: "comment", text: comment(`%% [${cell.id}]`) }, { kind: "cell", cellId: cell.id, text: cellBody(cell.source, reading, options.data).trimEnd() }, blank],
     ),
     runtime(`await ${HANDLE}.finish();`),
   ];
@@ -107,6 +114,24 @@ function headerLines(plan: ExportPlan, options: ExportOptions, seed: number): st
     options.bundle
       ? "Needs only node (>= 20): the falsify runtime, TensorFlow.js (wasm backend) and vega are inside this file; @tensorflow/tfjs-node is used instead where it resolves from the notebook's folder, the working directory or this file's."
       : "Needs the falsify package (its runtime) and @tensorflow/tfjs (or tfjs-node) where node resolves them.",
+    ...readLines(exportedReads(plan), options.data),
+  ];
+}
+
+/** The header's account of the files the cells read: where each is, whether it was copied, which paths only the run knows. */
+function readLines(reads: ExportedRead[], data: ExportOptions["data"]): string[] {
+  const named = reads.filter(({ read }) => read.path !== undefined);
+  const computed = reads.filter(({ read }) => read.path === undefined);
+  const where = ({ cellId, read }: ExportedRead): string => {
+    const carried = data?.get(read.path!);
+    if (!carried) return `${read.path} (cell ${cellId})`;
+    const moved = carried.path === read.path ? "" : `, from ${read.path}`;
+    return `${carried.path} (cell ${cellId}${moved}${carried.notCopied ? `; not copied: ${carried.notCopied}` : ""})`;
+  };
+  const copied = data ? " Copied beside this script, which runs in its own folder, unless said otherwise." : " Not carried: export with --with-data to copy them beside the script.";
+  return [
+    ...(named.length ? [`Files the cells read: ${named.map(where).join(", ")}.${copied}`] : []),
+    ...(computed.length ? [`Files read from paths computed at run time (not copied; carry them yourself): ${computed.map(({ cellId, read }) => `${read.expression} (cell ${cellId})`).join(", ")}.`] : []),
   ];
 }
 
@@ -144,8 +169,12 @@ function usedGlobals(readings: CellReading[]): string[] {
  * A cell's code as the script runs it: imports hoisted (tfjs and "falsify" imports bound to the
  * runtime's instances instead), and the trailing expression shown, as the kernel shows it.
  */
-function cellBody(source: string, reading: CellReading): string {
+function cellBody(source: string, reading: CellReading, data: ExportOptions["data"]): string {
   const edits: Edit[] = [];
+  for (const read of reading.reads) {
+    const carried = read.path === undefined ? undefined : data?.get(read.path);
+    if (carried && carried.path !== read.path) edits.push({ start: read.start, end: read.end, text: literal(`${read.scheme ?? ""}${carried.path}`) });
+  }
   for (const statement of reading.imports) {
     // Imports move to the top of the script; the one they leave leaves no empty line behind.
     const end = source[statement.end] === "\n" ? statement.end + 1 : statement.end;
@@ -153,9 +182,10 @@ function cellBody(source: string, reading: CellReading): string {
   }
   const trailing = reading.trailingExpression;
   if (trailing && !isShownAlready(source.slice(trailing.start, trailing.end))) {
-    const text = source.slice(trailing.start, trailing.end);
-    const shown = text.startsWith("await ") ? `display(${text})` : `display(await (${text}))`;
-    edits.push({ start: trailing.start, end: trailing.end, text: shown });
+    // Insertions around it, not a replacement: a file path inside it may be rewritten too.
+    const awaited = source.startsWith("await ", trailing.start);
+    edits.push({ start: trailing.start, end: trailing.start, text: awaited ? "display(" : "display(await (" });
+    edits.push({ start: trailing.end, end: trailing.end, text: awaited ? ")" : "))", close: true });
   }
   if (reading.openEnd !== undefined) edits.push({ start: reading.openEnd, end: reading.openEnd, text: ";" });
   return applyEdits(source, edits).text.replace(/^\n+/, "");

@@ -2,5 +2,6 @@
 // the results JSON both write, and merging the results of sharded or swept jobs.
 export * from "./plan";
 export * from "./generate";
+export * from "./data";
 export * from "./results";
 export * from "./merge";

@@ -2,7 +2,7 @@
 // notebook order, plus the hypothesis cells they refer to. Refuses (a typed error naming the cell
 // and why) whatever a script could not reproduce faithfully.
 import { CellGraph } from "../cell/graph";
-import { readCell, type CellReading } from "../cell/reading";
+import { readCell, type CellReading, type FileRead } from "../cell/reading";
 import { outputsHash, type Cell, type Notebook } from "../format";
 import { parseHypothesis, rawHypothesisId, type Hypothesis } from "../hypothesis";
 
@@ -36,6 +36,12 @@ export interface ExportPlan {
   markdown: Set<string>;
   /** The hypothesis cells the exported code refers to, in notebook order. */
   hypotheses: { cellId: string; hypothesis: Hypothesis }[];
+}
+
+/** A file an exported cell reads. */
+export interface ExportedRead {
+  cellId: string;
+  read: FileRead;
 }
 
 export type PlanResult = { ok: true; plan: ExportPlan } | { ok: false; error: ExportError };
@@ -77,6 +83,11 @@ export function planExport(notebook: Notebook, cellId?: string): PlanResult {
       hypotheses: hypotheses.value,
     },
   };
+}
+
+/** The files the plan's code cells read, in notebook order. */
+export function exportedReads(plan: ExportPlan): ExportedRead[] {
+  return plan.cells.filter(({ cell }) => !plan.markdown.has(cell.id)).flatMap(({ cell, reading }) => reading.reads.map((read) => ({ cellId: cell.id, read })));
 }
 
 function refusal(cell: Cell, reading: CellReading): ExportError | undefined {

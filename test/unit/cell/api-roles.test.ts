@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import ts from "typescript";
-import { KERNEL_GLOBAL_ROLES, RUNTIME_ROLES } from "../../../src/core/cell/api-roles";
+import { FILE_READERS, KERNEL_GLOBAL_ROLES, RUNTIME_ROLES } from "../../../src/core/cell/api-roles";
 
 /** The value exports of src/runtime/index.ts, read by the type checker (no module side effects). */
 function runtimeExports(): Set<string> {
@@ -29,4 +29,10 @@ test("every runtime name the linter gives a role is really exported by the runti
 test("kernel globals are not runtime exports (they are defined by the kernel, not imported)", () => {
   const exported = runtimeExports();
   for (const name of Object.keys(KERNEL_GLOBAL_ROLES)) assert.ok(!exported.has(name), `${name} is a runtime export: move it to RUNTIME_ROLES`);
+});
+
+test("every runtime loader the export carries files for is really exported by the runtime", () => {
+  const exported = runtimeExports();
+  const missing = Object.keys(FILE_READERS).filter((name) => !name.includes(".") && !exported.has(name));
+  assert.deepEqual(missing, [], `FILE_READERS lists names src/runtime/index.ts does not export: ${missing.join(", ")}`);
 });

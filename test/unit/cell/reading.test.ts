@@ -141,3 +141,29 @@ test("code nested beyond what TypeScript's parser can recurse is a syntax error 
   assert.match(exported.error.message, /^cell deep does not parse \(line 2, column 4010\): The code is nested too deeply/);
   assert.equal(readCell(`x = ${"!".repeat(5000)}y`).syntaxError?.line, 1, "deep without brackets: the cell's start");
 });
+
+test("the files a cell reads: literal paths (URL scheme kept apart) and computed ones, through runtime loaders, aliases, fs and tfjs", () => {
+  const source = `import { readFileSync as read } from "node:fs";
+import * as fs from "node:fs/promises";
+import { loadModel as load } from "falsify";
+const a = read("data/a.json", "utf8");
+const b = await fs.readFile(name);
+const { model } = await load("m/model.json");
+const digits = fx.loadDigits({ seed: 1, path: "digits.csv.gz" });
+const g = await tf.loadGraphModel("file:///abs/g/model.json");
+const remote = await tf.loadGraphModel("https://example.org/model.json");
+const each = await fx.loadModel(\`runs/\${k}/model.json\`);
+`;
+  const reading = readCell(source);
+  assert.deepEqual(
+    reading.reads.map(({ call, path, scheme, expression, start, end }) => ({ call, path, scheme, expression, text: source.slice(start, end) })),
+    [
+      { call: "read", path: "data/a.json", scheme: undefined, expression: undefined, text: '"data/a.json"' },
+      { call: "fs.readFile", path: undefined, scheme: undefined, expression: "name", text: "name" },
+      { call: "load", path: "m/model.json", scheme: undefined, expression: undefined, text: '"m/model.json"' },
+      { call: "fx.loadDigits", path: "digits.csv.gz", scheme: undefined, expression: undefined, text: '"digits.csv.gz"' },
+      { call: "tf.loadGraphModel", path: "/abs/g/model.json", scheme: "file://", expression: undefined, text: '"file:///abs/g/model.json"' },
+      { call: "fx.loadModel", path: undefined, scheme: undefined, expression: "`runs/${k}/model.json`", text: "`runs/${k}/model.json`" },
+    ],
+  );
+});

@@ -4,7 +4,7 @@
 // backend, for the whole notebook and for one cell with its dependency closure.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -73,6 +73,33 @@ describe("a bundled script runs alone in an empty folder", () => {
     assert.equal(results, readFileSync(wasmRun, "utf8"));
     assert.match(help, /^Usage: node script\.mjs \[options\][\s\S]*--seed <N>[\s\S]*--shard <i\/n>/);
   });
+});
+
+test("--with-data: the model and data file the cells read, copied beside the script, run in an empty folder with the notebook gone", async () => {
+  const fixture = resolve("test/fixtures/export/with-data");
+  const expected = join(scratch, "with-data-run.json");
+  assert.equal(await runCommand([join(fixture, "reads.falsify"), "--out", expected], quiet, { kernelScript: kernelScript(), prefer: "wasm" }), 0);
+
+  const staging = mkdtempSync(join(scratch, "with-data-"));
+  cpSync(fixture, join(staging, "notebook"), { recursive: true });
+  mkdirSync(join(staging, "out"));
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+  const args = [join(staging, "notebook", "reads.falsify"), "--bundle", "--with-data", "-o", join(staging, "out", "script.mjs")];
+  assert.equal(await exportWith(args, io, { standaloneRuntime: runtime }), 0, lines.join("\n"));
+  assert.match(lines.join("\n"), /copied beside it: data\/points\.json, models\/linear\/model\.json, models\/linear\/weights\.bin/);
+
+  const alone = emptyFolder();
+  cpSync(join(staging, "out"), alone, { recursive: true });
+  rmSync(staging, { recursive: true });
+  const script = readFileSync(join(alone, "script.mjs"), "utf8");
+  const header = script.slice(0, script.indexOf("\nimport "));
+  assert.match(header, /Files the cells read: data\/points\.json \(cell points\), models\/linear\/model\.json \(cell model, from \.\/models\/linear\/model\.json\)\. Copied beside this script/);
+  assert.match(script, /loadModel\("models\/linear\/model\.json"\)/, "the path is rewritten to where the copy is");
+  const run = spawnSync(process.execPath, ["script.mjs", "--out", "results.json"], { cwd: alone, env: { PATH: process.env.PATH, HOME: alone }, encoding: "utf8", timeout: 180_000 });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.doesNotMatch(run.stderr, /not beside this script/, "a script with its data runs in its own folder by design");
+  assert.equal(readFileSync(join(alone, "results.json"), "utf8"), readFileSync(expected, "utf8"));
 });
 
 test("a cell importing a package or one of the user's files is refused for a bundle, naming what it imports", () => {
