@@ -1,7 +1,7 @@
 // `falsify run`: exit codes (success, a failing cell stops the rest, --fail-on gates on verdicts),
 // and --write, which puts outputs and their provenance into the notebook.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -16,6 +16,13 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function code(id: string, source: string): Cell {
   return { id, kind: "code", language: "typescript", source, metadata: {}, outputs: [] };
+}
+
+/** A repro of test/fixtures/run/, copied: runs with --write change it. */
+function fixture(name: string): string {
+  const path = join(scratch, name);
+  copyFileSync(`test/fixtures/run/${name}`, path);
+  return path;
 }
 
 function write(name: string, ...cells: Cell[]): string {
@@ -133,39 +140,32 @@ describe("falsify run --write", () => {
 describe("falsify run --write while the file changes", () => {
   test("a cell added to the file during the run is kept, the outputs merged in by cell id (it used to be lost)", async () => {
     // The cell plays the editor: it adds a cell to its own notebook file while the run is going.
-    const grow = [
-      'const fs = require("node:fs");',
-      'const nb = JSON.parse(fs.readFileSync("grows.falsify", "utf8"));',
-      'nb.cells.push({ id: "added", kind: "markdown", language: "markdown", source: ["added during the run"], metadata: {}, outputs: [] });',
-      'fs.writeFileSync("grows.falsify", JSON.stringify(nb, null, 2) + "\\n");',
-      '"grown"',
-    ].join("\n");
-    const path = write("grows.falsify", code("grow", grow));
+    const path = fixture("grows.falsify");
     const result = await run(path, "--write");
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /wrote outputs into .*grows\.falsify \(it changed during the run: merged by cell id\)/);
     const parsed = parseNotebook(readFileSync(path, "utf8"));
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.notebook.cells.map((cell) => cell.id), ["grow", "added"]);
-    assert.equal(parsed.notebook.cells[0].outputs[0].items[0].data, "grown");
+    assert.deepEqual(parsed.notebook.cells.map((cell) => cell.id), ["about", "grow", "added"]);
+    assert.equal(parsed.notebook.cells[1].outputs[0].items[0].data, "grown");
   });
 });
 
 describe("falsify run --timeout and --max-output-chars", () => {
   test("a runaway loop is interrupted after the limit and named; the cells after it do not run; printed text is capped", async () => {
-    const path = write("spin.falsify", code("loud", 'console.log("y".repeat(100));'), code("spin", "while (true) {}"), code("after", "1"));
+    const path = fixture("runaway.falsify");
     const result = await run(path, "--timeout", "1", "--max-output-chars", "10", "--write");
     assert.equal(result.code, 1);
     assert.match(result.out, /ok {7}loud[\s\S]*interrupted spin[\s\S]*skipped {2}after/);
     assert.match(result.err, /falsify run: cell spin ran longer than 1 s \(--timeout; 30 min by default in CI\) and was interrupted; the cells after it did not run/);
     const parsed = parseNotebook(readFileSync(path, "utf8"));
     assert.ok(parsed.ok);
-    const printed = parsed.notebook.cells[0].outputs.flatMap((o) => o.items.map((item) => item.data));
+    const printed = parsed.notebook.cells.find((cell) => cell.id === "loud")!.outputs.flatMap((o) => o.items.map((item) => item.data));
     assert.deepEqual(printed, ["yyyyyyyyyy", "\n[falsify: this cell printed 91 more characters than the 10 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n"]);
   });
 
   test("a cell that does not stop when interrupted (blocked in native code) is killed with the kernel", async () => {
-    const path = write("blocked.falsify", code("blocked", "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);"));
+    const path = fixture("blocked.falsify");
     const result = await run(path, "--timeout", "1");
     assert.equal(result.code, 1);
     assert.match(result.err, /cell blocked ran longer than 1 s .* did not stop when interrupted and was killed with the kernel/);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { MIME } from "../../../src/core/display";
+import { parseNotebook } from "../../../src/core/format";
 import { DEFAULT_MAX_OUTPUT_CHARS } from "../../../src/core/kernel/protocol";
 import type { KernelClient } from "../../../src/kernel/client";
 import { startKernel } from "./support";
@@ -20,7 +21,9 @@ after(() => kernel?.dispose());
 const text = (outputs: { items: { mime: string; data: unknown }[] }[]) => outputs.flatMap((o) => o.items).map((item) => `${item.mime === MIME.stderr ? "E:" : "O:"}${String(item.data)}`);
 
 test("the repro: 50 MB printed keep the default 1,000,000 characters and a note of the 49,000,000 dropped", async () => {
-  const run = await kernel.execute({ source: 'void process.stdout.write("x".repeat(50_000_000));' });
+  const repro = parseNotebook(readFileSync("test/fixtures/run/prints-50mb.falsify"));
+  assert.ok(repro.ok);
+  const run = await kernel.execute({ source: repro.notebook.cells.find((cell) => cell.id === "print")!.source });
   assert.equal(run.status, "ok");
   const [kept, note] = text(run.outputs);
   assert.equal(kept, `O:${"x".repeat(DEFAULT_MAX_OUTPUT_CHARS)}`);
