@@ -8,14 +8,18 @@
 // `target` picks the score: a class (unit) for all examples, one per example, the prediction, or a
 // function of the scores giving one differentiable value per example.
 // On tfjs-node every model the graph readers know (../graph) also gets a graph route: its scores and
-// input gradient as one TensorFlow graph (gradient-graph.ts).
+// input gradient as one TensorFlow graph (gradient-graph.ts). Where no graph runs (wasm, cpu), the
+// same models' scores run op by op from that reading (../graph/eager.ts): tf.grad through the model
+// itself fails on wasm for residual conv nets (fused convolutions' gradients need kernels wasm lacks).
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { InterpError, layerOutput, resolveLayer } from "../activations";
 import { chainFunction, chainSteps } from "../layer-chain";
 import { graphNodeNames, irFromGraphModel } from "../graph/from-graph-model";
+import { irFunction } from "../graph/eager";
 import { irFromLayers } from "../graph/from-layers";
 import { type Ir, Unsupported } from "../graph/ir";
+import { canRunGraphs } from "../../native/session";
 import { type GraphRoutes, graphRoutes } from "./gradient-graph";
 
 /**
@@ -80,6 +84,17 @@ function routesOf(ir: Ir | undefined, inputShape: readonly (number | null)[], ou
   return graphRoutes(ir, example as number[], classes);
 }
 
+/**
+ * `scores` on tfjs-node; elsewhere, when the model was read as an Ir, its ops run one by one (then
+ * `post`), which tf.grad differentiates on every backend. The choice is made at each call, as the
+ * graph routes make theirs.
+ */
+function differentiable(ir: Ir | undefined, scores: ScoreFunction, post: (t: tf.Tensor) => tf.Tensor = (t) => t): ScoreFunction {
+  if (!ir) return scores;
+  const eager = irFunction(ir);
+  return (x) => (canRunGraphs() ? scores(x) : post(eager(x)));
+}
+
 function readIr(read: () => Ir): Ir | undefined {
   try {
     return read();
@@ -101,8 +116,9 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
     const layer = resolveLayer(model, output);
     const tensor = layerOutput(model, layer);
     const sub = tf.model({ inputs: model.inputs, outputs: tensor });
-    const ir = tensor.shape.length === 2 ? readIr(() => irFromLayers(model, tensor)) : undefined;
-    return { scores: (x) => unitScores(sub.apply(x) as tf.Tensor), output: layer.name, inputShape, graph: routesOf(ir, inputShape, tensor.shape), rowBytes };
+    const ir = readIr(() => irFromLayers(model, tensor));
+    const scores = differentiable(ir, (x) => unitScores(sub.apply(x) as tf.Tensor), unitScores);
+    return { scores, output: layer.name, inputShape, graph: routesOf(ir, inputShape, tensor.shape), rowBytes };
   }
   const n = model.layers.length;
   const last = model.layers[n - 1];
@@ -118,7 +134,7 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
     const below = last.input as tf.SymbolicTensor;
     if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes };
     const sub = tf.model({ inputs: model.inputs, outputs: below });
-    return { scores: (x) => sub.apply(x) as tf.Tensor, output: found, inputShape, graph, rowBytes };
+    return { scores: differentiable(ir, (x) => sub.apply(x) as tf.Tensor), output: found, inputShape, graph, rowBytes };
   }
   if (linearLast) {
     if (last.getClassName() !== "Dense") {
@@ -132,9 +148,9 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
       const z = tf.matMul((sub ? sub.apply(x) : x) as tf.Tensor2D, kernel.read() as tf.Tensor2D);
       return bias ? tf.add(z, bias.read()) : z;
     };
-    return { scores, output: found, inputShape, graph, rowBytes };
+    return { scores: differentiable(ir, scores), output: found, inputShape, graph, rowBytes };
   }
-  return { scores: (x) => model.apply(x) as tf.Tensor, output: "model-output", inputShape, graph, rowBytes };
+  return { scores: differentiable(ir, (x) => model.apply(x) as tf.Tensor), output: "model-output", inputShape, graph, rowBytes };
 }
 
 /**
@@ -158,8 +174,8 @@ function graphModelScores(model: tf.GraphModel, output: ScoreOutput): ScoredMode
     if (!names.includes(output)) throw new InterpError("unknown-layer", `no node ${JSON.stringify(output)} in the graph model; nodes ending its graph: ${names.slice(-8).join(", ")}`);
     node = output;
   }
-  const scores: ScoreFunction = (x) => unitScores(model.execute(x, node) as tf.Tensor);
   const ir = readIr(() => irFromGraphModel(model, node));
+  const scores = differentiable(ir, (x) => unitScores(model.execute(x, node) as tf.Tensor), unitScores);
   let outputShape: number[] | undefined;
   let bytes: number | undefined;
   const probe = () => {
