@@ -6,3 +6,6 @@ export { quadrature, type Quadrature, type QuadratureRule } from "./quadrature";
 export { gradient, type GradientOptions, gradientTimesInput } from "./gradient";
 export { integratedGradients, type IntegratedGradientsOptions } from "./integrated-gradients";
 export { smoothGrad, type SmoothGradOptions } from "./smoothgrad";
+export { guidedBackprop } from "./guided-backprop";
+export { gradCam, type GradCamOptions, guidedGradCam } from "./grad-cam";
+export { occlusion, type OcclusionOptions } from "./occlusion";

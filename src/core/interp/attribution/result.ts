@@ -3,7 +3,7 @@
 // integral was computed accurately enough to trust the map.
 import type { ScoreOutput } from "./scores";
 
-export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad";
+export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad" | "guided-backprop" | "grad-cam" | "guided-grad-cam" | "occlusion";
 
 export interface AttributionResult {
   method: AttributionMethod;

@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { InterpError, layerOutput, resolveLayer } from "../activations";
-import { chainFunction, chainSteps } from "../layer-chain";
+import { type ChainStep, chainFunction, chainSteps } from "../layer-chain";
 import { graphNodeNames, irFromGraphModel } from "../graph/from-graph-model";
 import { irFunction } from "../graph/eager";
 import { irFromLayers } from "../graph/from-layers";
@@ -50,6 +50,8 @@ export interface ScoredModel {
    * the backward pass keeps and its own buffers. Undefined when unknown (a score function).
    */
   rowBytes?: () => number;
+  /** The scores as a chain of steps, when the model is one (what modified backward rules rewrite). */
+  steps?: readonly ChainStep[];
 }
 
 const cache = new WeakMap<object, Map<string, ScoredModel>>();
@@ -129,7 +131,7 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const ir = readIr(() => irFromLayers(model, model.outputs[0], found === "logits"));
   const graph = routesOf(ir, inputShape, model.outputs[0].shape);
   const steps = chainSteps(model, dropLast ? n - 1 : n, linearLast);
-  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes };
+  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes, steps };
   if (dropLast) {
     const below = last.input as tf.SymbolicTensor;
     if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes };

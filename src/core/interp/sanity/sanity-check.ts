@@ -12,9 +12,15 @@ import {
   gradient,
   type GradientOptions,
   gradientTimesInput,
+  gradCam,
+  type GradCamOptions,
+  guidedBackprop,
+  guidedGradCam,
   integratedGradients,
   type IntegratedGradientsOptions,
   type MapOptions,
+  occlusion,
+  type OcclusionOptions,
   smoothGrad,
   type SmoothGradOptions,
   type Target,
@@ -30,7 +36,7 @@ import { type BatchNormRandomisation, layersModelOf, randomizedCopy } from "./ra
 /** Computes maps of `x` for the given classes (the trained model's, so every control explains the same class). */
 export type Explainer = (model: Explainable, x: tf.Tensor, targets: Int32Array) => Promise<AttributionResult>;
 
-export type MethodOptions = GradientOptions & IntegratedGradientsOptions & SmoothGradOptions;
+export type MethodOptions = GradientOptions & IntegratedGradientsOptions & SmoothGradOptions & GradCamOptions & Omit<OcclusionOptions, "baseline">;
 
 export type SimilarityMeasure = "spearman" | "spearmanAbs" | "ssim" | "hog";
 export const SIMILARITY_MEASURES: readonly SimilarityMeasure[] = ["spearman", "spearmanAbs", "ssim", "hog"];
@@ -185,7 +191,16 @@ function cascadeName(blocks: Block[]): string {
 
 /** The built-in methods as explainers (targets fixed by the caller). */
 export function explainer(method: AttributionMethod, options: MethodOptions = {}): Explainer {
-  const run = { gradient, "gradient-x-input": gradientTimesInput, "integrated-gradients": integratedGradients, smoothgrad: smoothGrad }[method];
+  const run = {
+    gradient,
+    "gradient-x-input": gradientTimesInput,
+    "integrated-gradients": integratedGradients,
+    smoothgrad: smoothGrad,
+    "guided-backprop": guidedBackprop,
+    "grad-cam": gradCam,
+    "guided-grad-cam": guidedGradCam,
+    occlusion,
+  }[method];
   if (!run) throw new RangeError(`unknown attribution method ${String(method)}`);
   return (model, x, targets) => run(model, x, { ...options, target: targets });
 }
