@@ -17,6 +17,7 @@ import * as representations from "../core/interp/representations";
 import * as dissection from "../core/interp/dissection";
 import * as exemplars from "../core/interp/exemplars";
 import * as featureVisualization from "../core/interp/feature-visualization";
+import * as exemplarPrediction from "../core/interp/exemplar-prediction";
 import * as study from "../core/study";
 import * as stats from "../core/stats";
 import * as verdict from "../core/verdict";
@@ -38,7 +39,7 @@ const AREAS: { title: string; modules: object[]; reference: string }[] = [
   { title: "attribution and sanity checks", modules: [attribution, similarity, sanity], reference: "[attribution and sanity](media/docs/api/attribution-and-sanity.md)" },
   { title: "methods with ground truth", modules: [flaws, faithfulness, regularizer], reference: "[ground truth](media/docs/api/ground-truth.md)" },
   { title: "representations", modules: [representations], reference: INTERP },
-  { title: "units", modules: [dissection, exemplars, featureVisualization], reference: INTERP },
+  { title: "units", modules: [dissection, exemplars, featureVisualization, exemplarPrediction], reference: INTERP },
   { title: "human studies", modules: [study], reference: "[studies](media/docs/api/studies.md)" },
   { title: "statistics", modules: [stats], reference: STATS },
   { title: "decisions and results", modules: [verdict, baseline, runRecord], reference: STATS },

@@ -26,6 +26,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   probeAccuracy: "visual",
   dissectionChart: "visual",
   featureVisualizationChart: "visual",
+  exemplarPredictionChart: "visual",
   studyChart: "visual",
   localisationChart: "visual",
   faithfulnessChart: "visual",
@@ -53,6 +54,8 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   // Tests (src/core/stats, src/core/verdict, TCAV's random-concept t-test).
   verdict: "test",
   analyzeStudy: "test",
+  // Natural vs synthetic exemplars against chance, with a paired permutation test over units.
+  exemplarPrediction: "test",
   binomialTest: "test",
   bootstrap: "test",
   tcav: "test",

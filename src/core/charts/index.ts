@@ -12,6 +12,7 @@ export * from "./selectivity";
 export * from "./cka";
 export * from "./dissection";
 export * from "./feature-visualization";
+export * from "./exemplar-prediction";
 export * from "./study";
 export * from "./probe";
 export * from "./localisation";

@@ -9,6 +9,7 @@ export * from "./sanity";
 export * from "./dissection";
 export * from "./exemplars";
 export * from "./feature-visualization";
+export * from "./exemplar-prediction";
 export * from "./flaws";
 export * from "./faithfulness";
 export * from "./selectivity-regularizer";

@@ -118,6 +118,20 @@ describe("chart metadata says what the chart shows", () => {
     assert.throws(() => charts.featureVisualizationChart(big, { natural: [] }), charts.ChartError);
   });
 
+  test("exemplar prediction: chance and natural exemplars as baselines, the paired test as statistic, undefined units named not drawn", () => {
+    assert.deepEqual(metaOf("exemplar-prediction"), { chart: "exemplar-prediction", hypothesis: "H7", baselines: ["chance", "natural exemplars"], statistic: "paired-permutation" });
+    const spec = examples["exemplar-prediction"]() as any;
+    assert.equal(spec.title.subtitle, "paired-permutation: 0.2, p = 0.5");
+    assert.match(spec.title.text, /undefined for unit 20$/);
+    assert.deepEqual(spec.data.values.map((d: any) => [d.unit, d.references, d.accuracy]), [
+      ["unit 0", "natural exemplars", 0.71],
+      ["unit 0", "synthetic exemplars", 0.64],
+      ["unit 1", "natural exemplars", 0.77],
+      ["unit 1", "synthetic exemplars", 0.43],
+    ]);
+    assert.throws(() => charts.exemplarPredictionChart({ layer: "l", chance: 0.5, units: [{ unit: 0, natural: null, synthetic: 0.5, pairs: 0 }], comparison: { statistic: 0, p: 1 } }), charts.ChartError);
+  });
+
   test("SVCCA and PWCCA are extra rows of the CKA chart: named as its statistics, facet rows in order, one colour scale", () => {
     const spec = examples["cka-matrix-measures"]() as any;
     assert.deepEqual(chartMeta(spec), { chart: "cka-matrix", hypothesis: "H5", baselines: ["random init"], statistic: "CKA (linear), SVCCA, PWCCA" });

@@ -147,6 +147,20 @@ export const examples: Record<string, () => VegaLiteSpec> = {
       },
       { hypothesis: "H7", natural: [{ top: [{ activation: 0.95 }, { activation: 0.9 }] }, { top: [{ activation: 0.26 }] }] },
     ),
+  "exemplar-prediction": () =>
+    charts.exemplarPredictionChart(
+      {
+        layer: "conv2",
+        chance: 0.5,
+        units: [
+          { unit: 0, natural: 0.71, synthetic: 0.64, pairs: 1200 },
+          { unit: 1, natural: 0.77, synthetic: 0.43, pairs: 1190 },
+          { unit: 20, natural: null, synthetic: null, pairs: 0 },
+        ],
+        comparison: { statistic: 0.2, p: 0.5 },
+      },
+      { hypothesis: "H7" },
+    ),
   "probe-accuracy": () =>
     charts.probeAccuracy(
       { layers: ["embedding", "block 1", "block 2"], accuracy: [0.6, 0.85, 0.8], control: [0.55, 0.6, 0.7], chance: 0.1, interval: { lower: [0.55, 0.8, 0.75], upper: [0.65, 0.9, 0.85] } },

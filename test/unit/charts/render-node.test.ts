@@ -79,6 +79,14 @@ describe("renderSvg", () => {
     assert.equal(countMarks(svg, "rule mark"), 2);
   });
 
+  test("exemplar prediction draws two points per defined unit and the chance rule", async () => {
+    const svg = await charts.renderSvg(examples["exemplar-prediction"]());
+    assert.equal(countMarks(svg, "point"), 4);
+    assert.equal(countMarks(svg, "line mark"), 2);
+    assert.equal(countMarks(svg, "rule mark"), 1);
+    assert.match(svg, /chance 0\.5/);
+  });
+
   test("a spec that cannot compile is a ChartError of kind invalid-spec", async () => {
     const broken = { data: { values: [{ a: 1 }] }, transform: [{ calculate: "datum.a +", as: "b" }], mark: "point" };
     await assert.rejects(charts.renderSvg(broken), (error: unknown) => error instanceof charts.ChartError && error.kind === "invalid-spec" && /cannot be compiled: Unexpected end of input/.test(error.message));
