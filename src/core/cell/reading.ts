@@ -20,6 +20,11 @@ export interface CallSite {
   hypothesis?: string;
   /** Id-like string arguments (`verdict("H1", ...)`); the linter keeps those naming a hypothesis. */
   strings?: string[];
+  /**
+   * The call passes no values to compute with: an empty array where data goes (a template's
+   * comment-only `[ ]`, also as an option: `{ observed: [] }`), or nothing but string arguments.
+   */
+  placeholder?: true;
 }
 
 export interface VisualSite extends CallSite {
@@ -314,7 +319,7 @@ class CellReader {
     if (name === undefined || role === undefined) return;
     const hypothesis = hypothesisProperty(call);
     const strings = idStrings(call);
-    const site: CallSite = { name, range, ...(hypothesis ? { hypothesis } : {}), ...(strings.length ? { strings } : {}) };
+    const site: CallSite = { name, range, ...(hypothesis ? { hypothesis } : {}), ...(strings.length ? { strings } : {}), ...(passesNoValues(call) ? { placeholder: true as const } : {}) };
     // `display(verdict(...))` is a result card and `display(ablationCurves(...))` is that chart: the
     // inner call says what is shown, so the display itself is not counted again.
     if (role === "visual" && this.wrapsRuntimeCall(call)) return;
@@ -457,6 +462,14 @@ function dottedName(expression: ts.Expression): string | undefined {
 /** String-literal arguments that look like an id. */
 function idStrings(call: ts.CallExpression): string[] {
   return call.arguments.flatMap((argument) => (ts.isStringLiteralLike(argument) && ID_LIKE.test(argument.text) ? [argument.text] : []));
+}
+
+/** See `CallSite.placeholder`. Comments are not values: an array holding only a comment is empty. */
+function passesNoValues(call: ts.CallExpression): boolean {
+  const empty = (node: ts.Node) => ts.isArrayLiteralExpression(node) && node.elements.length === 0;
+  const emptyInside = (argument: ts.Expression) =>
+    empty(argument) || (ts.isObjectLiteralExpression(argument) && argument.properties.some((p) => ts.isPropertyAssignment(p) && empty(p.initializer)));
+  return call.arguments.some(emptyInside) || call.arguments.every((argument) => ts.isStringLiteralLike(argument));
 }
 
 /** A `hypothesis: "H1"` property of an object argument. */

@@ -2,6 +2,7 @@
 // captions under charts share them): is it linked to a hypothesis, is it baselined, is it quantified?
 import type { ChartMeta } from "../display";
 import type { CellInfo, HypothesisInfo, NotebookModel } from "./model";
+import { templateStatement } from "./placeholders";
 import { linkedHypotheses } from "./rule";
 
 export interface CellChecks {
@@ -13,7 +14,8 @@ export interface CellChecks {
 export function cellChecks(model: NotebookModel, info: CellInfo): CellChecks {
   const hypotheses = linkedHypotheses(model, info);
   return {
-    hypothesis: hypotheses.length > 0,
+    // Linked to a hypothesis the user has written: a template's claim, prediction or null is not one.
+    hypothesis: hypotheses.some((h) => templateStatement(h.template).length === 0),
     baseline: info.outputs.charts.some((chart) => chart.baselines.length > 0) || hypotheses.some(isBaselined),
     quantified: info.outputs.charts.some((chart) => chart.statistic) || hypotheses.some(isQuantified),
   };

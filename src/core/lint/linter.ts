@@ -31,6 +31,7 @@ export interface LintReport {
 /** What the Falsifiability panel and the strength CodeLens show for one hypothesis. */
 export interface HypothesisSummary {
   id: string;
+  /** Absent when the cell does not validate; empty while it is the template's placeholder. */
   claim?: string;
   cellIndex: number;
   cellId: string;

@@ -8,6 +8,7 @@ import { KERNEL_GLOBAL_ROLES } from "../cell/api-roles";
 import { CellGraph } from "../cell/graph";
 import type { CallSite, CellReading } from "../cell/reading";
 import type { OutputFacts } from "./output-facts";
+import { ownWords } from "./placeholders";
 import { preregistrationOf, type Preregistration } from "./preregistration";
 
 /** The cached, source-only part of a cell's analysis. */
@@ -34,8 +35,10 @@ export interface HypothesisInfo {
   id: string;
   cellIndex: number;
   parsed: ParsedHypothesis;
-  /** Present when the cell validates. */
+  /** Present when the cell validates: the user's own words, template placeholders left out (placeholders.ts). */
   hypothesis?: Hypothesis;
+  /** Fields still holding template text, e.g. ["claim"], ["baselines", 0, "description"]. */
+  template: (string | number)[][];
   linkedCells: number[];
   baselineSites: Located<CallSite>[];
   /** A linked chart carries a baseline layer. */
@@ -44,6 +47,8 @@ export interface HypothesisInfo {
   /** A linked chart shows a statistic. */
   chartStatistic: boolean;
   correctionSites: Located<CallSite>[];
+  /** Controls, tests and verdicts for it that are still a template's empty call (nothing computed). */
+  placeholderSites: Located<CallSite>[];
   verdicts: Located<Verdict>[];
 }
 
@@ -65,24 +70,27 @@ export function buildModel(notebook: Notebook, cells: Omit<CellInfo, "links" | "
     if (info.facts.kind !== "hypothesis") continue;
     const id = rawHypothesisId(info.facts.parsed);
     if (id === undefined || hypotheses.has(id)) continue;
+    const own = info.facts.parsed.hypothesis && ownWords(info.facts.parsed.hypothesis);
     hypotheses.set(id, {
       id,
       cellIndex: info.index,
       parsed: info.facts.parsed,
-      hypothesis: info.facts.parsed.hypothesis,
+      hypothesis: own?.hypothesis,
+      template: own?.template ?? [],
       linkedCells: [],
       baselineSites: [],
       chartBaseline: false,
       testSites: [],
       chartStatistic: false,
       correctionSites: [],
+      placeholderSites: [],
       verdicts: [],
     });
   }
   const linked = cells.map((info) => link(info, hypotheses));
   for (const info of linked) collect(info, hypotheses);
   const graph = new CellGraph(linked.map((info) => (info.facts.kind === "code" ? info.facts.code : undefined)));
-  const tested = linked.filter((c) => (c.facts.kind === "code" && c.facts.code.tests.length > 0) || c.outputs.verdicts.length > 0);
+  const tested = linked.filter((c) => (c.facts.kind === "code" && c.facts.code.tests.some((site) => !site.placeholder)) || c.outputs.verdicts.length > 0);
   return {
     notebook,
     cells: linked,
@@ -137,7 +145,7 @@ function collect(info: CellInfo, hypotheses: Map<string, HypothesisInfo>): void 
   const add = (sites: CallSite[] | undefined, pick: (h: HypothesisInfo) => Located<CallSite>[]) => {
     for (const site of sites ?? []) for (const id of forId(siteHypothesis(site, hypotheses))) {
       const h = hypotheses.get(id);
-      if (h) pick(h).push({ cellIndex: info.index, site });
+      if (h) (site.placeholder ? h.placeholderSites : pick(h)).push({ cellIndex: info.index, site });
     }
   };
   add(code?.baselines, (h) => h.baselineSites);

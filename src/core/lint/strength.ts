@@ -6,6 +6,7 @@
 // Each grade comes with what would raise it, which the editor shows on the hypothesis cell.
 import type { Hypothesis } from "../hypothesis";
 import { existencePhrase, hasChanceBaseline, isInterventional } from "./claim-language";
+import { ownWords } from "./placeholders";
 
 export type Strength = "very weak" | "weak" | "average" | "strong";
 export const STRENGTHS: readonly Strength[] = ["very weak", "weak", "average", "strong"];
@@ -16,10 +17,13 @@ export interface Grade {
   raise: string[];
 }
 
-export function gradeHypothesis(hypothesis: Hypothesis | undefined): Grade {
-  if (!hypothesis) return { strength: "very weak", raise: ["fix the hypothesis cell's errors so it can be read"] };
+/** Graded on the user's own words: a template's placeholders count as missing. */
+export function gradeHypothesis(written: Hypothesis | undefined): Grade {
+  if (!written) return { strength: "very weak", raise: ["fix the hypothesis cell's errors so it can be read"] };
+  const hypothesis = ownWords(written).hypothesis;
 
   const veryWeak: string[] = [];
+  if (!hypothesis.claim) veryWeak.push("write your own `claim` in place of the template's placeholder");
   if (!hypothesis.prediction) veryWeak.push("add a `prediction`: what you will observe if the claim holds");
   if (!hypothesis.null) veryWeak.push("add a `null`: what you will observe if it does not");
   if (veryWeak.length) return { strength: "very weak", raise: veryWeak };

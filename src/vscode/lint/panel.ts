@@ -65,7 +65,8 @@ export class FalsifiabilityPanel implements vscode.TreeDataProvider<Node>, vscod
     switch (node.kind) {
       case "hypothesis": {
         const item = new vscode.TreeItem(node.h.id, vscode.TreeItemCollapsibleState.Expanded);
-        item.description = `${node.h.grade.strength} · ${node.h.claim ?? "(invalid hypothesis)"}`;
+        const claim = node.h.claim === undefined ? "(invalid hypothesis)" : node.h.claim || "(the claim is still the template's placeholder)";
+        item.description = `${node.h.grade.strength} · ${claim}`;
         item.tooltip = node.h.claim;
         item.iconPath = new vscode.ThemeIcon("beaker");
         item.command = reveal(node.notebook, node.h.cellIndex);

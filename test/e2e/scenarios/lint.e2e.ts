@@ -68,10 +68,11 @@ export const scenario: Scenario = {
       return text.includes("baselines:") ? text : undefined;
     }, 15_000, "H1's cell to gain a baselines field");
     assert.match(h1, /name: random-units/);
+    // The declared baseline is the template's, with a placeholder description: still no control.
     const after = await waitFor(async () => {
       const rows = await problemTexts(page);
-      return rows.some((r) => /H1 declares the baseline "random-units" but the notebook never computes it/.test(r)) ? rows : undefined;
-    }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline never computed'");
+      return rows.some((r) => /H1's baseline is still the template/.test(r)) ? rows : undefined;
+    }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline still the template'");
     assert.ok(!after.some((r) => /H1 declares no baseline/.test(r)), "the fixed finding is gone");
     await screenshot("fixed");
 

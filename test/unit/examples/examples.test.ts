@@ -86,7 +86,8 @@ describe("example 4: the linter's tour", () => {
 
     // Step 1: insert a hypothesis linked to the heatmap.
     applyNamedFix(notebook, "visual-without-hypothesis", "Insert hypothesis H1 linked to this cell", tourText);
-    assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-baseline", "visual-without-quantification"]);
+    // The template is not yet a hypothesis: its placeholders count for nothing (the tour says so).
+    assert.deepEqual(rulesOf(notebook), ["single-example-visual", "unfalsifiable-hypothesis", "visual-without-baseline", "visual-without-quantification"]);
     assert.match(sourceOf(notebook.cells[1]), /^\/\/ @hypothesis H1\n/, "the heatmap cell is linked to H1");
 
     // Step 2: fill the template in with the hypothesis the tour gives.
@@ -98,10 +99,20 @@ describe("example 4: the linter's tour", () => {
 
     // Step 3: compute the declared baseline.
     applyNamedFix(notebook, "visual-without-baseline", 'Add a "randomized-model" baseline cell for H1', tourText);
+    assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-baseline", "visual-without-quantification"], "an empty control is no control");
+    const control = /```ts\n([\s\S]*?)```/.exec(tourText)?.[1];
+    assert.ok(control, "the tour shows the baseline cell filled in");
+    notebook.cells.find((cell) => cell.id.startsWith("fix-visual-without-baseline"))!.source = control;
     assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-quantification"]);
 
     // Step 4: decide H1.
     applyNamedFix(notebook, "visual-without-quantification", "Add a verdict cell for H1", tourText);
+    assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-quantification"], "an empty verdict decides nothing");
+    // The user fills in the observed values (the twin's similarity, as the tour says) and the baseline's.
+    const verdictCell = notebook.cells.find((cell) => cell.id.startsWith("fix-visual-without-quantification"))!;
+    const values = ["twinSimilarity", "randomizedSimilarity"];
+    verdictCell.source = `const twinSimilarity = [0.6, 0.7, 0.65];\n${sourceOf(verdictCell).replace(/\[\/\*[^\]]*\*\/\]/g, () => values.shift()!)}`;
+    assert.deepEqual(values, [], "the template has one placeholder for each");
     assert.deepEqual(rulesOf(notebook), ["single-example-visual"]);
 
     // Step 5 has no automatic fix: put the example in its distribution, as the tour says.

@@ -1,6 +1,7 @@
-// A hypothesis that no observation could contradict: no prediction, no null, or vague words with
-// nothing measured.
+// A hypothesis that no observation could contradict: a claim, prediction or null still the template's
+// placeholder, no prediction, no null, or vague words with nothing measured.
 import { vagueTerm } from "../claim-language";
+import { templateStatement } from "../placeholders";
 import { docsPath, type Rule } from "../rule";
 
 export const unfalsifiableHypothesis: Rule = {
@@ -13,6 +14,12 @@ export const unfalsifiableHypothesis: Rule = {
     for (const h of model.hypotheses.values()) {
       const hypothesis = h.hypothesis;
       if (!hypothesis) continue;
+      const template = templateStatement(h.template);
+      if (template.length) {
+        const fields = template.map((field) => `\`${field}\``).join(", ");
+        report(h.cellIndex, h.parsed.locate([template[0]]), `${h.id} is still the template: its ${fields} ${template.length > 1 ? "are placeholders" : "is a placeholder"}. Write your own claim, prediction and null; until then nothing can contradict it.`);
+        continue;
+      }
       const missing = [!hypothesis.prediction && "`prediction`", !hypothesis.null && "`null`"].filter(Boolean);
       if (missing.length) {
         report(h.cellIndex, h.parsed.locate(["id"]), `${h.id} has no ${missing.join(" and no ")}: without ${missing.length > 1 ? "them" : "it"} no observation can contradict the claim. Say what you will observe if it holds and if it does not.`);

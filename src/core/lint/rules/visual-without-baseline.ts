@@ -3,6 +3,7 @@ import { baselineScaffold, baselinesField } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
 import { linkedVisuals } from "../checks";
+import { roleOf } from "../../cell/api-roles";
 
 export const visualWithoutBaseline: Rule = {
   id: "visual-without-baseline",
@@ -16,6 +17,12 @@ export const visualWithoutBaseline: Rule = {
       if (checks.baseline) continue;
       const h = hypotheses[0];
       const declared = h.hypothesis?.baselines ?? [];
+      const templated = h.template.find(([field]) => field === "baselines");
+      if (!declared.length && templated) {
+        // Another `baselines:` field would be a duplicate key: the user fills in the one there.
+        report(info.index, visualRange(info), `${h.id}'s baseline is still the template (\`${templated.join(".")}\` is a placeholder): say what the control is and how it is computed.`);
+        continue;
+      }
       if (!declared.length) {
         const cell = model.cells[h.cellIndex].cell.source;
         const lines = cell.split("\n");
@@ -36,6 +43,11 @@ export const visualWithoutBaseline: Rule = {
         continue;
       }
       const name = declared[0].name;
+      const empty = h.placeholderSites.find(({ site }) => roleOf(site.name) === "baseline");
+      if (empty) {
+        report(info.index, visualRange(info), `The control for ${h.id} in cell ${empty.cellIndex + 1} is still a template (\`${empty.site.name}\` with no values): compute "${name}" there.`);
+        continue;
+      }
       report(
         info.index,
         visualRange(info),

@@ -1,5 +1,6 @@
 // A picture whose hypothesis is never decided by a test or a verdict.
 import { linkedVisuals } from "../checks";
+import { roleOf } from "../../cell/api-roles";
 import { verdictScaffold } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 
@@ -13,6 +14,11 @@ export const visualWithoutQuantification: Rule = {
     for (const { info, hypotheses, checks } of linkedVisuals(model)) {
       if (checks.quantified) continue;
       const h = hypotheses[0];
+      const empty = h.placeholderSites.find(({ site }) => roleOf(site.name) === "test");
+      if (empty) {
+        report(info.index, visualRange(info), `The \`${empty.site.name}\` for ${h.id} in cell ${empty.cellIndex + 1} is still a template (no values): fill in what it compares.`);
+        continue;
+      }
       report(
         info.index,
         visualRange(info),
