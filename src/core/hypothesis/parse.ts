@@ -38,6 +38,13 @@ export function parseHypothesis(text: string): ParsedHypothesis {
   const yamlErrors = document.errors.map(
     (error): HypothesisError => ({ kind: "yaml", message: error.message.split("\n")[0], path: [], range: lines.range(error.pos[0], error.pos[1]) }),
   );
+  // yaml recurses once per level of nesting and reports each stack overflow it catches: thousands of
+  // brackets gave hundreds of "Maximum call stack size exceeded". One error says what it is.
+  const overflow = yamlErrors.find((error) => /call stack/i.test(error.message));
+  if (overflow) {
+    const error: HypothesisError = { ...overflow, message: "The YAML is nested too deeply to be read: a hypothesis needs a few levels at most." };
+    return { raw: undefined, errors: [error], locate: whole };
+  }
   let raw: unknown;
   const alias = firstAlias(document);
   try {

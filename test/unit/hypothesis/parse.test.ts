@@ -108,3 +108,11 @@ test("an alias of no anchor is an error where it is; a __proto__ key is an ordin
   assert.ok(Object.hasOwn(proto.raw as object, "__proto__"));
   assert.equal(Object.getPrototypeOf(proto.raw), Object.prototype);
 });
+
+test("YAML nested thousands deep is one error saying so (it was hundreds of 'Maximum call stack size exceeded')", () => {
+  const parsed = parseHypothesis(yamlFixture("deep-flow.yaml"));
+  assert.deepEqual(
+    parsed.errors.map((error) => [error.message, error.range.line]),
+    [["The YAML is nested too deeply to be read: a hypothesis needs a few levels at most.", 2]],
+  );
+});
