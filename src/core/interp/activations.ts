@@ -44,7 +44,8 @@ export type InterpErrorKind =
   | "shape-mismatch"
   | "unsplittable-model"
   | "negative-activations"
-  | "too-large";
+  | "too-large"
+  | "unsupported-model";
 
 /** Bad input to an interpretability method, with a kind to branch on and a message saying what to change. */
 export class InterpError extends Error {
@@ -83,6 +84,7 @@ export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor,
 
 /** The layer `ref` names, or an `unknown-layer` error listing the layers there are. */
 export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.Layer {
+  checkLayersModel(model, ref);
   const layers = model.layers;
   if (typeof ref === "object") {
     if (layers.includes(ref)) return ref;
@@ -94,6 +96,30 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
     throw new InterpError("unknown-layer", `no layer ${JSON.stringify(ref)} in the model; its layers are ${names}`);
   }
   return found;
+}
+
+/** The methods that take any model (a graph model, a loaded model, a score function), named when a layer method refuses one. */
+const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve";
+
+/**
+ * Refuses what is not a tfjs layers model: methods that read, ablate or randomise a layer need its
+ * layers, which a graph model (a converted TensorFlow graph) does not have.
+ */
+export function checkLayersModel(model: unknown, layer?: LayerRef): asserts model is tf.LayersModel {
+  if (model instanceof tf.LayersModel) return;
+  const loaded = typeof model === "object" && model !== null && "kind" in model ? (model as { kind: string }).kind : undefined;
+  const what =
+    model instanceof tf.GraphModel || loaded === "graph"
+      ? "a tfjs graph model, which has nodes but no layers"
+      : loaded === "layers"
+        ? "the record loadModel returns: pass its .model"
+        : loaded
+          ? `a ${loaded}`
+          : typeof model === "function"
+            ? "a score function"
+            : "not a tfjs model";
+  const named = layer === undefined || typeof layer === "object" ? "a layer" : `layer ${JSON.stringify(layer)}`;
+  throw new InterpError("unsupported-model", `methods on ${named} (activations, selectivity, ablation, TCAV, dissection, exemplars, feature visualisation, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
 }
 
 /**

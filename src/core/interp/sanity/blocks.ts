@@ -4,6 +4,7 @@
 // block; "the head"). A block is a name and its layers, listed in the model's forward order.
 import * as tf from "@tensorflow/tfjs";
 import { DataError } from "../../data";
+import { checkLayersModel } from "../activations";
 
 export interface Block {
   name: string;
@@ -25,6 +26,7 @@ export type BlockSpec = "layers" | RegExp | ((layer: tf.layers.Layer) => string 
 
 /** The blocks of `model` that hold weights, in forward order (cascading randomisation goes the other way). */
 export function randomizationBlocks(model: tf.LayersModel, spec: BlockSpec = "layers"): Block[] {
+  checkLayersModel(model);
   const weighted = (layer: tf.layers.Layer) => layer.weights.length > 0;
   if (Array.isArray(spec)) return explicitBlocks(model, spec);
   const nameOf =

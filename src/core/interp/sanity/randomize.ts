@@ -17,6 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { DataError, type LoadedModel } from "../../data";
 import { createRng, type Rng } from "../../stats/rng";
+import { checkLayersModel } from "../activations";
 
 export type BatchNormRandomisation = "keep-statistics" | "recalibrate";
 
@@ -29,9 +30,9 @@ export interface RandomizationOptions {
 
 /** The layers model inside `model`, or a clear error for models whose weights cannot be replaced. */
 export function layersModelOf(model: tf.LayersModel | LoadedModel): tf.LayersModel {
-  if (model instanceof tf.LayersModel) return model;
-  if (model.kind === "layers") return model.model;
-  throw new DataError("invalid-argument", `parameter randomisation needs a tfjs layers model; ${model.path} is a ${model.kind}`);
+  if (!(model instanceof tf.LayersModel) && model.kind === "layers") return model.model;
+  checkLayersModel(model);
+  return model;
 }
 
 /** Names of the layers that have weights, from the output down: the order of cascading randomisation by layer. */
@@ -57,6 +58,7 @@ export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel>
  * `options.batchNorm`). The draws come from `createRng(seed).fork(layer name)`.
  */
 export async function randomizedCopy(model: tf.LayersModel, layers: string[], seed: number, options: RandomizationOptions = {}): Promise<tf.LayersModel> {
+  checkLayersModel(model);
   const known = new Set(model.layers.map((layer) => layer.name));
   for (const name of layers) if (!known.has(name)) throw new DataError("invalid-argument", `no layer named ${name}; layers are ${[...known].join(", ")}`);
   const batchNorm = options.batchNorm ?? "keep-statistics";
