@@ -111,7 +111,10 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   const record = new RunRecord();
   record.begin({ notebook: basename(path), seed });
 
-  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, maxOutputChars: options.maxOutputChars, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
+  // tfjs-node from the notebook's folder (the kernel looks there first), the workspace (the current
+  // folder), or the one installed with this falsify: a notebook anywhere gets the fastest backend there is.
+  const searchFrom = [process.cwd(), __dirname];
+  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, searchFrom, maxOutputChars: options.maxOutputChars, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
   let timedOut: { cell: Cell; killed: boolean } | undefined;
   const raisedLate: string[] = [];
@@ -122,7 +125,7 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     for (const line of error.stack.split("\n")) if (line) io.out(`           ${line}`);
   });
   try {
-    io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}`);
+    io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}${kernel.info.why ? ` (${kernel.info.why})` : ""}`);
     for (const cell of notebook.cells) {
       const language = runnableLanguage(cell);
       if (!language) continue;

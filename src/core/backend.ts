@@ -25,6 +25,8 @@ export interface LoadedTf {
   tfjsNodePath?: string;
   /** Why faster backends were not used, for the UI ("tfjs-node not installed in the workspace"). */
   notes: string[];
+  /** Why this backend, in one line: where tfjs-node came from, or why a slower one runs. */
+  why: string;
 }
 
 export interface LoadOptions {
@@ -71,20 +73,27 @@ async function load(options: LoadOptions): Promise<LoadedTf> {
   const notes: string[] = [];
   if (candidates.includes("tensorflow")) {
     const native = loadNative(options.searchFrom ?? [process.cwd()], notes);
-    if (native) return { ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes };
+    if (native) return { ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes, why: `@tensorflow/tfjs-node from ${native.tfjsNodePath}` };
   }
   const { tf, useWasmFiles } = options.carried?.() ?? loadJs(options.bundled);
   if (candidates.includes("wasm")) {
     try {
       useWasmFiles();
-      if (await tf.setBackend("wasm")) return { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes };
+      if (await tf.setBackend("wasm")) return { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes, why: why("wasm", options, notes) };
       notes.push("the wasm backend did not initialise");
     } catch (error) {
       notes.push(`the wasm backend failed: ${(error as Error).message}`);
     }
   }
   await tf.setBackend("cpu");
-  return { tf, backend: "cpu", tfjsVersion: tf.version.tfjs, notes };
+  return { tf, backend: "cpu", tfjsVersion: tf.version.tfjs, notes, why: why("cpu", options, notes) };
+}
+
+/** Why a slower backend than tfjs-node: it was asked for, or the faster ones failed (their notes). */
+function why(backend: BackendName, options: LoadOptions, notes: string[]): string {
+  if (options.prefer === backend) return `${backend} was asked for`;
+  if (!options.prefer && parseBackend(process.env.FALSIFY_BACKEND) === backend) return `FALSIFY_BACKEND=${backend}`;
+  return notes.join("; ");
 }
 
 function parseBackend(value: string | undefined): BackendName | undefined {
@@ -115,7 +124,9 @@ function loadNative(searchFrom: string[], notes: string[]): { tf: Tf; tfjsNodePa
       notes.push(`@tensorflow/tfjs-node in ${packageDir} did not load: ${(error as Error).message.split("\n")[0]}`);
     }
   }
-  if (!notes.length) notes.push("@tensorflow/tfjs-node is not installed in the workspace (Falsify: Set Up Native Backend installs it)");
+  if (!notes.length) {
+    notes.push(`@tensorflow/tfjs-node is not installed in ${searchFrom.join(", ")} or a folder above (npm install @tensorflow/tfjs-node there; in VS Code: Falsify: Set Up Native Backend)`);
+  }
   return undefined;
 }
 

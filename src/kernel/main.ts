@@ -33,6 +33,7 @@ async function start(init: z.output<typeof InitRequest>): Promise<void> {
     tfjsVersion: loaded.tfjsVersion,
     nodeVersion: process.versions.node,
     notes: loaded.notes,
+    why: loaded.why,
     memory: session.memory(),
   });
 }

@@ -115,7 +115,7 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   const globals = { tf, display, hypotheses, fx: runtime, rng: seedCellRandomness(seed), require: createRequire(join(notebookDir, "<cell>.js")) };
   installCellGlobals(globals);
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : "";
-  console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend}`);
+  console.log(`falsify: ${config.notebook} (${config.cells.length} cells), seed ${seed}${shardText}, tfjs ${loaded.tfjsVersion} on ${loaded.backend} (${loaded.why})`);
 
   const finish = async () => {
     const results = run.results();

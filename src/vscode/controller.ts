@@ -163,7 +163,7 @@ function startKernel(context: vscode.ExtensionContext, controller: vscode.Notebo
   });
   started.then(
     (client) => {
-      log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
+      log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}${client.info.why ? ` (${client.info.why})` : ""}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
       for (const note of client.info.notes) log().info(`backend: ${note}`);
       client.onLateError((event) => void showLateError(controller, notebook, event));
       client.onMemory(() => {

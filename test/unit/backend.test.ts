@@ -49,5 +49,5 @@ test("a workspace without tfjs-node falls back and says why", () => {
   assert.equal(out.status, 0, out.stderr);
   const result = JSON.parse(out.stdout.trim().split("\n").pop()!);
   assert.equal(result.backend, "wasm");
-  assert.match(result.notes[0], /not installed in the workspace/);
+  assert.match(result.notes[0], /@tensorflow\/tfjs-node is not installed in \/ or a folder above/);
 });

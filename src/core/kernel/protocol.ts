@@ -71,6 +71,8 @@ export const ReadyEvent = z.object({
   nodeVersion: z.string(),
   /** Why faster backends were not used. */
   notes: z.array(z.string()),
+  /** Why this backend, in one line: where @tensorflow/tfjs-node was found, or why a slower one runs. */
+  why: z.string().optional(),
   memory: Memory,
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;

@@ -3,9 +3,9 @@
 // the built dist/cli.js, the file package.json's `bin` points at.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCli } from "../../../src/cli/main";
 
@@ -23,6 +23,8 @@ async function cli(...argv: string[]): Promise<Run> {
   run.code = await runCli(argv, { out: (line) => run.out.push(line), err: (line) => run.err.push(line) });
   return run;
 }
+
+const nativeBuilt = existsSync("node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node");
 
 const scratch = mkdtempSync(join(tmpdir(), "falsify-cli-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -200,6 +202,21 @@ describe("dist/cli.js (the `falsify` bin)", () => {
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /unknown command 'frobnicate'[\s\S]*^ {2}validate /m);
     assert.equal(bin("--help").status, 0);
+  });
+
+  test("run, outside any project: the tfjs-node installed with falsify, and the backend's reason printed", { skip: !nativeBuilt && !process.env.CI && "tfjs-node not built (npm run setup:native)" }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "falsify-alone-"));
+    try {
+      for (let at = dir; dirname(at) !== at; at = dirname(at)) assert.ok(!existsSync(join(at, "node_modules")), `${at} has node_modules`);
+      writeFileSync(join(dir, "one.falsify"), JSON.stringify({ format: "falsify", version: 1, metadata: {}, cells: [{ id: "a", kind: "code", language: "typescript", source: "tf.getBackend()", metadata: {}, outputs: [] }] }));
+      const env = { PATH: process.env.PATH, HOME: dir };
+      const run = spawnSync(process.execPath, [resolve("dist/cli.js"), "run", "one.falsify"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
+      assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+      const tfjsNode = resolve("node_modules/@tensorflow/tfjs-node");
+      assert.ok(run.stdout.includes(`on tensorflow (@tensorflow/tfjs-node from ${tfjsNode})`), run.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("<command> --help prints that command's usage on stdout, exit 0; --version prints the version", () => {
