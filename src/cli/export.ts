@@ -1,11 +1,13 @@
 // `falsify export <notebook.falsify> [options]` (EXPORT below lists them): the editor's "Export as
 // Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that carries its
 // runtime (dist/standalone.js, beside this CLI) and runs in an empty folder; --with-data copies the
-// files the cells read beside it (core/export/data.ts).
+// files the cells read beside it (core/export/data.ts); --dir writes a folder: the bundled script, a
+// package.json pinning the recorded versions and a README (core/export/pinned.ts).
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
-import { carryNotebookData, copyCarried, exportScript } from "../core/export";
+import { mkdir } from "node:fs/promises";
+import { carryNotebookData, copyCarried, exportScript, pinnedManifest, pinnedReadme, recordedRun } from "../core/export";
 import { defineCommand } from "../core/command-line";
 import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { readNotebook } from "./read";
@@ -20,7 +22,8 @@ export const EXPORT = defineCommand({
   options: {
     cell: { type: "string", value: "id", description: "export this cell and the cells it depends on" },
     bundle: { type: "boolean", description: "one .mjs that carries its runtime and runs in an empty folder with nothing but node" },
-    "with-data": { type: "boolean", description: "copy the models and data files the cells read beside the script (needs -o)" },
+    "with-data": { type: "boolean", description: "copy the models and data files the cells read beside the script (needs -o or --dir)" },
+    dir: { type: "string", value: "folder", description: "write a folder: the bundled script, a package.json pinning the versions the notebook ran with, a README" },
     out: { type: "string", short: "o", value: "file.ts|file.mts|file.mjs", description: "write the script here (.mjs/.js: plain JavaScript)" },
   },
 });
@@ -33,9 +36,15 @@ export interface ExportPlaces {
 export const exportCommand: CliCommand = (args, io) => exportWith(args, io, { standaloneRuntime: join(__dirname, "standalone.js") });
 
 export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Promise<number> {
-  return withCommandLine(EXPORT, args, io, async ({ cell: cellId, out, bundle, "with-data": withData }, [notebookPath]) => {
+  return withCommandLine(EXPORT, args, io, async ({ cell: cellId, out: file, bundle: bundled, "with-data": withData, dir }, [notebookPath]) => {
+    if (dir !== undefined && file !== undefined) {
+      io.err("falsify export: give -o (a script) or --dir (a folder), not both");
+      return 2;
+    }
+    const out = dir === undefined ? file : join(dir, `${basename(notebookPath, extname(notebookPath)).replace(/[^\w.-]+/g, "-") || "notebook"}.mjs`);
+    const bundle = bundled || dir !== undefined;
     if (withData && !out) {
-      io.err("falsify export: --with-data copies files beside the script: give -o");
+      io.err("falsify export: --with-data copies files beside the script: give -o or --dir");
       return 2;
     }
     const language = bundle || (out && /\.(mjs|js)$/.test(out)) ? "mjs" : "ts";
@@ -62,6 +71,7 @@ export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Pro
       notebookDir: data ? "." : notebookDir,
       ...(runtime === undefined ? {} : { bundle: { runtime } }),
       ...(data ? { data } : {}),
+      checkVersions: dir !== undefined,
     });
     if (!result.ok) {
       io.err(`falsify export: refused (${result.error.kind}): ${result.error.message}`);
@@ -70,6 +80,12 @@ export function exportWith(args: string[], io: CliIo, places: ExportPlaces): Pro
     if (!out) {
       io.out(result.script.trimEnd());
       return 0;
+    }
+    if (dir !== undefined) {
+      await mkdir(dir, { recursive: true });
+      const recorded = recordedRun(notebook.cells.filter((cell) => result.cellIds.includes(cell.id)));
+      await writeFileAtomic(join(dir, "package.json"), pinnedManifest(basename(out), basename(notebookPath), generatorName(), recorded));
+      await writeFileAtomic(join(dir, "README.md"), pinnedReadme(basename(out), basename(notebookPath), generatorName(), recorded));
     }
     await writeFileAtomic(out, result.script);
     io.out(`wrote ${out}: ${result.cellIds.length} cell${result.cellIds.length === 1 ? "" : "s"} (${result.cellIds.join(", ")})`);

@@ -6,6 +6,7 @@ import type { Tf, LoadedTf } from "../core/backend";
 import { installCellGlobals, KERNEL_HOOKS_GLOBAL, seedCellRandomness, type Display } from "../core/cell/environment";
 import type { Execution } from "../core/format/schema";
 import { sourceHash } from "../core/hash";
+import { FALSIFY_VERSION } from "../core/export/version";
 import { parseHypothesis, type Hypothesis } from "../core/hypothesis";
 import { cellScriptName, describeError, type CellScript } from "../core/kernel/stack";
 import { compileCell } from "../core/kernel/transpile";
@@ -104,6 +105,7 @@ export class KernelSession {
       durationMs: Math.round(durationMs * 1000) / 1000,
       backend: this.options.loaded.backend,
       tfjsVersion: this.options.loaded.tfjsVersion,
+      falsifyVersion: FALSIFY_VERSION,
       nodeVersion: process.versions.node,
       sourceHash: sourceHash(request.source),
     };

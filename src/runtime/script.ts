@@ -10,7 +10,9 @@ import { defineCommand, parseCommandLine, usageLine } from "../core/command-line
 import { installCellGlobals, seedCellRandomness, type CellGlobals, type Display } from "../core/cell/environment";
 import type { Hypothesis } from "../core/hypothesis";
 import { MIME } from "../core/display";
+import { versionWarning, type RanWith } from "../core/export/pinned";
 import { parseShard, type Metric, type Shard } from "../core/export/results";
+import { FALSIFY_VERSION } from "../core/export/version";
 import { mimeBundle } from "../core/kernel/mime-bundle";
 import * as runtime from "./index";
 import { chartLines, currentRun, metricLine, resultLines, type RunRecord } from "./run-record";
@@ -26,6 +28,8 @@ export interface ScriptConfig {
   cells: string[];
   /** The hypothesis cells the script tests, as data. */
   hypotheses: { cell: string; hypothesis: Hypothesis }[];
+  /** The versions the notebook's outputs were recorded with, when the script checks them at start (`--dir`). */
+  ranWith?: RanWith;
 }
 
 export interface ScriptOptions {
@@ -89,6 +93,8 @@ export async function startScript(config: ScriptConfig, argv: readonly string[] 
   const { notebookDir, tfjsSearch, note } = scriptFolders(config.notebookDir);
   if (note) console.error(`falsify: ${note}`);
   const loaded = await loadTensorFlow({ searchFrom: tfjsSearch });
+  const differs = config.ranWith && versionWarning(config.ranWith, { falsify: FALSIFY_VERSION, tfjs: loaded.tfjsVersion, backend: loaded.backend });
+  if (differs) console.error(`falsify: warning: ${differs}`);
   // Paths given on the command line are the caller's; paths in cells are the notebook's.
   if (options.out) options.out = resolve(options.out);
   if (options.svgDir) options.svgDir = resolve(options.svgDir);

@@ -10,6 +10,7 @@ import type { Notebook } from "../format";
 import { applyEdits, type Edit } from "../kernel/edits";
 import { redeclarationError, stripTypes, type CompileError } from "../kernel/transpile";
 import type { CarriedFile } from "./data";
+import { recordedRun } from "./pinned";
 import { embedRuntime, RUNTIME_IMPORT, unbundledImports } from "./bundle";
 import { exportedReads, planExport, type ExportedRead, type ExportError, type ExportPlan } from "./plan";
 import { comment, literal } from "./inert";
@@ -41,6 +42,8 @@ export interface ExportOptions {
    * script then runs in its own folder, where the copies are.
    */
   data?: ReadonlyMap<string, CarriedFile>;
+  /** The script warns at start when it runs on another falsify, tfjs or backend than the cells' recorded run (`--dir`). */
+  checkVersions?: boolean;
 }
 
 export type ExportResult = { ok: true; script: string; cellIds: string[]; hypotheses: string[] } | { ok: false; error: ExportError };
@@ -67,6 +70,7 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
     seed,
     cells: code.map(({ cell }) => cell.id),
     hypotheses: plan.hypotheses.map(({ cellId, hypothesis }) => ({ cell: cellId, hypothesis })),
+    ...(options.checkVersions ? { ranWith: recordedRun(code.map(({ cell }) => cell)) ?? {} } : {}),
   };
   const runtime = (text: string): ScriptPart => ({ kind: "runtime", text });
   const blank: ScriptPart = { kind: "comment", text: "" };
@@ -97,9 +101,9 @@ export function exportScript(notebook: Notebook, options: ExportOptions): Export
 
 function headerLines(plan: ExportPlan, options: ExportOptions, seed: number): string[] {
   const code = plan.cells.filter(({ cell }) => !plan.markdown.has(cell.id));
-  const recorded = [...code].reverse().find(({ cell }) => cell.execution?.backend)?.cell.execution;
+  const recorded = recordedRun(code.map(({ cell }) => cell));
   const environment = recorded
-    ? `node ${recorded.nodeVersion ?? "?"}, tfjs ${recorded.tfjsVersion ?? "?"}, backend ${recorded.backend}`
+    ? `${recorded.falsify ? `falsify ${recorded.falsify}, ` : ""}node ${recorded.node ?? "?"}, tfjs ${recorded.tfjs ?? "?"}, backend ${recorded.backend}`
     : "no recorded run (the cells have no execution record)";
   const scope = options.cellId === undefined ? "the whole notebook" : `cell ${options.cellId} and the cells it depends on`;
   const run = options.language === "mjs" ? "node <this file>" : "npx tsx <this file>";

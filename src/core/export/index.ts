@@ -3,5 +3,6 @@
 export * from "./plan";
 export * from "./generate";
 export * from "./data";
+export * from "./pinned";
 export * from "./results";
 export * from "./merge";

@@ -47,6 +47,7 @@ export const Execution = z
     durationMs: z.number().nonnegative().optional(),
     backend: z.string().optional().describe("TensorFlow.js backend: tensorflow, wasm or cpu."),
     tfjsVersion: z.string().optional(),
+    falsifyVersion: z.string().optional().describe("The falsify (extension or CLI) that ran the cell."),
     nodeVersion: z.string().optional(),
     sourceHash: z.string().optional().describe("Hash of the cell source that produced the outputs."),
     outputsHash: z.string().optional().describe("Hash of the outputs the run produced (console chunks merged); export refuses outputs that no longer match it."),

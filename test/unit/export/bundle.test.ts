@@ -102,6 +102,28 @@ test("--with-data: the model and data file the cells read, copied beside the scr
   assert.equal(readFileSync(join(alone, "results.json"), "utf8"), readFileSync(expected, "utf8"));
 });
 
+test("--dir: the bundled script, a package.json pinning the recorded versions and a README; run elsewhere, the script warns that it runs on another backend", async () => {
+  const staging = mkdtempSync(join(scratch, "dir-"));
+  copyFileSync(NOTEBOOK, join(staging, "regression.falsify"));
+  const lines: string[] = [];
+  const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+  assert.equal(await exportWith([join(staging, "regression.falsify"), "--dir", join(staging, "out")], io, { standaloneRuntime: runtime }), 0, lines.join("\n"));
+
+  const alone = emptyFolder();
+  cpSync(join(staging, "out"), alone, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(alone, "package.json"), "utf8"));
+  // The fixture's outputs were recorded on tfjs-node 4.22.0; falsify and tfjs are inside the script.
+  assert.deepEqual(manifest.optionalDependencies, { "@tensorflow/tfjs-node": "4.22.0" });
+  assert.equal(manifest.dependencies, undefined, "npm's falsify is another project: never a dependency");
+  assert.equal(manifest.scripts.start, "node regression.mjs");
+  assert.match(readFileSync(join(alone, "README.md"), "utf8"), /recorded with: tfjs 4\.22\.0, backend tensorflow, node 20\.20\.2\./);
+
+  const run = spawnSync(process.execPath, ["regression.mjs", "--out", "results.json"], { cwd: alone, env: { PATH: process.env.PATH, HOME: alone }, encoding: "utf8", timeout: 180_000 });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  assert.match(run.stderr, /falsify: warning: the notebook's outputs were recorded with backend tensorflow; this run uses backend wasm \(npm install beside this script adds the pinned @tensorflow\/tfjs-node\): numbers may differ/);
+  assert.equal(readFileSync(join(alone, "results.json"), "utf8"), readFileSync(wasmRun, "utf8"));
+});
+
 test("a cell importing a package or one of the user's files is refused for a bundle, naming what it imports", () => {
   const parsed = parseNotebook(readFileSync(NOTEBOOK, "utf8"));
   assert.ok(parsed.ok);

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { MIME } from "../../../src/core/display";
+import { FALSIFY_VERSION } from "../../../src/core/export/version";
 import type { RunEvent } from "../../../src/core/kernel/protocol";
 import type { KernelClient, RunResult } from "../../../src/kernel/client";
 import { startKernel } from "./support";
@@ -304,6 +305,7 @@ describe("reproducibility", () => {
     assert.equal(execution.backend, kernel.info.backend);
     assert.equal(execution.tfjsVersion, "4.22.0");
     assert.equal(execution.nodeVersion, process.versions.node);
+    assert.equal(execution.falsifyVersion, FALSIFY_VERSION);
     assert.equal(typeof execution.durationMs, "number");
     assert.match(execution.sourceHash!, /^[0-9a-f]{16}$/);
     assert.notEqual(execution.sourceHash, a.execution!.sourceHash);
