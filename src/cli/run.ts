@@ -54,7 +54,7 @@ export const RUN = defineCommand({
     write: { type: "boolean", description: "write the outputs back into the notebook, with their provenance" },
     "fail-on": { type: "string", value: "falsified|inconclusive", choices: ["falsified", "inconclusive"], description: "exit 1 on such a verdict (inconclusive also fails on falsified)" },
     timeout: { type: "string", value: "seconds", description: `interrupt, then kill, a cell that runs longer (0: no limit; default none, ${CI_TIMEOUT_SECONDS / 60} minutes when CI is set)` },
-    "max-output-chars": { type: "string", value: "N", description: "console text a cell's run keeps (default: the kernel's)" },
+    "max-output-chars": { type: "string", value: "N", description: "text output a cell's run keeps (default: the kernel's)" },
     "log-output": { type: "boolean", description: "print each cell's stdout, stderr and displays (as text) as it runs" },
   },
 });

@@ -24,7 +24,7 @@ export interface KernelStartOptions {
   prefer?: BackendName;
   /** The notebook seed (`notebookSeed(metadata)`): Math.random and the cells' `rng` start from it. */
   seed?: number;
-  /** Console text a run keeps (default DEFAULT_MAX_OUTPUT_CHARS); a note says how much more was dropped. */
+  /** Text output a run keeps (default DEFAULT_MAX_OUTPUT_CHARS); a note says how much more was dropped. */
   maxOutputChars?: number;
   /** A bundled tfjs and its wasm folder; default: dist/tfjs.js and dist/wasm/ beside the kernel script, if built. */
   bundled?: { module: string; wasmDir: string };

@@ -29,7 +29,7 @@ export interface SessionOptions {
   interrupts: InterruptChannel;
   /** The notebook seed the kernel starts with (`rng` exists from the first cell on). */
   seed: number;
-  /** Console text a run keeps; what is printed beyond it is dropped and counted. */
+  /** Text output a run keeps (console, values displayed as text); what is beyond it is dropped and counted. */
   maxOutputChars: number;
   send: Send;
   /** True for stack frames of the kernel itself (hidden from users). */
@@ -51,7 +51,7 @@ export class KernelSession {
   private readonly cellOfRun = new Map<number, string | undefined>();
   /** Tensors the cells' variables held after the last run (undefined: too many objects to tell). */
   private heldTensors: number | undefined = 0;
-  /** Console text of the current run: sent so far, and dropped beyond maxOutputChars. */
+  /** Text output of the current run (console, and values displayed as text): kept so far, and dropped beyond maxOutputChars. */
   private console = { sent: 0, dropped: 0 };
 
   constructor(private readonly options: SessionOptions) {
@@ -87,7 +87,7 @@ export class KernelSession {
     let status: RunStatus = "ok";
     try {
       const value = request.language === "hypothesis" ? this.registerHypothesis(request.source) : await this.runCode(request, order, raised);
-      if (value !== undefined) this.options.send({ type: "display", id, items: this.bundle(value) });
+      if (value !== undefined) this.display(id, value);
     } catch (error) {
       status = error instanceof Interrupted || this.options.interrupts.interrupted ? "interrupted" : "error";
       this.options.send({ type: "error", id, error: status === "interrupted" ? interruptedError() : this.describe(error) });
@@ -178,22 +178,42 @@ export class KernelSession {
     this.options.send({ type: "stream", id, name, text });
   }
 
-  /**
-   * What the last started run receives from console and process.stdout/stderr, up to
-   * maxOutputChars of it: the rest is counted, and the run ends with a note saying how much.
-   */
+  /** What the last started run receives from console and process.stdout/stderr, within the run's text allowance (keepText). */
   stream(name: "stdout" | "stderr", text: string): void {
     if (!this.current) return this.options.send({ type: "log", level: name === "stderr" ? "warn" : "info", text });
+    const kept = this.keepText(text);
+    if (kept) this.streamTo(this.current, name, kept);
+  }
+
+  /**
+   * A displayed value. One that is only text (a cell's trailing string, `display(text)`) shares the
+   * run's text allowance with the console: a 50 MB string is as easy to display as to print. Rich
+   * outputs (charts, verdicts, tensors, images) are kept whole.
+   */
+  private display(id: number, value: unknown, mime?: string): void {
+    let items = this.bundle(value, mime);
+    if (items.every((item) => typeof item.data === "string" && item.encoding === undefined && item.mime.startsWith("text/"))) {
+      items = items.map((item) => ({ ...item, data: this.keepText(item.data as string) })).filter((item, i) => item.data !== "" || items[i].data === "");
+      if (!items.length) return;
+    }
+    this.options.send({ type: "display", id, items });
+  }
+
+  /**
+   * The part of `text` the run keeps: a run keeps the first maxOutputChars characters of its text
+   * output; the rest is counted, and the run ends with a note saying how much.
+   */
+  private keepText(text: string): string {
     const room = this.options.maxOutputChars - this.console.sent;
     // A cut between the two halves of a surrogate pair would leave half a character.
     const cut = text.length <= room ? text.length : room - (room > 0 && isHighSurrogate(text.charCodeAt(room - 1)) ? 1 : 0);
-    if (cut > 0) this.streamTo(this.current, name, text.slice(0, cut));
     this.console.sent += cut;
     if (cut < text.length) {
       this.console.dropped += text.length - cut;
-      // What is kept is the start of the output, without gaps: nothing more is sent.
+      // What is kept is the start of the output, without gaps: nothing more is kept.
       this.console.sent = this.options.maxOutputChars;
     }
+    return text.slice(0, cut);
   }
 
   /**
@@ -223,7 +243,7 @@ export class KernelSession {
     const hooks: KernelHooks = { i: interrupts.flag, stop: interrupts.stop, race: interrupts.race, import: modules.import };
     Object.defineProperty(globalThis, KERNEL_HOOKS_GLOBAL, { value: hooks, enumerable: false });
     const display: Display = (value, mime) => {
-      if (this.current) this.options.send({ type: "display", id: this.current, items: this.bundle(value, mime) });
+      if (this.current) this.display(this.current, value, mime);
     };
     const rng = seedCellRandomness(this.options.seed);
     installCellGlobals({ tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, rng, require: modules.require });
@@ -247,7 +267,7 @@ function isHighSurrogate(code: number): boolean {
 
 function droppedNote(dropped: number, kept: number): string {
   const count = (n: number) => n.toLocaleString("en-US");
-  return `\n[falsify: this cell printed ${count(dropped)} more characters than the ${count(kept)} a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n`;
+  return `\n[falsify: this cell printed or displayed ${count(dropped)} more characters of text than the ${count(kept)} a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n`;
 }
 
 /** An error already in its final shape (syntax errors, hypothesis errors). */

@@ -13,8 +13,9 @@ import { Execution, OutputItem } from "../format/schema";
 export const BackendName = z.enum(["tensorflow", "wasm", "cpu"]);
 
 /**
- * Console text kept per run unless configured (`falsify.kernel.maxOutputChars`, `falsify run
- * --max-output-chars`): a cell printing 50 MB would otherwise put 50 MB into the notebook file.
+ * Text output (console, values displayed as text) kept per run unless configured
+ * (`falsify.kernel.maxOutputChars`, `falsify run --max-output-chars`): a cell printing 50 MB would
+ * otherwise put 50 MB into the notebook file.
  */
 export const DEFAULT_MAX_OUTPUT_CHARS = 1_000_000;
 
@@ -31,7 +32,7 @@ export const InitRequest = z.object({
   bundled: z.object({ module: z.string(), wasmDir: z.string() }).optional(),
   /** The notebook seed (`metadata.seed`, else 0): Math.random and the cells' `rng` start from it. */
   seed: z.number().finite().default(DEFAULT_SEED),
-  /** Console text a run keeps (stdout and stderr together); the rest is dropped, and a note says how much. */
+  /** Text a run keeps (stdout, stderr and values displayed as text, together); the rest is dropped, and a note says how much. */
   maxOutputChars: z.number().int().positive().default(DEFAULT_MAX_OUTPUT_CHARS),
 });
 

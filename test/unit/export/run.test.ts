@@ -161,7 +161,7 @@ describe("falsify run --timeout and --max-output-chars", () => {
     const parsed = parseNotebook(readFileSync(path, "utf8"));
     assert.ok(parsed.ok);
     const printed = parsed.notebook.cells.find((cell) => cell.id === "loud")!.outputs.flatMap((o) => o.items.map((item) => item.data));
-    assert.deepEqual(printed, ["yyyyyyyyyy", "\n[falsify: this cell printed 91 more characters than the 10 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n"]);
+    assert.deepEqual(printed, ["yyyyyyyyyy", "\n[falsify: this cell printed or displayed 91 more characters of text than the 10 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n"]);
   });
 
   test("a cell that does not stop when interrupted (blocked in native code) is killed with the kernel", async () => {

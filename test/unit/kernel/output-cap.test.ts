@@ -27,7 +27,7 @@ test("the repro: 50 MB printed keep the default 1,000,000 characters and a note 
   assert.equal(run.status, "ok");
   const [kept, note] = text(run.outputs);
   assert.equal(kept, `O:${"x".repeat(DEFAULT_MAX_OUTPUT_CHARS)}`);
-  assert.match(note, /^E:\n\[falsify: this cell printed 49,000,000 more characters than the 1,000,000 a run keeps; they were dropped \(setting falsify\.kernel\.maxOutputChars, falsify run --max-output-chars\)\]\n$/);
+  assert.match(note, /^E:\n\[falsify: this cell printed or displayed 49,000,000 more characters of text than the 1,000,000 a run keeps; they were dropped \(setting falsify\.kernel\.maxOutputChars, falsify run --max-output-chars\)\]\n$/);
   const next = await kernel.execute({ source: 'console.log("fresh")' });
   assert.deepEqual(text(next.outputs), ["O:fresh\n"], "the next run starts with the whole allowance");
 });
@@ -38,7 +38,7 @@ test("stdout and stderr count together; what is kept is the start of the output,
   const run = await kernel.execute({ source });
   assert.deepEqual(text(run.outputs), [
     `O:${`${line}\n`.repeat(20)}`,
-    "E:\n[falsify: this cell printed 500,506 more characters than the 1,000,000 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n",
+    "E:\n[falsify: this cell printed or displayed 500,506 more characters of text than the 1,000,000 a run keeps; they were dropped (setting falsify.kernel.maxOutputChars, falsify run --max-output-chars)]\n",
   ]);
   const emoji = await kernel.execute({ source: `void process.stdout.write("a".repeat(999_999) + "\\u{1F600}")` });
   assert.equal(text(emoji.outputs)[0], `O:${"a".repeat(999_999)}`, "the pair that does not fit is dropped whole");
@@ -47,4 +47,26 @@ test("stdout and stderr count together; what is kept is the start of the output,
 test("the setting's documented default is the kernel's", () => {
   const manifest = JSON.parse(readFileSync("package.json", "utf8")) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
   assert.equal(manifest.contributes.configuration.properties["falsify.kernel.maxOutputChars"].default, DEFAULT_MAX_OUTPUT_CHARS);
+});
+
+test("values displayed as text share the allowance (a 50 MB trailing string is as easy as a print); rich outputs are kept whole", async () => {
+  const trailing = await kernel.execute({ source: '"x".repeat(50_000_000)' });
+  const [kept, note, ...rest] = text(trailing.outputs);
+  assert.equal(kept, `O:${"x".repeat(DEFAULT_MAX_OUTPUT_CHARS)}`);
+  assert.match(note, /^E:\n\[falsify: this cell printed or displayed 49,000,000 more characters of text than the 1,000,000 a run keeps/);
+  assert.deepEqual(rest, []);
+
+  const chart = '{ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point", data: { values: [] } }';
+  const source = `console.log("a".repeat(${DEFAULT_MAX_OUTPUT_CHARS - 5})); display("0123456789"); display("more"); display(${chart}); ""`;
+  const mixed = await kernel.execute({ source });
+  const shown = (data: unknown) => (typeof data !== "string" ? "{spec}" : data.length > 40 ? `...${data.slice(-12)}` : data);
+  const items = mixed.outputs.map((output) => output.items.map((item) => [item.mime, shown(item.data)]));
+  assert.deepEqual(items, [
+    [[MIME.stdout, "...aaaaaaaaaaa\n"]],
+    [[MIME.text, "0123"]],
+    [[MIME.vegaLite, "{spec}"], [MIME.text, "[Vega-Lite chart]"]],
+    [[MIME.text, ""]],
+    [[MIME.stderr, "...put-chars)]\n"]],
+  ]);
+  assert.match(String(mixed.outputs[4].items[0].data), /displayed 10 more characters of text than the 1,000,000/, "6 of 0123456789 and the 4 of more");
 });
