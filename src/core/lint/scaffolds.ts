@@ -1,16 +1,18 @@
 // The text quick fixes insert: a hypothesis template, a link comment, a baseline and a verdict cell.
 // Kept in one place so the editor's "Insert hypothesis" command and the fixes agree.
+import type { KindOfStudy } from "./evidence";
 
-export function hypothesisTemplate(id: string): string {
+/**
+ * A hypothesis to fill in, with the controls of the study the picture belongs to (evidence.ts);
+ * the claim, prediction, null and metric are the user's to write (placeholders until then).
+ */
+export function hypothesisTemplate(id: string, study?: KindOfStudy): string {
   return `id: ${id}
 claim: <one sentence, the mechanism you claim>
 prediction: <what you will observe if the claim holds, measurably>
 null: <what you will observe if it does not>
-intervention: ablation
-baselines:
-  - name: random-units
-    description: <the same intervention on randomly chosen units>
-metric: <the quantity you measure>
+intervention: ${study?.intervention ?? "<ablation, perturbation, randomization, training, or none>"}
+${baselinesField(study)}metric: <the quantity you measure>
 test:
   kind: permutation
   alternative: greater
@@ -34,8 +36,9 @@ verdict("${id}", { observed: [/* the metric */], baseline: [/* the control's val
 `;
 }
 
-export function baselinesField(): string {
-  return `baselines:\n  - name: random-units\n    description: <the same measurement on a control that should not show the effect>\n`;
+export function baselinesField(study?: KindOfStudy): string {
+  const baselines = study?.baselines ?? [{ name: "<control>", description: "<the same measurement on a control that should not show the effect>" }];
+  return `baselines:\n${baselines.map((b) => `  - name: ${b.name}\n    description: ${b.description}\n`).join("")}`;
 }
 
 /** The next free id of the form H<n>. */

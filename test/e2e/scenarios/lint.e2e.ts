@@ -67,12 +67,12 @@ export const scenario: Scenario = {
       const text = await cellText(page, 0);
       return text.includes("baselines:") ? text : undefined;
     }, 15_000, "H1's cell to gain a baselines field");
-    assert.match(h1, /name: random-units/);
-    // The declared baseline is the template's, with a placeholder description: still no control.
+    // The controls of what cell 5 shows (an attribution map), not a placeholder: declared, not yet computed.
+    assert.match(h1, /name: randomized-model[\s\S]*name: edge-detector/);
     const after = await waitFor(async () => {
       const rows = await problemTexts(page);
-      return rows.some((r) => /H1's baseline is still the template/.test(r)) ? rows : undefined;
-    }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline still the template'");
+      return rows.some((r) => /H1 declares the baseline "randomized-model" but the notebook never computes it/.test(r)) ? rows : undefined;
+    }, 30_000, "the H1 finding to change from 'no baseline' to 'baseline never computed'");
     assert.ok(!after.some((r) => /H1 declares no baseline/.test(r)), "the fixed finding is gone");
     await screenshot("fixed");
 

@@ -63,7 +63,7 @@ test("templates satisfy nothing: panel ✗ ✗ ✗, the hypothesis flagged and g
   assert.equal(byRule("visual-without-quantification")[0]?.fixes, undefined, "no second verdict cell is offered");
   // The template's baseline has a placeholder description: it is no declared control, and no second `baselines:` key is offered.
   const baseline = byRule("visual-without-baseline")[0];
-  assert.match(baseline?.message ?? "", /H1's baseline is still the template \(`baselines\.0\.description` is a placeholder\)/);
+  assert.match(baseline?.message ?? "", /H1's baseline is still the template \(`baselines\.0\.name` is a placeholder\)/);
   assert.equal(baseline?.fixes, undefined);
 });
 

@@ -3,6 +3,7 @@ import { baselineScaffold, baselinesField } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
 import { linkedVisuals } from "../checks";
+import { evidenceOf } from "../evidence";
 import { roleOf } from "../../cell/api-roles";
 
 export const visualWithoutBaseline: Rule = {
@@ -35,7 +36,7 @@ export const visualWithoutBaseline: Rule = {
               cellIndex: h.cellIndex,
               line: lines.length,
               column: lines[lines.length - 1].length + 1,
-              text: `${endsWithNewline ? "" : "\n"}${baselinesField()}`,
+              text: `${endsWithNewline ? "" : "\n"}${baselinesField(evidenceOf(info))}`,
             },
           ],
         };

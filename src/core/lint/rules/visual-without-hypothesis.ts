@@ -2,6 +2,7 @@
 import { hypothesisTemplate, linkComment, nextHypothesisId } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
+import { evidenceOf, studyOf, type KindOfStudy } from "../evidence";
 
 export const visualWithoutHypothesis: Rule = {
   id: "visual-without-hypothesis",
@@ -15,19 +16,22 @@ export const visualWithoutHypothesis: Rule = {
       const ids = [...info.links.keys()];
       if (ids.some((id) => model.hypotheses.has(id))) continue;
       const id = nextHypothesisId(model.hypotheses.keys());
-      const fixes: Fix[] = [
-        {
-          title: `Insert hypothesis ${id} linked to this cell`,
-          edits: [
-            { kind: "insert-cell", index: info.index, language: "hypothesis", source: hypothesisTemplate(id) },
-            { kind: "insert-text", cellIndex: info.index, line: 1, column: 1, text: linkComment(id) },
-          ],
-        },
-        ...[...model.hypotheses.keys()].map((existing) => ({
-          title: `Link this cell to ${existing}`,
-          edits: [{ kind: "insert-text" as const, cellIndex: info.index, line: 1, column: 1, text: linkComment(existing) }],
-        })),
-      ];
+      // The template brings the controls of what the cell shows; links that fit it come first.
+      const shown = evidenceOf(info);
+      const insert: Fix = {
+        title: `Insert hypothesis ${id} linked to this cell`,
+        edits: [
+          { kind: "insert-cell", index: info.index, language: "hypothesis", source: hypothesisTemplate(id, shown) },
+          { kind: "insert-text", cellIndex: info.index, line: 1, column: 1, text: linkComment(id) },
+        ],
+      };
+      const links = [...model.hypotheses.values()].map((h) => ({ h, about: studyOf(h.hypothesis) }));
+      const fits = (about: KindOfStudy | undefined) => shown !== undefined && about?.kind === shown.kind;
+      const linkTo = ({ h, about }: (typeof links)[number]): Fix => ({
+        title: `Link this cell to ${h.id}${!shown || !about ? "" : fits(about) ? ` (fits: ${h.id} studies ${about.shows})` : ` (${h.id} studies ${about.shows}; this cell shows ${shown.shows})`}`,
+        edits: [{ kind: "insert-text", cellIndex: info.index, line: 1, column: 1, text: linkComment(h.id) }],
+      });
+      const fixes: Fix[] = [...links.filter((l) => fits(l.about)).map(linkTo), insert, ...links.filter((l) => !fits(l.about)).map(linkTo)];
       const message = ids.length
         ? `This cell shows a visualisation linked to ${ids.join(", ")}, but no hypothesis cell declares ${ids.length > 1 ? "them" : "it"}.`
         : "This cell shows a visualisation that is not linked to a hypothesis: a picture is evidence only for a stated prediction. Link it (`// @hypothesis H1`) or write the hypothesis first.";

@@ -1,0 +1,74 @@
+// Scaffolds by what the cell shows (issue 19): the hypothesis inserted for a saliency heatmap was about
+// ablating random units, and "Link this cell to H1" was offered for an unrelated ablation hypothesis
+// as if it fitted. The template brings the controls of the picture's kind of study, and link targets
+// are ranked and labelled by fit, both from the linter's facts about the cell.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { Cell, Notebook } from "../../../src/core/format";
+import { parseHypothesis } from "../../../src/core/hypothesis";
+import { lintNotebook, type Fix } from "../../../src/core/lint";
+
+function notebook(sources: [Cell["language"], string][]): Notebook {
+  return {
+    format: "falsify",
+    version: 1,
+    metadata: {},
+    cells: sources.map(([language, source], i) => ({ id: `c${i}`, kind: "code", language, source, metadata: {}, outputs: [] })),
+  };
+}
+
+function fixesFor(nb: Notebook, rule: string): Fix[] {
+  const report = lintNotebook(nb);
+  assert.deepEqual(report.internalErrors, []);
+  return report.diagnostics.find((d) => d.rule === rule)?.fixes ?? [];
+}
+
+/** The hypothesis the "Insert hypothesis" fix would write for a cell showing `picture`. */
+function inserted(picture: string) {
+  const edit = fixesFor(notebook([["typescript", picture]]), "visual-without-hypothesis")[0]?.edits[0];
+  assert.ok(edit?.kind === "insert-cell");
+  const parsed = parseHypothesis(edit.source);
+  assert.deepEqual(parsed.errors, [], edit.source);
+  return parsed.hypothesis!;
+}
+
+const HEATMAP = "display(attributionHeatmap(image, attributionMap(ig, 0)));\n";
+const ABLATION_H = "id: H1\nclaim: Selective units are necessary.\nprediction: Ablating them hurts more.\nnull: Same drop.\nintervention: ablation\nbaselines:\n  - name: random-units\n";
+const SALIENCY_H = "id: H2\nclaim: The map depends on the learned weights.\nprediction: Randomising the model changes it.\nnull: It does not.\nintervention: randomization\nbaselines:\n  - name: randomized-model\n";
+
+test("the inserted hypothesis brings the controls of what the cell shows", () => {
+  const controls = (picture: string) => {
+    const h = inserted(picture);
+    return [h.intervention, ...h.baselines.map((b) => b.name)];
+  };
+  assert.deepEqual(controls(HEATMAP), ["randomization", "randomized-model", "edge-detector"]);
+  assert.deepEqual(controls("display(attributionGrid(report));\n"), ["randomization", "randomized-model", "edge-detector"]);
+  assert.deepEqual(controls("display(ablationCurves(curves));\n"), ["ablation", "random-units"]);
+  assert.deepEqual(controls("display(probeAccuracy(results));\n"), ["none", "control-task"]);
+  assert.deepEqual(controls('import { ckaMatrix } from "falsify";\ndisplay(ckaMatrix(matrix));\n'), ["none", "untrained-copy"]);
+  // A chart Falsify cannot place gets no controls it could not justify: only placeholders.
+  const plain = inserted('display({ mark: "bar", data: { values: v } });\n');
+  assert.deepEqual(plain.baselines.map((b) => b.name), ["<control>"]);
+  assert.match(plain.intervention ?? "", /^</);
+});
+
+test("link targets that fit the picture come first; the others say why they may not", () => {
+  const titles = fixesFor(notebook([["hypothesis", ABLATION_H], ["hypothesis", SALIENCY_H], ["typescript", HEATMAP]]), "visual-without-hypothesis").map((f) => f.title);
+  assert.deepEqual(titles, [
+    "Link this cell to H2 (fits: H2 studies an attribution map)",
+    "Insert hypothesis H3 linked to this cell",
+    "Link this cell to H1 (H1 studies an ablation; this cell shows an attribution map)",
+  ]);
+});
+
+test("declaring a baseline for a linked heatmap declares the attribution controls", () => {
+  const nb = notebook([
+    ["hypothesis", "id: H1\nclaim: The map shows the strokes.\nprediction: p\nnull: n\n"],
+    ["typescript", `// @hypothesis H1\n${HEATMAP}`],
+  ]);
+  const edit = fixesFor(nb, "visual-without-baseline")[0]?.edits[0];
+  assert.ok(edit?.kind === "insert-text");
+  const after = parseHypothesis(nb.cells[0].source + edit.text);
+  assert.deepEqual(after.errors, []);
+  assert.deepEqual(after.hypothesis?.baselines.map((b) => b.name), ["randomized-model", "edge-detector"]);
+});
