@@ -48,6 +48,7 @@ export const RUNTIME_ROLES: Readonly<Record<string, ApiRole>> = {
   // Builds the control condition (no explanation) every explained condition is compared with.
   study: "baseline",
   localisation: "baseline",
+  methodScoreboard: "baseline",
   deletionCurve: "baseline",
   insertionCurve: "baseline",
   roar: "baseline",

@@ -66,12 +66,12 @@ export async function guidedGradCam(model: Explainable, x: tf.Tensor, options: G
 function layersModelOf(model: Explainable): tf.LayersModel {
   if (model instanceof tf.LayersModel) return model;
   if (typeof model !== "function" && "kind" in model && model.kind === "layers") return model.model;
-  throw new InterpError("unsplittable-model", "Grad-CAM splits a layers model at a conv layer; this is a graph model, a SavedModel or a score function");
+  throw new InterpError("unsupported-model", "Grad-CAM splits a layers model at a conv layer; this is a graph model, a SavedModel or a score function");
 }
 
 /** The last conv layer: the last one with weights and a spatial output (Selvaraju et al.'s choice). */
 function lastSpatialLayer(model: tf.LayersModel): tf.layers.Layer {
   const found = [...model.layers].reverse().find((l) => l.weights.length > 0 && !Array.isArray((l.outputShape as unknown[])[0]) && (l.outputShape as number[]).length === 4);
-  if (!found) throw new InterpError("invalid-input", "Grad-CAM needs a conv layer (weights, spatial output [n, h, w, c]); this model has none");
+  if (!found) throw new InterpError("unsupported-model", "Grad-CAM needs a conv layer (weights, spatial output [n, h, w, c]); this model has none");
   return found;
 }

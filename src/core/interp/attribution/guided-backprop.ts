@@ -42,7 +42,7 @@ export async function guidedBackprop(model: Explainable, x: tf.Tensor, options: 
 /** The model's scores with Guided Backprop's ReLU, or a clear refusal for a model that is not a chain of known layers. */
 export function guidedScores(scored: ScoredModel, method: string): (x: tf.Tensor) => tf.Tensor {
   if (!scored.steps) {
-    throw new InterpError("unsplittable-model", `${method} rewrites each ReLU's backward pass, so it needs a model whose layers form a chain of standard layers (Conv2D, Dense, pooling, Flatten, Activation); this model is a DAG, a graph model or a score function`);
+    throw new InterpError("unsupported-model", `${method} rewrites each ReLU's backward pass, so it needs a model whose layers form a chain of standard layers (Conv2D, Dense, pooling, Flatten, Activation); this model is a DAG, a graph model or a score function`);
   }
   return chainFunction(scored.steps, { relu: guidedRelu });
 }

@@ -12,3 +12,4 @@ export {
   type MapSet,
   type ScoreSummary,
 } from "./localisation";
+export { methodScoreboard, type Scoreboard, SCOREBOARD_METHODS, type ScoreboardEntry, type ScoreboardOptions, type ScoreboardRow } from "./scoreboard";
