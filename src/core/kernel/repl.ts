@@ -1,6 +1,8 @@
 // The REPL rewrite: turns one cell's JavaScript (types already stripped) into a script whose
 // top-level names outlive it, that can `await` at top level, returns its trailing expression, and
-// stops promptly when the user interrupts.
+// stops promptly when the user interrupts. It parses the compiled JavaScript because it edits that
+// text by offset: a transformation, not a reading of the cell (what a cell declares, uses and links
+// is src/core/cell/reading.ts, whose binding-name walk it shares).
 //
 //   const x = 1;            ->  var x; ... ;(x = 1);          (re-running a cell re-assigns, never
 //   class C {}              ->  var C; ... ;C = class C {};    "already declared")
@@ -15,6 +17,7 @@
 // kept; `toInput` maps any output offset back to the input for stack traces.
 import ts from "typescript";
 import { KERNEL_HOOKS_GLOBAL } from "../cell/environment";
+import { bindingNames } from "../cell/reading";
 import { applyEdits, type Edit } from "./edits";
 
 export interface KernelHooks {
@@ -134,18 +137,13 @@ function declareVariables(list: ts.VariableDeclarationList, vars: string[], edit
   const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
   edits.push({ start: list.getStart(), end: declarations[0].getStart(), text: ";(" });
   for (const declaration of declarations) {
-    collectNames(declaration.name, vars);
+    bindingNames(declaration.name, vars);
     if (!declaration.initializer) {
       edits.push({ start: declaration.name.end, end: declaration.name.end, text: isVar ? "" : " = void 0", close: true });
     }
   }
   const last = declarations[declarations.length - 1];
   edits.push({ start: last.end, end: last.end, text: ")", close: true });
-}
-
-function collectNames(name: ts.BindingName, into: string[]): void {
-  if (ts.isIdentifier(name)) into.push(name.text);
-  else for (const element of name.elements) if (!ts.isOmittedExpression(element)) collectNames(element.name, into);
 }
 
 function removeExportModifiers(statement: ts.Statement, edits: Edit[]): void {

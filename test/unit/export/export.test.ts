@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCli } from "../../../src/cli/main";
 import { exportScript, planExport, type ExportOptions } from "../../../src/core/export";
+import { lintNotebook } from "../../../src/core/lint";
 import { outputsHash, parseNotebook, serializeNotebook, type Cell, type Notebook } from "../../../src/core/format";
 
 const FIXTURES = "test/fixtures/export";
@@ -97,6 +98,8 @@ describe("dependency closure", () => {
     const plan = planExport(nb2, "a");
     assert.ok(plan.ok);
     assert.deepEqual(plan.plan.hypotheses.map((h) => h.hypothesis.id), ["H1", "H2"]);
+    const linked = lintNotebook(nb2).hypotheses.map((h) => [h.id, h.linkedCells.map((c) => c.cellId)]);
+    assert.deepEqual(linked, [["H1", ["a"]], ["H2", ["a"]], ["H3", []]], "the linter links the cell to the same two");
   });
 });
 
