@@ -43,7 +43,7 @@ export const benchmarks: Benchmark[] = [
       const acts = await layerActivations(loaded.model, images, { layer: "conv2" });
       const options = { permutations: PERMUTATIONS, randomDirections: 0, seed: 1 };
       const ours = await medianMs(() => dissectActivations(acts, concepts, options), 3, 1);
-      const result = dissectActivations(acts, concepts, options);
+      const result = await dissectActivations(acts, concepts, options);
       // The same thresholded, upsampled maps as bytes, for the per-pixel loop.
       const units = acts.shape[3];
       const above = tf.tidy(() => {

@@ -3,6 +3,7 @@
 // at the layer, is optionally reduced (spatial mean/max per conv channel), and is copied into one
 // host-side Float32Array. Every interp method (selectivity, ablation, CKA, probes, TCAV) starts here.
 import * as tf from "@tensorflow/tfjs";
+import { withTask } from "../progress";
 import { forwardGraph } from "./chain-graph";
 
 /** A layer by name (`"dense_1"`), by its index in `model.layers` (negative from the end), or itself. */
@@ -68,17 +69,23 @@ export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor,
   const n = inputs.shape[0];
   let data: Float32Array | undefined;
   let shape: number[] = [];
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
-    const batch = tf.tidy(() => reduceSpatial(forward(inputs.slice(start, size)), reduction));
-    const values = (await batch.data()) as Float32Array;
-    if (!data) {
-      shape = [n, ...batch.shape.slice(1)];
-      data = new Float32Array(n * (values.length / size));
+  // A task: progress in images, and an interrupt stops it between batches.
+  await withTask("layerActivations", n, "images", async (task) => {
+    for (let start = 0; start < n; start += batchSize) {
+      task.check();
+      const size = Math.min(batchSize, n - start);
+      const batch = tf.tidy(() => reduceSpatial(forward(inputs.slice(start, size)), reduction));
+      const values = (await batch.data()) as Float32Array;
+      if (!data) {
+        shape = [n, ...batch.shape.slice(1)];
+        data = new Float32Array(n * (values.length / size));
+      }
+      data.set(values, start * (values.length / size));
+      batch.dispose();
+      task.advance(size);
+      await tf.nextFrame();
     }
-    data.set(values, start * (values.length / size));
-    batch.dispose();
-  }
+  });
   return { layer: layer.name, data: data ?? new Float32Array(0), shape, reduction };
 }
 

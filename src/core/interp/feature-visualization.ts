@@ -15,6 +15,7 @@
 // A unit's synthetic image reaching an activation random directions reach as well says little about
 // the unit; the activations of natural images (topExemplars) are the other yardstick.
 import * as tf from "@tensorflow/tfjs";
+import { type Task, withTask } from "../progress";
 import { createRng, type Rng } from "../stats/rng";
 import { activationModel, InterpError, type LayerRef, resolveLayer } from "./activations";
 import { gaussianBlur } from "./faithfulness/blur";
@@ -98,7 +99,7 @@ export async function featureVisualization(model: tf.LayersModel, options: Featu
   const randomRng = rng.fork("random directions");
   const random = Array.from({ length: options.randomDirections ?? 4 }, () => normalised(Array.from({ length: units }, () => randomRng.normal()), "a random direction"));
   const directions = [...asked.map((a) => a.direction), ...random];
-  const result = await ascend(upTo, shape, directions, settings, rng.fork("noise and transforms"));
+  const result = await withTask("featureVisualization", settings.steps, "steps", (task) => ascend(upTo, shape, directions, settings, rng.fork("noise and transforms"), task));
   const features = result.map((r, i) => (i < asked.length && asked[i].unit !== undefined ? { unit: asked[i].unit, ...r } : r));
   return { layer: layer.name, shape, features: features.slice(0, asked.length), random: features.slice(asked.length), settings };
 }
@@ -192,7 +193,7 @@ function normalised(v: number[], what: string): number[] {
   return v.map((x) => x / norm);
 }
 
-async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[][], s: Settings, rng: Rng): Promise<Omit<VisualizedFeature, "unit">[]> {
+async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[][], s: Settings, rng: Rng, task: Task): Promise<Omit<VisualizedFeature, "unit">[]> {
   if (shape.length !== 3) throw new InterpError("invalid-input", `feature visualisation works on image inputs [height, width, channels]; the model's input is [${shape.join(", ")}]`);
   const [h, w, c] = shape;
   const batch = directions.length;
@@ -211,6 +212,7 @@ async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[
   const traces = directions.map(() => [] as number[]);
   try {
     for (let step = 1; step <= s.steps; step++) {
+      task.check();
       const transforms = Array.from({ length: s.samples }, () => ({
         dy: s.jitter ? rng.int(2 * s.jitter + 1) - s.jitter : 0,
         dx: s.jitter ? rng.int(2 * s.jitter + 1) - s.jitter : 0,
@@ -239,6 +241,9 @@ async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[
       const values = await scores!.data();
       scores!.dispose();
       values.forEach((value, b) => traces[b].push(value));
+      task.advance();
+      // Lets the kernel see an interrupt and send the progress between steps.
+      await tf.nextFrame();
     }
     const final = tf.tidy(() => score(x, 1));
     const activations = await final.data();

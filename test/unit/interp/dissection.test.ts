@@ -68,10 +68,10 @@ function referenceMasks(n: number): ConceptMasks {
   return { concepts, masks, examples: n, height: 8, width: 8 };
 }
 
-test("thresholds, bilinear upsampling and IoU match numpy with scikit-image's resize", () => {
+test("thresholds, bilinear upsampling and IoU match numpy with scikit-image's resize", async () => {
   const reference = interpReference("dissection");
   const [n] = reference.shape as number[];
-  const d = dissectActivations({ data: Float32Array.from(reference.maps), shape: reference.shape }, referenceMasks(n), { quantile: reference.quantile, permutations: 20, randomDirections: 0 });
+  const d = await dissectActivations({ data: Float32Array.from(reference.maps), shape: reference.shape }, referenceMasks(n), { quantile: reference.quantile, permutations: 20, randomDirections: 0 });
   assert.deepEqual(d.concepts, reference.concepts);
   assertClose(d.units.map((u) => u.threshold), reference.thresholds, 1e-12, "thresholds");
   for (const [k, row] of (reference.iou as number[][]).entries()) assertClose(d.units[k].iou, row, 1e-12, `unit ${k} IoU`);
@@ -95,13 +95,13 @@ function permutationsOf(n: number): number[][] {
   return permutationsOf(n - 1).flatMap((p) => Array.from({ length: n }, (_, at) => [...p.slice(0, at), n - 1, ...p.slice(at)]));
 }
 
-test("the shuffled-masks p-value agrees with the exact p over all 120 pairings of 5 images", () => {
+test("the shuffled-masks p-value agrees with the exact p over all 120 pairings of 5 images", async () => {
   // Maps at the masks' resolution (1 × 1 → no interpolation): the unit fires exactly on concept pixels of images 0–2.
   const n = 5;
   const mask = [[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 0, 1], [0, 0, 1, 1], [1, 0, 1, 0]];
   const map = [[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]];
   const concepts: ConceptMasks = { concepts: ["c"], masks: [Uint8Array.from(mask.flat())], examples: n, height: 2, width: 2 };
-  const d = dissectActivations({ data: Float32Array.from(map.flat()), shape: [n, 2, 2, 1] }, concepts, { quantile: 0.5, permutations: 20_000, randomDirections: 0, seed: 4 });
+  const d = await dissectActivations({ data: Float32Array.from(map.flat()), shape: [n, 2, 2, 1] }, concepts, { quantile: 0.5, permutations: 20_000, randomDirections: 0, seed: 4 });
   const observed = bruteIou(map, mask, [0, 1, 2, 3, 4]);
   assert.ok(Math.abs(d.units[0].iou[0] - observed) < 1e-12);
   const all = permutationsOf(n).map((order) => bruteIou(map, mask, order));
@@ -127,11 +127,11 @@ function plantedMaps(masks: ConceptMasks, channels: number, planted: number, see
   return data;
 }
 
-test("planted detectors are labelled and survive the shuffled masks; noise passing the IoU rule does not; random directions only mix the planted signal", () => {
+test("planted detectors are labelled and survive the shuffled masks; noise passing the IoU rule does not; random directions only mix the planted signal", async () => {
   const masks = referenceMasks(200);
   const channels = 12;
   const data = plantedMaps(masks, channels, 2, 7);
-  const d = dissectActivations({ data, shape: [200, 8, 8, channels], layer: "planted" }, masks, { quantile: 0.95, permutations: 1000, seed: 1 });
+  const d = await dissectActivations({ data, shape: [200, 8, 8, channels], layer: "planted" }, masks, { quantile: 0.95, permutations: 1000, seed: 1 });
   assert.equal(d.layer, "planted");
   assert.equal(d.units[0].label, "enclosed-loop");
   assert.equal(d.units[1].label, "vertical-stroke");
@@ -154,7 +154,7 @@ test("planted detectors are labelled and survive the shuffled masks; noise passi
   assert.ok(Math.abs(d.comparison!.statistic - (meanBest(d.units) - meanBest(d.random.units))) < 1e-12);
   // Dissecting the identity directions is dissecting the units.
   const identity = Array.from({ length: channels }, (_, i) => Array.from({ length: channels }, (__, j) => (i === j ? 1 : 0)));
-  const same = dissectActivations({ data, shape: [200, 8, 8, channels] }, masks, { quantile: 0.95, permutations: 20, seed: 1, directions: identity, randomDirections: 0 });
+  const same = await dissectActivations({ data, shape: [200, 8, 8, channels] }, masks, { quantile: 0.95, permutations: 20, seed: 1, directions: identity, randomDirections: 0 });
   assert.deepEqual(same.units.map((u) => u.iou), d.units.map((u) => u.iou));
 });
 

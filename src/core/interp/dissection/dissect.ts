@@ -21,6 +21,7 @@
 // Masks and thresholded maps are bit-packed per image, so each of the `permutations` costs
 // units × concepts × images × ⌈pixels/32⌉ AND+popcounts.
 import * as tf from "@tensorflow/tfjs";
+import { type Task, withTask } from "../../progress";
 import { adjustPValues } from "../../stats/multiple-comparisons";
 import { permutationPValue, permutationTest, type PermutationResult } from "../../stats/permutation";
 import { createRng, type Rng } from "../../stats/rng";
@@ -96,7 +97,7 @@ export async function dissect(model: tf.LayersModel, images: tf.Tensor, concepts
 }
 
 /** Dissection of activation maps [n, h, w, channels] (e.g. `layerActivations`) against `concepts`. */
-export function dissectActivations(acts: ArrayWithShape & { layer?: string }, concepts: ConceptMasks, options: DissectOptions = {}): Dissection {
+export async function dissectActivations(acts: ArrayWithShape & { layer?: string }, concepts: ConceptMasks, options: DissectOptions = {}): Promise<Dissection> {
   checkConceptMasks(concepts);
   const { shape } = acts;
   if (shape.length !== 4) throw new InterpError("shape-mismatch", `dissection needs spatial activation maps [n, height, width, channels], got [${shape.join(", ")}]; dense layers have no map to compare with a mask`);
@@ -113,13 +114,17 @@ export function dissectActivations(acts: ArrayWithShape & { layer?: string }, co
   const conceptPixels = masks.map(countBits);
   const settings = { concepts, masks, conceptPixels, quantile, iouThreshold, permutations, alpha };
 
-  const units = dissectSet(maps(acts, options.directions), settings, rng.fork("units"));
-  const randomCount = options.randomDirections ?? Math.min(units.units.length, channels);
+  const randomCount = options.randomDirections ?? Math.min(options.directions?.length ?? channels, channels);
   if (!(Number.isInteger(randomCount) && randomCount >= 0 && randomCount <= channels)) {
     throw new InterpError("invalid-input", `randomDirections must be an integer in [0, ${channels}] (orthonormal directions of ${channels} channels), got ${randomCount}`);
   }
-  const randomRng = rng.fork("random directions");
-  const random = randomCount ? dissectSet(maps(acts, orthonormalDirections(randomCount, channels, randomRng)), settings, randomRng) : { units: [], detectors: 0, significantDetectors: 0 };
+  // A task: progress in mask shuffles (of the units, then of the random directions); an interrupt stops it between chunks of them.
+  const { units, random } = await withTask("dissect", permutations * (randomCount ? 2 : 1), "permutations", async (task) => {
+    const units = await dissectSet(maps(acts, options.directions), settings, rng.fork("units"), task);
+    const randomRng = rng.fork("random directions");
+    const random = randomCount ? await dissectSet(maps(acts, orthonormalDirections(randomCount, channels, randomRng)), settings, randomRng, task) : { units: [], detectors: 0, significantDetectors: 0 };
+    return { units, random };
+  });
   const comparison = randomCount
     ? permutationTest(
         units.units.map((u) => u.bestIou),
@@ -142,6 +147,9 @@ export function dissectActivations(acts: ArrayWithShape & { layer?: string }, co
   };
 }
 
+/** Mask shuffles between two progress reports (and interrupt checks). */
+const PERMUTATIONS_PER_CHUNK = 50;
+
 interface Settings {
   concepts: ConceptMasks;
   masks: Uint32Array[];
@@ -163,7 +171,7 @@ function maps(acts: ArrayWithShape, directions?: number[][]): tf.Tensor4D {
   return tf.tidy(() => tf.matMul(tf.tensor2d(values, [n * h * w, channels]), tf.tensor2d(directions), false, true).reshape([n, h, w, directions.length]));
 }
 
-function dissectSet(mapsTensor: tf.Tensor4D, s: Settings, rng: Rng): DissectionSet {
+async function dissectSet(mapsTensor: tf.Tensor4D, s: Settings, rng: Rng, task: Task): Promise<DissectionSet> {
   const [n, h, w, k] = mapsTensor.shape;
   const { height, width } = s.concepts;
   const pixels = height * width;
@@ -197,9 +205,17 @@ function dissectSet(mapsTensor: tf.Tensor4D, s: Settings, rng: Rng): DissectionS
   const observed = intersections(unitMasks, s.masks, identity, words);
   const nulls = Array.from({ length: k * concepts }, () => new Float64Array(s.permutations));
   for (let r = 0; r < s.permutations; r++) {
+    if (r % PERMUTATIONS_PER_CHUNK === 0) {
+      if (r > 0) {
+        task.advance(PERMUTATIONS_PER_CHUNK);
+        await tf.nextFrame();
+      }
+      task.check();
+    }
     const shuffled = intersections(unitMasks, s.masks, rng.permutation(n), words);
     for (let unit = 0; unit < k; unit++) for (let c = 0; c < concepts; c++) nulls[unit * concepts + c][r] = iou(unit, c, shuffled[unit * concepts + c]);
   }
+  task.advance(s.permutations - PERMUTATIONS_PER_CHUNK * Math.floor((s.permutations - 1) / PERMUTATIONS_PER_CHUNK));
   const ious = Array.from({ length: k }, (_, unit) => Array.from({ length: concepts }, (_, c) => iou(unit, c, observed[unit * concepts + c])));
   const p = ious.map((row, unit) => row.map((value, c) => permutationPValue(value, nulls[unit * concepts + c], "greater", false)));
   const adjusted = adjustPValues(p.flat(), "bh");
