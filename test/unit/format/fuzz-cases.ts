@@ -12,15 +12,14 @@ import { createRng, type Rng } from "../../../src/core/stats";
 export const STAGES = ["make", "parse", "serialize", "parse again", "lint"] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** The notebooks mutated: every small notebook of the repository (the format's repros included). */
+/** The notebooks mutated: every notebook of the examples and fixtures (the repros included) up to 64 KB. */
 export function corpus(): Uint8Array[] {
-  const folders = ["test/fixtures/format", "test/fixtures/lint", "test/fixtures/export", "test/fixtures/export/hostile", "examples"];
-  return folders.flatMap((folder) =>
-    readdirSync(folder)
-      .filter((name) => name.endsWith(".falsify"))
-      .sort()
-      .map((name) => new Uint8Array(readFileSync(join(folder, name)))),
-  );
+  const notebooks = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.name !== "node_modules")
+      .flatMap((entry) => (entry.isDirectory() ? notebooks(join(folder, entry.name)) : entry.name.endsWith(".falsify") ? [join(folder, entry.name)] : []));
+  const files = ["examples", "test/fixtures"].flatMap(notebooks).sort();
+  return files.map((file) => new Uint8Array(readFileSync(file))).filter((bytes) => bytes.length <= 64 * 1024);
 }
 
 export function caseRng(seed: number, index: number): Rng {
