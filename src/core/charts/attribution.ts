@@ -6,10 +6,23 @@
 // The input is its own panel, in grey, and each map is drawn opaque with the input's outline over it
 // (a white line on a dark halo, readable on every colour of the map and in every editor theme): a map
 // laid half-transparent over the image hid both.
+//
+// Maps of more than RASTER_ABOVE pixels (a 224x224 ImageNet map) are drawn as PNG images inside the
+// spec (raster.ts): seconds and kilobytes where one rect per pixel took minutes and megabytes.
+// Smaller ones stay vector: zoomable, with each pixel's value in a tooltip.
 import type { VegaLiteSpec } from "../display";
+import { blockAverage, extent, type RasterColour, rasterLayers, rasterUrl } from "./raster";
 import { ChartError, type ChartOptions, falsifyChart, formatNumber, matrixShape } from "./spec";
 
-export interface AttributionHeatmapOptions extends ChartOptions {
+/** Maps with more pixels than this are drawn as images (unless `raster` says otherwise). */
+const RASTER_ABOVE = 64 * 64;
+
+interface RasterOption {
+  /** Draw maps as PNG images (true) or one rect per pixel (false). Default: images above RASTER_ABOVE pixels. */
+  raster?: boolean;
+}
+
+export interface AttributionHeatmapOptions extends ChartOptions, RasterOption {
   /** The attribution method's name, for the title (e.g. "integrated gradients"). */
   method?: string;
   /** Keep the sign (diverging colours around 0) instead of showing |attribution|. Default: true when any value is negative. */
@@ -23,6 +36,18 @@ export function attributionHeatmap(image: number[][], map: number[][], options: 
   const shape = checkSameShape(image, map, "map");
   const signed = options.signed ?? map.some((row) => row.some((value) => value < 0));
   const size = options.size ?? 240;
+  if (rastered(shape, options)) {
+    const [low, high] = extent(map.flat());
+    const colour: RasterColour = signed
+      ? { scheme: "redblue-reversed", domain: [Math.min(0, low), Math.max(0, high)], mid: 0, title: "attribution" }
+      : { scheme: "inferno", domain: extent(map.flat().map(Math.abs)), title: "|attribution|" };
+    return falsifyChart(
+      { hconcat: [rasterInputPanel(image, shape, size), { title: { text: "map", fontSize: 11 }, ...rasterMapPanel(signed ? map : map.map((row) => row.map(Math.abs)), rasterOutline(image, shape, size), shape, size, colour) }] },
+      { chart: "attribution-heatmap", baselines: [] },
+      `${options.method ?? "attribution"} over the input`,
+      options,
+    );
+  }
   const mapCells = cells(map).map(({ value, ...cell }) => ({ ...cell, attribution: value, shown: signed ? value : Math.abs(value) }));
   return falsifyChart(
     {
@@ -61,7 +86,7 @@ export interface SanityGridInput {
   edgeDetector?: ComparedMap;
 }
 
-export interface SanityGridOptions extends ChartOptions {
+export interface SanityGridOptions extends ChartOptions, RasterOption {
   /** Panels per row (the input's included). Default: all in one row up to 5, then rows of 4. */
   columns?: number;
   /** Pixel size of each panel's longer side. Default 140. */
@@ -82,20 +107,33 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
     ...(input.edgeDetector ? [{ id: "edge-detector", title: ["edge detector", similarity(input.edgeDetector)], baseline: "edge detector", compared: input.edgeDetector, map: input.edgeDetector.map }] : []),
   ];
   for (const panel of panels) checkSameShape(input.image, panel.map, `${panel.id} map`);
+  const size = options.size ?? 140;
+  const compared = panels.flatMap((panel) => (panel.compared ? [panel.compared] : []));
+  const statistics = [compared.some((c) => c.spearman !== undefined) ? "spearman" : undefined, compared.some((c) => c.ssim !== undefined) ? "ssim" : undefined].filter(Boolean);
+  const shown = panels.length + 1;
+  const meta = { chart: "attribution-grid", baselines: panels.flatMap((panel) => (panel.baseline ? [panel.baseline] : [])), statistic: statistics.length ? statistics.join(", ") : undefined };
+  const title = `${input.method.name}: sanity checks (randomised models, edge detector)`;
+  const columns = options.columns ?? (shown <= 5 ? shown : 4);
+  if (rastered(shape, options)) {
+    const colour: RasterColour = { scheme: "inferno", domain: [0, 1], title: "|attribution| / max" };
+    const normalised = (map: number[][]) => {
+      const max = extent(map.flat().map(Math.abs))[1] || 1;
+      return map.map((row) => row.map((value) => Math.abs(value) / max));
+    };
+    const outline = rasterOutline(input.image, shape, size);
+    const concat = [rasterInputPanel(input.image, shape, size), ...panels.map((panel) => ({ title: { text: panel.title.filter(Boolean), fontSize: 11 }, ...rasterMapPanel(normalised(panel.map), outline, shape, size, colour) }))];
+    return falsifyChart({ columns, concat, resolve: { scale: { color: "shared" } } }, meta, title, options);
+  }
   const maps = Object.fromEntries(
     panels.map((panel) => {
       const max = Math.max(...panel.map.flat().map(Math.abs)) || 1;
       return [panel.id, cells(panel.map).map(({ value, ...cell }) => ({ ...cell, attribution: value, shown: Math.abs(value) / max }))];
     }),
   );
-  const size = options.size ?? 140;
-  const compared = panels.flatMap((panel) => (panel.compared ? [panel.compared] : []));
-  const statistics = [compared.some((c) => c.spearman !== undefined) ? "spearman" : undefined, compared.some((c) => c.ssim !== undefined) ? "ssim" : undefined].filter(Boolean);
-  const shown = panels.length + 1;
   return falsifyChart(
     {
       datasets: { image: imageCells(input.image), outline: inputOutline(input.image), ...maps },
-      columns: options.columns ?? (shown <= 5 ? shown : 4),
+      columns,
       concat: [
         inputPanel(shape, size),
         ...panels.map((panel, index) => ({
@@ -105,10 +143,44 @@ export function attributionGrid(input: SanityGridInput, options: SanityGridOptio
       ],
       resolve: { scale: { color: "shared" } },
     },
-    { chart: "attribution-grid", baselines: panels.flatMap((panel) => (panel.baseline ? [panel.baseline] : [])), statistic: statistics.length ? statistics.join(", ") : undefined },
-    `${input.method.name}: sanity checks (randomised models, edge detector)`,
+    meta,
+    title,
     options,
   );
+}
+
+function rastered([rows, columns]: [number, number], options: RasterOption): boolean {
+  return options.raster ?? rows * columns > RASTER_ABOVE;
+}
+
+/** The input in grey as one image, at most the panel's pixels a side. */
+function rasterInputPanel(image: number[][], shape: [number, number], size: number): VegaLiteSpec {
+  const { width, height } = panelSize(shape, size);
+  const shown = blockAverage(image, height, width);
+  const colour: RasterColour = { scheme: "greys-reversed", domain: extent(shown.flat()) };
+  return { title: { text: "input", fontSize: 11 }, width, height, layer: rasterLayers(rasterUrl(shown, colour), width, height, colour) };
+}
+
+/** The input's outline at the resolution its maps are drawn at in a panel of `size`. */
+function rasterOutline(image: number[][], shape: [number, number], size: number): boolean[][] {
+  const { width, height } = panelSize(shape, size);
+  return outlineMask(blockAverage(image, height, width));
+}
+
+/** A map as one image (at most the panel's pixels a side) with the input's outline in white, and its legend. */
+function rasterMapPanel(map: number[][], outline: boolean[][], shape: [number, number], size: number, colour: RasterColour): VegaLiteSpec {
+  const { width, height } = panelSize(shape, size);
+  const shown = blockAverage(map, height, width);
+  return { width, height, layer: rasterLayers(rasterUrl(shown, colour, outline), width, height, colour) };
+}
+
+/** The input's outline as pixels: bright ones (above the midpoint of its range) with a dark 4-neighbour or on the border. */
+function outlineMask(image: number[][]): boolean[][] {
+  const [low, high] = extent(image.flat());
+  if (!(high > low)) return image.map((row) => row.map(() => false));
+  const threshold = (low + high) / 2;
+  const bright = (row: number, col: number) => (image[row]?.[col] ?? -Infinity) > threshold;
+  return image.map((values, row) => values.map((_, col) => bright(row, col) && (!bright(row - 1, col) || !bright(row + 1, col) || !bright(row, col - 1) || !bright(row, col + 1))));
 }
 
 /** "ρ = 0.91 · SSIM = 0.80": the similarity to the method's map, as a panel subtitle line. */

@@ -1,7 +1,7 @@
 // Pictures for a study page as PNG data URLs, so the page is one self-contained file: greyscale
 // images in [0, 1] (or a given range) and signed explanation maps on a diverging blue–white–red
-// scale. A minimal PNG writer (8-bit RGB, one IDAT chunk, zlib from Node): the images are small.
-import { deflateSync } from "node:zlib";
+// scale, written as 8-bit RGB PNGs (../charts/png.ts).
+import { encodePng } from "../charts/png";
 
 export type Colormap = "gray" | "diverging";
 
@@ -25,17 +25,9 @@ export function pictureDataUrl(picture: Picture): string {
   const height = values.length, width = values[0]?.length ?? 0;
   if (!height || !width || values.some((row) => row.length !== width)) throw new RangeError(`a picture needs non-empty rows of equal length ("${picture.alt}")`);
   const colour = colourScale(picture);
-  const raw = Buffer.alloc(height * (1 + 3 * width));
-  for (let r = 0; r < height; r++) {
-    const row = r * (1 + 3 * width); // each row starts with filter type 0 (none)
-    for (let c = 0; c < width; c++) raw.set(colour(values[r][c]), row + 1 + 3 * c);
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB, deflate, no filter, no interlace
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-  return `data:image/png;base64,${png.toString("base64")}`;
+  const rgb = new Uint8Array(height * width * 3);
+  for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) rgb.set(colour(values[r][c]), 3 * (r * width + c));
+  return `data:image/png;base64,${encodePng(width, height, { rgb }).toString("base64")}`;
 }
 
 function colourScale(picture: Picture): (v: number) => [number, number, number] {
@@ -53,25 +45,4 @@ function colourScale(picture: Picture): (v: number) => [number, number, number] 
     // White at 0, fading to red (positive) or blue (negative).
     return t >= 0 ? [255, byte(1 - t), byte(1 - t)] : [byte(1 + t), byte(1 + t), 255];
   };
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, "ascii");
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
