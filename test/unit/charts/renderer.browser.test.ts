@@ -181,9 +181,8 @@ describe("notebook renderer in a webview-like page", { skip: available ? false :
     await show(page, "url", MIME.vegaLite, hostile("file-url.vl.json"));
     assert.match((await page.locator("#url [role=alert]").textContent()) ?? "", /could not be loaded.*charts load no data from outside the spec/s);
 
-    const { effect: _effect, ...withoutEffect } = verdict as unknown as Record<string, unknown>;
-    await show(page, "claim", MIME.verdict, { ...verdict, claim: 5 });
-    await show(page, "effect", MIME.verdict, withoutEffect);
+    await show(page, "claim", MIME.verdict, hostile("verdict-claim-number.json"));
+    await show(page, "effect", MIME.verdict, hostile("verdict-without-effect.json"));
     assert.match((await page.locator("#claim [role=alert]").textContent()) ?? "", /Not a verdict.*claim: .*string/s);
     assert.match((await page.locator("#effect [role=alert]").textContent()) ?? "", /Not a verdict.*effect: /s);
     await page.close();
