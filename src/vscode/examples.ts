@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import * as vscode from "vscode";
 
-export const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour", "06-selectivity-regularizer", "07-forward-prediction", "09-onnx-resnet-sanity"] as const;
+export const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour", "05-implanted-flaw", "06-selectivity-regularizer", "07-forward-prediction", "09-onnx-resnet-sanity"] as const;
 const EXTENSION_ID = "falsify.falsify";
 
 export async function openExample(name: unknown = EXAMPLES[0]): Promise<void> {

@@ -34,6 +34,7 @@ const CASES: ExampleCase[] = [
   },
   { example: "03-representations", verdicts: 2, warnings: [] },
   { example: "04-linter-tour", verdicts: 0, warnings: ["single-example-visual", "visual-without-hypothesis"] },
+  { example: "05-implanted-flaw", verdicts: 1, warnings: [] },
   { example: "06-selectivity-regularizer", verdicts: 1, warnings: [] },
   { example: "07-forward-prediction", verdicts: 1, warnings: [] },
   { example: "09-onnx-resnet-sanity", verdicts: 1, warnings: [] },

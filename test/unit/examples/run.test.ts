@@ -75,6 +75,15 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     assert.deepEqual(verdictsOf(results), ["H1"]);
   });
 
+  test("05-implanted-flaw scores every attribution method on the planted trigger and decides H1", async (t) => {
+    const { results, seconds, text } = await run("05-implanted-flaw");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1"]);
+    const mass = results.metrics.find((m) => m.name === "relevance mass inside the trigger, mean per method")?.value as Record<string, number>;
+    assert.deepEqual(Object.keys(mass).sort(), ["grad-cam", "gradient", "gradient-x-input", "guided-backprop", "guided-grad-cam", "integrated-gradients", "occlusion", "smoothgrad"]);
+    assert.ok(Object.values(mass).every((m) => m > 4 / 64), `every method above chance: ${text}`);
+  });
+
   test("06-selectivity-regularizer trains 15 CNNs with the regulariser and decides H1", async (t) => {
     const { results, seconds, text } = await run("06-selectivity-regularizer");
     t.diagnostic(`${seconds.toFixed(1)} s`);
