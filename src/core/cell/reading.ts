@@ -101,14 +101,23 @@ export function readCell(source: string): CellReading {
     const file = ts.createSourceFile("cell.ts", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     return new CellReader(file).read();
   } catch (error) {
-    // TypeScript's parser (and this reader) recurse once per level of nesting: about 1,000 brackets
-    // deep (a crafted or mangled notebook) the stack runs out. No tool can read such a cell; it is a
-    // syntax error at its deepest point, never a RangeError thrown at the linter or the export.
-    if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error;
-    const { depth, offset } = deepestBracket(source);
-    const brackets = depth >= 100 ? ` (${depth} levels of brackets)` : "";
-    return { ...emptyReading(), syntaxError: { message: `The code is nested too deeply to be read${brackets}`, ...new LineIndex(source).position(brackets ? offset : 0) } };
+    const syntaxError = nestedTooDeeply(error, source);
+    if (!syntaxError) throw error;
+    return { ...emptyReading(), syntaxError };
   }
+}
+
+/**
+ * TypeScript's parser (and every reader of its tree) recurses once per level of nesting: about 1,000
+ * brackets deep (a crafted or mangled notebook) the stack runs out. No tool can read such code; for
+ * that stack overflow this is the syntax error to report, at the code's deepest point, instead of a
+ * RangeError thrown at the linter, the export or the kernel. Undefined for any other error.
+ */
+export function nestedTooDeeply(error: unknown, source: string): { message: string; line: number; column: number } | undefined {
+  if (!(error instanceof RangeError && /call stack/i.test(error.message))) return undefined;
+  const { depth, offset } = deepestBracket(source);
+  const brackets = depth >= 100 ? ` (${depth} levels of brackets)` : "";
+  return { message: `The code is nested too deeply to be read${brackets}`, ...new LineIndex(source).position(brackets ? offset : 0) };
 }
 
 function emptyReading(): CellReading {

@@ -8,6 +8,7 @@
 // cell's own line and column.
 import { SourceMap } from "node:module";
 import ts from "typescript";
+import { nestedTooDeeply } from "../cell/reading";
 import { LineIndex } from "../hypothesis/range";
 import { instrumentForInterrupts, rewriteForRepl } from "./repl";
 
@@ -69,6 +70,16 @@ export function redeclarationError(js: string): CompileError | undefined {
 }
 
 export function compileCell(source: string): CompileResult {
+  try {
+    return compile(source);
+  } catch (error) {
+    const tooDeep = nestedTooDeeply(error, source);
+    if (!tooDeep) throw error;
+    return { ok: false, error: { kind: "syntax", ...tooDeep } };
+  }
+}
+
+function compile(source: string): CompileResult {
   const js = stripTypes(source, "cell.ts");
   if (!js.ok) return js;
   const script = rewriteForRepl(js.code);

@@ -1,9 +1,11 @@
 // The pure parts of the kernel: the REPL rewrite and its position maps, error descriptions, tensor
 // summaries and MIME bundles. (Behaviour in a live kernel: kernel.test.ts.)
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { runInNewContext } from "node:vm";
 import { MIME } from "../../../src/core/display";
+import { parseNotebook } from "../../../src/core/format";
 import { compileCell, type CompiledCell } from "../../../src/core/kernel/transpile";
 import { applyEdits } from "../../../src/core/kernel/edits";
 import { describeError, cellScriptName } from "../../../src/core/kernel/stack";
@@ -200,5 +202,14 @@ describe("MIME bundles", () => {
 
   test("other values are inspected as text", () => {
     assert.deepEqual(mimeBundle({ a: [1, 2] }, undefined, noTensor), [{ mime: MIME.text, data: "{ a: [ 1, 2 ] }" }]);
+  });
+});
+
+test("a cell nested too deeply for TypeScript's parser is a syntax error at its deepest bracket, not a RangeError from the compiler", () => {
+  const parsed = parseNotebook(readFileSync("test/fixtures/lint/deep-code.falsify"));
+  assert.ok(parsed.ok);
+  assert.deepEqual(compileCell(parsed.notebook.cells[0].source), {
+    ok: false,
+    error: { kind: "syntax", message: "The code is nested too deeply to be read (4000 levels of brackets)", line: 2, column: 4010 },
   });
 });
