@@ -1,6 +1,9 @@
 // The text quick fixes insert: a hypothesis template, a link comment, a baseline and a verdict cell.
 // Kept in one place so the editor's "Insert hypothesis" command and the fixes agree.
+import { CellGraph } from "../cell/graph";
+import { readCell } from "../cell/reading";
 import type { KindOfStudy } from "./evidence";
+import type { NotebookModel } from "./model";
 
 /**
  * A hypothesis to fill in, with the controls of the study the picture belongs to (evidence.ts);
@@ -24,16 +27,32 @@ export function linkComment(id: string): string {
   return `// @hypothesis ${id}\n`;
 }
 
+// Scaffold cells run as they are (the runtime through the `fx` global every cell has) once their
+// `[/* ... */]` are filled in, and go below every cell they read (`insertionIndex`).
+
+/** The variable the baseline scaffold declares for the control `name`; the verdict scaffold reads it. */
+export function baselineVariable(name: string): string {
+  return identifier(name);
+}
+
 export function baselineScaffold(id: string, name: string): string {
-  return `${linkComment(id)}// The control for ${id}: the same metric computed on "${name}".
-const ${identifier(name)} = baseline("${name}", [/* values of the metric on the control */], { hypothesis: "${id}" });
+  return `${linkComment(id)}// The control for ${id}: the metric computed on "${name}", one value per example.
+const ${baselineVariable(name)} = fx.baseline("${name}", [/* values of the metric on the control */], { hypothesis: "${id}" });
 `;
 }
 
-export function verdictScaffold(id: string): string {
-  return `${linkComment(id)}// Decide ${id} with the test its hypothesis cell declares.
-verdict("${id}", { observed: [/* the metric */], baseline: [/* the control's values */] });
+/** `control`: the variable holding the control's values, when a cell declares one. */
+export function verdictScaffold(id: string, control?: string): string {
+  return `${linkComment(id)}// Decide ${id} with the test its hypothesis cell declares: the metric observed, one value per example, against the control's.
+fx.verdict("${id}", { observed: [/* the metric */], baseline: ${control ?? "[/* the control's values */]"} });
 `;
+}
+
+/** Where a new cell with `source` goes: below cell `after` and below every cell it depends on. */
+export function insertionIndex(model: NotebookModel, after: number, source: string): number {
+  const readings = model.cells.map((info) => (info.facts.kind === "code" ? info.facts.code : undefined));
+  const graph = new CellGraph([...readings, readCell(source)]);
+  return Math.max(after, ...graph.dependenciesOf(readings.length)) + 1;
 }
 
 export function baselinesField(study?: KindOfStudy): string {

@@ -1,11 +1,11 @@
-// The linter's commands: insert a hypothesis, link a cell to one, record an amendment, reveal a
-// cell (from the panel), show a strength grade (from the CodeLens).
+// The linter's commands: insert a hypothesis, link a cell to one, record an amendment, apply a quick
+// fix, reveal a cell (from the panel), show a strength grade (from the CodeLens).
 import * as vscode from "vscode";
 import { newCellId } from "../../core/format";
 import { sourceHash } from "../../core/hash";
-import { hypothesisTemplate, nextHypothesisId, recordAmendment } from "../../core/lint";
+import { hypothesisTemplate, nextHypothesisId, recordAmendment, type Fix } from "../../core/lint";
 import type { LintController } from "./controller";
-import { RECORD_AMENDMENT } from "./fixes";
+import { APPLY_FIX, RECORD_AMENDMENT, toWorkspaceEdit } from "./fixes";
 import { REVEAL_CELL } from "./panel";
 import { fileMetadata } from "../notebook";
 import { SHOW_STRENGTH, showStrength } from "./strength-lens";
@@ -19,6 +19,7 @@ export function registerLintCommands(controller: LintController): vscode.Disposa
     [INSERT_HYPOTHESIS]: () => insertHypothesis(controller),
     [LINK_CELL]: (cell?: vscode.NotebookCell) => linkCell(controller, cell),
     [RECORD_AMENDMENT]: (uri?: vscode.Uri, id?: string) => amend(controller, uri, id),
+    [APPLY_FIX]: (uri: vscode.Uri, fix: Fix) => applyFix(uri, fix),
     [REVEAL_CELL]: (uri: vscode.Uri, index: number) => revealCell(uri, index),
     [SHOW_STRENGTH]: (id: string, strength: string, raise: string[]) => showStrength(id, strength, raise),
   };
@@ -89,6 +90,11 @@ async function amend(controller: LintController, uri?: vscode.Uri, id?: string):
   const edit = new vscode.WorkspaceEdit();
   edit.set(notebook.uri, [vscode.NotebookEdit.updateNotebookMetadata({ ...notebook.metadata, metadata })]);
   await vscode.workspace.applyEdit(edit);
+}
+
+async function applyFix(uri: vscode.Uri, fix: Fix): Promise<void> {
+  const notebook = vscode.workspace.notebookDocuments.find((n) => n.uri.toString() === uri.toString());
+  if (notebook) await vscode.workspace.applyEdit(toWorkspaceEdit(fix, notebook));
 }
 
 async function revealCell(uri: vscode.Uri, index: number): Promise<void> {

@@ -1,11 +1,12 @@
-// A linter fix (plain data) as a VS Code edit: new cells, text inserted in a cell, or the command
-// that asks for an amendment's reason.
+// A linter fix (plain data) as a VS Code code action: a command that applies its edit (new cells, text
+// inserted in a cell), or the command that asks for an amendment's reason.
 import * as vscode from "vscode";
 import { newCellId } from "../../core/format";
 import type { Fix } from "../../core/lint";
 import { toVscodePosition } from "./ranges";
 
 export const RECORD_AMENDMENT = "falsify.recordAmendment";
+export const APPLY_FIX = "falsify.applyFix";
 
 export function toCodeAction(fix: Fix, notebook: vscode.NotebookDocument, diagnostic: vscode.Diagnostic): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
@@ -15,7 +16,10 @@ export function toCodeAction(fix: Fix, notebook: vscode.NotebookDocument, diagno
     action.command = { command: RECORD_AMENDMENT, title: fix.title, arguments: [notebook.uri, amendment.hypothesis] };
     return action;
   }
-  action.edit = toWorkspaceEdit(fix, notebook);
+  // Applied by a command, not as the action's edit: VS Code saves the files a code action's edit
+  // touches when it spans several (files.refactoring.autoSave), and an untitled notebook then asks
+  // where to save. An extension's applyEdit is no refactoring: nothing is saved, nothing prompts.
+  action.command = { command: APPLY_FIX, title: fix.title, arguments: [notebook.uri, fix] };
   action.isPreferred = fix.edits.some((e) => e.kind === "insert-cell");
   return action;
 }

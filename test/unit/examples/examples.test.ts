@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
-import { type Cell, type Notebook, parseNotebook } from "../../../src/core/format";
-import { type Fix, lintNotebook } from "../../../src/core/lint";
+import { type Notebook, parseNotebook } from "../../../src/core/format";
+import { lintNotebook } from "../../../src/core/lint";
+import { applyNamedFix, sourceOf } from "../lint/apply-fix";
 import * as runtime from "../../../src/runtime";
 
 const EXAMPLES = ["01-selectivity-ablation", "02-saliency-sanity", "03-representations", "04-linter-tour", "07-forward-prediction", "09-onnx-resnet-sanity", "06-selectivity-regularizer", "05-implanted-flaw"].map((name) => join("examples", `${name}.falsify`));
@@ -18,7 +19,6 @@ function load(path: string): Notebook {
   return parsed.notebook;
 }
 
-const sourceOf = (cell: Cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
 const rulesOf = (notebook: Notebook) => lintNotebook(notebook).diagnostics.map((d) => d.rule).sort();
 
 describe("examples: format, seed and data paths", () => {
@@ -85,7 +85,7 @@ describe("example 4: the linter's tour", () => {
     const tourText = notebook.cells.map(sourceOf).join("\n");
 
     // Step 1: insert a hypothesis linked to the heatmap.
-    applyNamedFix(notebook, "visual-without-hypothesis", "Insert hypothesis H1 linked to this cell", tourText);
+    applyTourFix(notebook, "visual-without-hypothesis", "Insert hypothesis H1 linked to this cell", tourText);
     // The template is not yet a hypothesis: its placeholders count for nothing (the tour says so).
     assert.deepEqual(rulesOf(notebook), ["single-example-visual", "unfalsifiable-hypothesis", "visual-without-baseline", "visual-without-quantification"]);
     assert.match(sourceOf(notebook.cells[1]), /^\/\/ @hypothesis H1\n/, "the heatmap cell is linked to H1");
@@ -98,7 +98,7 @@ describe("example 4: the linter's tour", () => {
     assert.equal(lintNotebook(notebook).hypotheses[0].grade.strength, "average", "without alternatives the tour's H1 is average, as it says");
 
     // Step 3: compute the declared baseline.
-    applyNamedFix(notebook, "visual-without-baseline", 'Add a "randomized-model" baseline cell for H1', tourText);
+    applyTourFix(notebook, "visual-without-baseline", 'Add a "randomized-model" baseline cell for H1', tourText);
     assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-baseline", "visual-without-quantification"], "an empty control is no control");
     const control = /```ts\n([\s\S]*?)```/.exec(tourText)?.[1];
     assert.ok(control, "the tour shows the baseline cell filled in");
@@ -106,7 +106,7 @@ describe("example 4: the linter's tour", () => {
     assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-quantification"]);
 
     // Step 4: decide H1.
-    applyNamedFix(notebook, "visual-without-quantification", "Add a verdict cell for H1", tourText);
+    applyTourFix(notebook, "visual-without-quantification", "Add a verdict cell for H1", tourText);
     assert.deepEqual(rulesOf(notebook), ["single-example-visual", "visual-without-quantification"], "an empty verdict decides nothing");
     // The user fills in the observed values (the twin's similarity, as the tour says) and the baseline's.
     const verdictCell = notebook.cells.find((cell) => cell.id.startsWith("fix-visual-without-quantification"))!;
@@ -122,22 +122,8 @@ describe("example 4: the linter's tour", () => {
   });
 });
 
-/** Applies the fix titled `title` of the first `rule` diagnostic, as the editor does (text edits on the original cells, then new cells). */
-function applyNamedFix(notebook: Notebook, rule: string, title: string, tourText: string): void {
+/** Applies the fix the tour names, after checking that the tour names it. */
+function applyTourFix(notebook: Notebook, rule: string, title: string, tourText: string): void {
   assert.ok(tourText.includes(`**${title}**`), `the tour names the fix "${title}"`);
-  const diagnostic = lintNotebook(notebook).diagnostics.find((d) => d.rule === rule);
-  const fix: Fix | undefined = diagnostic?.fixes?.find((f) => f.title === title);
-  assert.ok(fix, `${rule} offers "${title}" (offered: ${diagnostic?.fixes?.map((f) => f.title).join(", ")})`);
-  for (const edit of fix.edits) {
-    if (edit.kind !== "insert-text") continue;
-    const cell = notebook.cells[edit.cellIndex];
-    const lines = sourceOf(cell).split("\n");
-    const line = lines[edit.line - 1] ?? "";
-    lines[edit.line - 1] = line.slice(0, edit.column - 1) + edit.text + line.slice(edit.column - 1);
-    cell.source = lines.join("\n");
-  }
-  const inserts = fix.edits.flatMap((edit) => (edit.kind === "insert-cell" ? [edit] : [])).sort((a, b) => b.index - a.index);
-  for (const [k, edit] of inserts.entries()) {
-    notebook.cells.splice(edit.index, 0, { id: `fix-${rule}-${k}`, kind: "code", language: edit.language, source: edit.source, metadata: {}, outputs: [] });
-  }
+  applyNamedFix(notebook, rule, title);
 }

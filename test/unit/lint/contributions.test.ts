@@ -19,7 +19,7 @@ test("the hypothesis grammar, the panel and the linter's commands are contribute
   assert.equal(JSON.parse(readFileSync(grammar.path, "utf8")).scopeName, grammar.scopeName);
   assert.ok(manifest.contributes.views.explorer.some((v: { id: string }) => v.id === "falsify.falsifiability"));
   const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
-  for (const id of ["falsify.insertHypothesis", "falsify.linkCellToHypothesis", "falsify.recordAmendment", "falsify.revealCell", "falsify.showStrength"]) {
+  for (const id of ["falsify.insertHypothesis", "falsify.linkCellToHypothesis", "falsify.recordAmendment", "falsify.revealCell", "falsify.showStrength", "falsify.applyFix"]) {
     assert.ok(commands.includes(id), `${id} not contributed`);
   }
 });

@@ -1,5 +1,5 @@
 // A picture whose hypothesis declares no control, or whose control is never computed.
-import { baselineScaffold, baselinesField } from "../scaffolds";
+import { baselineScaffold, baselinesField, insertionIndex } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
 import { linkedVisuals } from "../checks";
@@ -44,6 +44,7 @@ export const visualWithoutBaseline: Rule = {
         continue;
       }
       const name = declared[0].name;
+      const source = baselineScaffold(h.id, name);
       const empty = h.placeholderSites.find(({ site }) => roleOf(site.name) === "baseline");
       if (empty) {
         report(info.index, visualRange(info), `The control for ${h.id} in cell ${empty.cellIndex + 1} is still a template (\`${empty.site.name}\` with no values): compute "${name}" there.`);
@@ -53,7 +54,7 @@ export const visualWithoutBaseline: Rule = {
         info.index,
         visualRange(info),
         `${h.id} declares the baseline "${name}" but the notebook never computes it: show the picture beside its control (a toolkit control, \`baseline("${name}", ...)\`, or a chart with a baseline layer).`,
-        [{ title: `Add a "${name}" baseline cell for ${h.id}`, edits: [{ kind: "insert-cell", index: info.index + 1, language: "typescript", source: baselineScaffold(h.id, name) }] }],
+        [{ title: `Add a "${name}" baseline cell for ${h.id}`, edits: [{ kind: "insert-cell", index: insertionIndex(model, info.index, source), language: "typescript", source }] }],
       );
     }
   },

@@ -1,7 +1,7 @@
 // A picture whose hypothesis is never decided by a test or a verdict.
 import { linkedVisuals } from "../checks";
 import { roleOf } from "../../cell/api-roles";
-import { verdictScaffold } from "../scaffolds";
+import { baselineVariable, insertionIndex, verdictScaffold } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 
 export const visualWithoutQuantification: Rule = {
@@ -19,11 +19,15 @@ export const visualWithoutQuantification: Rule = {
         report(info.index, visualRange(info), `The \`${empty.site.name}\` for ${h.id} in cell ${empty.cellIndex + 1} is still a template (no values): fill in what it compares.`);
         continue;
       }
+      // The control the baseline scaffold declared, if a cell computes it: the verdict reads it, so it goes below it.
+      const declared = new Set(model.cells.flatMap((cell) => (cell.facts.kind === "code" ? cell.facts.code.declares : [])));
+      const control = (h.hypothesis?.baselines ?? []).map((b) => baselineVariable(b.name)).find((name) => declared.has(name));
+      const source = verdictScaffold(h.id, control);
       report(
         info.index,
         visualRange(info),
         `Nothing in the notebook quantifies ${h.id}: a picture can suggest, only a test can decide. Add a \`verdict("${h.id}", ...)\` or a statistical test.`,
-        [{ title: `Add a verdict cell for ${h.id}`, edits: [{ kind: "insert-cell", index: info.index + 1, language: "typescript", source: verdictScaffold(h.id) }] }],
+        [{ title: `Add a verdict cell for ${h.id}`, edits: [{ kind: "insert-cell", index: insertionIndex(model, info.index, source), language: "typescript", source }] }],
       );
     }
   },
