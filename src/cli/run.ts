@@ -9,6 +9,8 @@ import { basename, dirname, resolve } from "node:path";
 import type { VerdictWord } from "../core/display";
 import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
+import type { TaskProgress } from "../core/kernel/protocol";
+import { describeProgress } from "../core/progress";
 import { KernelClient, type CellRun, type KernelStartOptions, type RunListener, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
 import { defineCommand, parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
@@ -135,7 +137,9 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
       }
       const log = options.logOutput ? cellLog(io) : undefined;
       if (log) io.out(`  running  ${cell.id}`);
-      const { result, stopped } = await executeWithin(kernel, { source: cell.source, language, cellId: cell.id }, options.timeout, log?.listener);
+      const progress = progressLines(io);
+      const listener: RunListener = (event, output) => (event.type === "progress" ? progress(event.progress) : log?.listener(event, output));
+      const { result, stopped } = await executeWithin(kernel, { source: cell.source, language, cellId: cell.id }, options.timeout, listener);
       log?.flush();
       if (stopped && result.status !== "ok") timedOut = { cell, killed: stopped === "killed" };
       record.observeOutputs(result.outputs, cell.id);
@@ -186,6 +190,20 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     return 1;
   }
   return 0;
+}
+
+/** Seconds between two progress lines of one task (its first and last lines always print). */
+const PROGRESS_EVERY_S = 5;
+
+/** A long toolkit call's progress as lines on stderr: when it starts, every few seconds, and when it ends. */
+export function progressLines(io: { err(line: string): void }, now: () => number = Date.now): (progress: TaskProgress) => void {
+  const printed = new Map<number, number>();
+  return (progress) => {
+    const last = printed.get(progress.task);
+    if (!progress.final && last !== undefined && now() - last < PROGRESS_EVERY_S * 1000) return;
+    printed.set(progress.task, now());
+    io.err(`           ${describeProgress(progress)}`);
+  };
 }
 
 /**

@@ -7,24 +7,10 @@
 //
 // Tasks nest: a sanity check runs an attribution per control. Only the outermost task reports; an
 // inner task's progress moves the outer one within its current unit, and an interrupt stops both.
+import type { TaskProgress } from "./kernel/protocol";
 
-export interface Progress {
-  /** Which call, unique within the process (a host keys one output per task). */
-  task: number;
-  /** What runs, e.g. "integratedGradients". */
-  label: string;
-  done: number;
-  total: number;
-  /** What is counted, e.g. "images", "steps", "controls". */
-  unit: string;
-  elapsedMs: number;
-  /** Units per second so far (0 before the first unit). */
-  rate: number;
-  /** Estimated time to the end at that rate (undefined before the first unit). */
-  etaMs?: number;
-  /** The last report of the task: it ended (finished, failed or interrupted). */
-  final: boolean;
-}
+/** One report of a task (its schema is the kernel protocol's, which carries it). */
+export type Progress = TaskProgress;
 
 export interface TaskHost {
   report(progress: Progress): void;
@@ -126,4 +112,19 @@ export async function withTask<T>(label: string, total: number, unit: string, bo
   } finally {
     task.end();
   }
+}
+
+/** One line for a report: "integratedGradients: 12 / 50 steps (24%) · 3.1 steps/s · about 12 s left". */
+export function describeProgress(progress: Progress): string {
+  const { label, done, total, unit, rate, etaMs, elapsedMs, final } = progress;
+  const count = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  const head = `${label}: ${count(done)} / ${count(total)} ${unit} (${Math.floor((100 * done) / Math.max(total, 1))}%)`;
+  if (final) return `${head} in ${seconds(elapsedMs)}`;
+  const speed = rate > 0 ? ` · ${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)} ${unit}/s` : "";
+  return `${head}${speed}${etaMs !== undefined ? ` · about ${seconds(etaMs)} left` : ""}`;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s < 60 ? `${s < 10 ? s.toFixed(1) : s.toFixed(0)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }

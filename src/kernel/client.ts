@@ -13,7 +13,7 @@ import { MIME } from "../core/display";
 import { addOutput, outputsHash } from "../core/format/outputs";
 import type { Execution, Output } from "../core/format/schema";
 import type { BackendName } from "../core/backend";
-import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
+import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ProgressEvent, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
 
 export interface KernelStartOptions {
   /** Folder of the notebook: the kernel's cwd, the base of relative imports and npm resolution. */
@@ -206,6 +206,12 @@ export class KernelClient {
 
   private receive(event: KernelEvent): void {
     switch (event.type) {
+      case "progress": {
+        // Shown while the run lasts, never one of its outputs (-1: not in the result).
+        const run = this.runs.get(event.id);
+        run?.onEvent?.(event, -1);
+        return;
+      }
       case "stream":
       case "display":
       case "error":
@@ -253,7 +259,7 @@ export class KernelClient {
 }
 
 /** Adds one event to a run's result; returns the index of the output it went into (-1 for done). */
-function collect(result: RunResult, event: RunEvent): number {
+function collect(result: RunResult, event: Exclude<RunEvent, ProgressEvent>): number {
   const outputs = result.outputs;
   switch (event.type) {
     case "stream":

@@ -8,6 +8,7 @@ import type { Execution } from "../core/format/schema";
 import { sourceHash } from "../core/hash";
 import { FALSIFY_VERSION } from "../core/export/version";
 import { parseHypothesis, type Hypothesis } from "../core/hypothesis";
+import { setTaskHost } from "../core/progress";
 import { cellScriptName, describeError, type CellScript } from "../core/kernel/stack";
 import { compileCell } from "../core/kernel/transpile";
 import { mimeBundle } from "../core/kernel/mime-bundle";
@@ -58,6 +59,17 @@ export class KernelSession {
     this.tf = options.loaded.tf;
     this.installGlobals();
     this.stopTrainingOnInterrupt();
+    this.reportTasks();
+  }
+
+  /** Long toolkit calls (src/core/progress.ts) report into the running cell, and stop between chunks when it is interrupted. */
+  private reportTasks(): void {
+    setTaskHost({
+      report: (progress) => {
+        if (this.running) this.options.send({ type: "progress", id: this.current, progress });
+      },
+      interrupted: () => this.options.interrupts.interrupted,
+    });
   }
 
   memory(): Memory {

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { notebookSeed } from "../core/cell/environment";
 import { outputItemToBytes } from "../core/format";
-import type { LateErrorEvent, RunEvent } from "../core/kernel/protocol";
+import type { LateErrorEvent, RunEvent, TaskProgress } from "../core/kernel/protocol";
+import { describeProgress } from "../core/progress";
 import { KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
 import { fileMetadata } from "./notebook";
@@ -230,6 +231,10 @@ async function showLateError(controller: vscode.NotebookController, notebook: vs
 class StreamOutputs {
   flushed: Promise<unknown> = Promise.resolve();
   private readonly outputs: vscode.NotebookCellOutput[] = [];
+  /** Every output in the cell, in order, progress outputs included. */
+  private readonly shown: vscode.NotebookCellOutput[] = [];
+  /** The progress output of each task still running. */
+  private readonly tasks = new Map<number, vscode.NotebookCellOutput>();
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
@@ -239,6 +244,7 @@ class StreamOutputs {
 
   private async append(event: RunEvent, index: number): Promise<void> {
     if (event.type === "done") return;
+    if (event.type === "progress") return this.progress(event.progress);
     if (event.type === "stream") {
       const item = event.name === "stdout" ? vscode.NotebookCellOutputItem.stdout(event.text) : vscode.NotebookCellOutputItem.stderr(event.text);
       const joined = this.outputs[index];
@@ -253,7 +259,29 @@ class StreamOutputs {
 
   private show(index: number, output: vscode.NotebookCellOutput): Thenable<void> {
     this.outputs[index] = output;
+    this.shown.push(output);
     return this.execution.appendOutput(output);
+  }
+
+  /**
+   * A long call's progress: one output per task, its text replaced at each report, removed when the
+   * task ends (it is no result of the run: the kernel client's outputs, which the notebook records
+   * and hashes, never hold it).
+   */
+  private async progress(progress: TaskProgress): Promise<void> {
+    const output = this.tasks.get(progress.task);
+    if (progress.final) {
+      if (!output) return;
+      this.tasks.delete(progress.task);
+      this.shown.splice(this.shown.indexOf(output), 1);
+      return this.execution.replaceOutput(this.shown);
+    }
+    const item = vscode.NotebookCellOutputItem.text(describeProgress(progress));
+    if (output) return this.execution.replaceOutputItems(item, output);
+    const created = new vscode.NotebookCellOutput([item]);
+    this.tasks.set(progress.task, created);
+    this.shown.push(created);
+    return this.execution.appendOutput(created);
   }
 }
 

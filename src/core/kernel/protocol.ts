@@ -82,6 +82,30 @@ export type ReadyEvent = z.infer<typeof ReadyEvent>;
 export const StreamEvent = z.object({ type: z.literal("stream"), id: z.number(), name: z.enum(["stdout", "stderr"]), text: z.string() });
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
+/** How far a long toolkit call is (src/core/progress.ts): one task per call, reported as it goes. */
+export const TaskProgress = z.object({
+  /** Which call, unique within the kernel (a client keeps one progress output per task). */
+  task: z.number(),
+  /** What runs, e.g. "integratedGradients". */
+  label: z.string(),
+  done: z.number(),
+  total: z.number(),
+  /** What is counted, e.g. "images", "steps", "controls". */
+  unit: z.string(),
+  elapsedMs: z.number(),
+  /** Units per second so far (0 before the first unit). */
+  rate: z.number(),
+  /** Estimated time to the end at that rate. */
+  etaMs: z.number().optional(),
+  /** The task's last report (it finished, failed or was interrupted): a client removes its progress output. */
+  final: z.boolean(),
+});
+export type TaskProgress = z.infer<typeof TaskProgress>;
+
+/** Progress of a long call in a run: shown in place (VS Code) or as a line (`falsify run`), never kept as an output. */
+export const ProgressEvent = z.object({ type: z.literal("progress"), id: z.number(), progress: TaskProgress });
+export type ProgressEvent = z.infer<typeof ProgressEvent>;
+
 /** A `display(...)` call or the value of the cell's trailing expression: alternative renderings, best first. */
 export const DisplayEvent = z.object({ type: z.literal("display"), id: z.number(), items: z.array(OutputItem) });
 export type DisplayEvent = z.infer<typeof DisplayEvent>;
@@ -136,10 +160,10 @@ export const SeededEvent = z.object({ type: z.literal("seeded"), seed: z.number(
 /** Something the kernel wants the client's log to have (warnings, errors outside any run). */
 export const LogEvent = z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), text: z.string() });
 
-export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ErrorEvent, DoneEvent, LateErrorEvent, SeededEvent, LogEvent]);
+export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ProgressEvent, ErrorEvent, DoneEvent, LateErrorEvent, SeededEvent, LogEvent]);
 export type KernelEvent = z.infer<typeof KernelEvent>;
 /** Events that belong to one run. */
-export type RunEvent = StreamEvent | DisplayEvent | ErrorEvent | DoneEvent;
+export type RunEvent = StreamEvent | DisplayEvent | ProgressEvent | ErrorEvent | DoneEvent;
 
 /** The JSON Schema published in `schemas/kernel-protocol.schema.json`. */
 export function kernelProtocolJsonSchema(): Record<string, unknown> {
