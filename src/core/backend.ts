@@ -101,7 +101,7 @@ function parseBackend(value: string | undefined): BackendName | undefined {
 }
 
 function loadNative(searchFrom: string[], notes: string[]): { tf: Tf; tfjsNodePath: string } | undefined {
-  for (const dir of searchFrom) {
+  for (const dir of new Set(searchFrom)) {
     let entry: string;
     try {
       entry = createRequire(join(dir, "package.json")).resolve("@tensorflow/tfjs-node");
@@ -125,7 +125,7 @@ function loadNative(searchFrom: string[], notes: string[]): { tf: Tf; tfjsNodePa
     }
   }
   if (!notes.length) {
-    notes.push(`@tensorflow/tfjs-node is not installed in ${searchFrom.join(", ")} or a folder above (npm install @tensorflow/tfjs-node there; in VS Code: Falsify: Set Up Native Backend)`);
+    notes.push(`@tensorflow/tfjs-node is not installed in ${[...new Set(searchFrom)].join(", ")} or a folder above (npm install @tensorflow/tfjs-node there; in VS Code: Falsify: Set Up Native Backend)`);
   }
   return undefined;
 }
