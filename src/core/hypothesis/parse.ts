@@ -49,8 +49,9 @@ export function parseHypothesis(text: string): ParsedHypothesis {
   const alias = firstAlias(document);
   try {
     // yaml's own alias limit first (its default maxAliasCount), so aliases of aliases cannot expand
-    // exponentially in toPlain ("billion laughs").
-    if (alias) document.toJS({ maxAliasCount: 100 });
+    // exponentially in toPlain ("billion laughs"). As Maps, a collection used as a key does not make
+    // yaml warn on the console (the value is only checked here; toPlain builds it).
+    if (alias) document.toJS({ maxAliasCount: 100, mapAsMap: true });
     raw = toPlain(document.contents, document);
   } catch (error) {
     const range = alias?.range ? lines.range(alias.range[0], alias.range[1]) : lines.lineRange(1);

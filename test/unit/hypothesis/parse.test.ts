@@ -116,3 +116,17 @@ test("YAML nested thousands deep is one error saying so (it was hundreds of 'Max
     [["The YAML is nested too deeply to be read: a hypothesis needs a few levels at most.", 2]],
   );
 });
+
+test("an alias beside a collection used as a key makes no warning on the console (found by the fuzz test)", async () => {
+  const warnings: string[] = [];
+  const listener = (warning: Error) => warnings.push(warning.message);
+  process.on("warning", listener);
+  try {
+    const parsed = parseHypothesis("id: H1\nclaim: &c x\n? [a, b]\n: *c\n");
+    assert.match(parsed.errors[0].message, /^Unknown field `\["a","b"\]`/);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("warning", listener);
+  }
+  assert.deepEqual(warnings, []);
+});
