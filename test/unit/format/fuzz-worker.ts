@@ -23,6 +23,12 @@ const job = workerData as FuzzJob;
 const progress = new Int32Array(job.progress);
 const files = corpus();
 const report: FuzzReport = { failures: [], outcomes: {}, slowest: { ms: 0, index: -1 } };
+// A warning on the console (yaml's, Node's) is a failure too: the linter runs on every keystroke.
+// Caught where it is emitted, so it is the case and stage that caused it.
+process.emitWarning = ((warning: string | Error) => {
+  const [index, stage] = [Atomics.load(progress, 0), STAGES[Atomics.load(progress, 1)]];
+  if (report.failures.length < 10) report.failures.push({ index, stage, message: `warned: ${String(warning)}` });
+}) as typeof process.emitWarning;
 for (let index = 0; index < job.cases; index++) {
   Atomics.store(progress, 0, index);
   Atomics.store(progress, 1, STAGES.indexOf("make"));

@@ -1,7 +1,8 @@
 // The fuzz test of issue 14: a few thousand mutated notebooks (seeded, so every run makes the same
-// ones) go through parse, serialize and lint, which must never throw anything but their typed errors
-// and never hang. The cases run in a worker; this thread ends any case that runs longer than
-// CASE_LIMIT_MS and names it. A failing case is saved as a file, to become a fixture.
+// ones) go through parse, serialize and lint, which must never throw anything but their typed errors,
+// never warn on the console, and never hang. The cases run in a worker; this thread ends any case
+// that runs longer than CASE_LIMIT_MS and names it. A failing case is saved as a file, to become a
+// fixture.
 // FALSIFY_FUZZ_SEED and FALSIFY_FUZZ_CASES explore further (e.g. FALSIFY_FUZZ_CASES=50000).
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -58,7 +59,7 @@ function saved(index: number): string {
   return `${file}${typeof input === "string" ? " (given to parse as text)" : ""}`;
 }
 
-test(`fuzz: ${CASES} mutated notebooks (seed ${SEED}): parse, serialize and lint throw nothing but typed errors and never hang`, { timeout: 10 * 60_000 }, async (t) => {
+test(`fuzz: ${CASES} mutated notebooks (seed ${SEED}): parse, serialize and lint throw nothing but typed errors, never warn and never hang`, { timeout: 10 * 60_000 }, async (t) => {
   const outcome = await runFuzz({ seed: SEED, cases: CASES }, CASE_LIMIT_MS);
   if ("hung" in outcome) {
     const { index, stage } = outcome.hung;
