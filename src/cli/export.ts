@@ -1,4 +1,4 @@
-// `falsify export <notebook.falsify> [options]` (EXPORT below lists them): the editor's "Export as
+// `falsify export <notebook.falsify> [options]` (EXPORT in specs.ts lists them): the editor's "Export as
 // Script", headless. Without -o the script goes to stdout. --bundle writes one .mjs that carries its
 // runtime (dist/standalone.js, beside this CLI) and runs in an empty folder; --with-data copies the
 // files the cells read beside it (core/export/data.ts); --dir writes a folder: the bundled script, a
@@ -8,25 +8,10 @@ import { writeFileAtomic } from "../core/atomic-write";
 import { basename, dirname, extname, join, relative, resolve, sep } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { carryNotebookData, copyCarried, exportScript, pinnedManifest, pinnedReadme, recordedRun } from "../core/export";
-import { defineCommand } from "../core/command-line";
+import { EXPORT } from "./specs";
 import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { readNotebook } from "./read";
 import { generatorName } from "../core/export/version";
-
-export const EXPORT = defineCommand({
-  name: "falsify export",
-  operands: "<notebook.falsify>",
-  summary: "A standalone script of the notebook, or of one cell and the cells it depends on. Without -o the TypeScript script goes to stdout.",
-  minOperands: 1,
-  maxOperands: 1,
-  options: {
-    cell: { type: "string", value: "id", description: "export this cell and the cells it depends on" },
-    bundle: { type: "boolean", description: "one .mjs that carries its runtime and runs in an empty folder with nothing but node" },
-    "with-data": { type: "boolean", description: "copy the models and data files the cells read beside the script (needs -o or --dir)" },
-    dir: { type: "string", value: "folder", description: "write a folder: the bundled script, a package.json pinning the versions the notebook ran with, a README" },
-    out: { type: "string", short: "o", value: "file.ts|file.mts|file.mjs", description: "write the script here (.mjs/.js: plain JavaScript)" },
-  },
-});
 
 /** Where the runtime a bundled script embeds is: beside the CLI bundle (tests build one elsewhere). */
 export interface ExportPlaces {

@@ -1,19 +1,8 @@
 import { writeFileAtomic } from "../core/atomic-write";
 import { parseNotebook, serializeNotebook } from "../core/format";
-import { defineCommand } from "../core/command-line";
+import { FMT } from "./specs";
 import { withCommandLine, type CliCommand } from "./command";
 import { errorLines, readBytes } from "./read";
-
-export const FMT = defineCommand({
-  name: "falsify fmt",
-  operands: "<file...>",
-  summary: "Rewrite notebooks in canonical form (never one that does not parse).",
-  minOperands: 1,
-  options: {
-    check: { type: "boolean", description: "write nothing; exit 1 if a file is not canonical" },
-    "fix-ids": { type: "boolean", description: "rename unsafe or repeated cell ids" },
-  },
-});
 
 export const fmt: CliCommand = (args, io) =>
   withCommandLine(FMT, args, io, async (values, files) => {

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { parseNotebook, positionAt } from "../core/format";
 import { findPathOffset } from "../core/format/json-location";
 import { lintNotebook, RULES, type Diagnostic, type Severity } from "../core/lint";
-import { defineCommand } from "../core/command-line";
+import { LINT } from "./specs";
 import { withCommandLine, type CliCommand } from "./command";
 import { errorLines } from "./read";
 
@@ -20,17 +20,6 @@ interface FileResult {
   /** The file's text, to map cell positions to file positions. */
   text?: string;
 }
-
-export const LINT = defineCommand({
-  name: "falsify lint",
-  operands: "<file...>",
-  summary: "Check notebooks against the falsifiability rules (the editor's diagnostics). Exit 1 on an error, or on more warnings than --max-warnings.",
-  minOperands: 1,
-  options: {
-    format: { type: "string", value: "text|json|sarif", choices: ["text", "json", "sarif"], description: "output format (default text)" },
-    "max-warnings": { type: "string", value: "N", description: "exit 1 when there are more than N warnings" },
-  },
-});
 
 export const lint: CliCommand = (args, io) =>
   withCommandLine(LINT, args, io, async (values, files) => {

@@ -1,21 +1,20 @@
 // `falsify <command> ...`: the headless face of the same core the extension uses.
 import type { CommandSpec } from "../core/command-line";
 import { generatorName } from "../core/export/version";
-import { EXPORT, exportCommand } from "./export";
-import { FMT, fmt } from "./fmt";
-import { LINT, lint } from "./lint";
-import { MERGE, merge } from "./merge";
-import { RUN, run } from "./run";
-import { VALIDATE, validate } from "./validate";
-import type { CliCommand, CliIo } from "./command";
+import { withCommandLine, type CliCommand, type CliIo } from "./command";
+import { EXPORT, FMT, LINT, MERGE, RUN, VALIDATE } from "./specs";
 
-const COMMANDS: Record<string, { run: CliCommand; spec: CommandSpec }> = {
-  validate: { run: validate, spec: VALIDATE },
-  fmt: { run: fmt, spec: FMT },
-  lint: { run: lint, spec: LINT },
-  run: { run, spec: RUN },
-  export: { run: exportCommand, spec: EXPORT },
-  merge: { run: merge, spec: MERGE },
+// The commands are loaded when one runs, not for `--help` or `--version`: in dist/ they are a bundle
+// of their own (commands.js), since compiling it (TypeScript, zod, vega, the kernel client) is what
+// made `falsify --help` take 1.5 s.
+const commands = () => require("./commands") as typeof import("./commands");
+const COMMANDS: Record<string, { spec: CommandSpec; load: () => CliCommand }> = {
+  validate: { spec: VALIDATE, load: () => commands().validate },
+  fmt: { spec: FMT, load: () => commands().fmt },
+  lint: { spec: LINT, load: () => commands().lint },
+  run: { spec: RUN, load: () => commands().run },
+  export: { spec: EXPORT, load: () => commands().exportCommand },
+  merge: { spec: MERGE, load: () => commands().merge },
 };
 
 function overview(): string {
@@ -47,7 +46,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(overview());
     return 2;
   }
-  return command.run(args, io);
+  // The command line is checked (and --help answered) before the command's module loads.
+  return withCommandLine(command.spec, args, io, () => command.load()(args, io));
 }
 
 if (require.main === module) {

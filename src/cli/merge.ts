@@ -2,20 +2,9 @@
 // with --sweep, the seeds) of independent jobs, before the statistics. Without -o it prints.
 import { writeFileAtomic } from "../core/atomic-write";
 import { mergeResults, parseResults, serializeResults, type Results } from "../core/export";
-import { defineCommand } from "../core/command-line";
+import { MERGE } from "./specs";
 import { withCommandLine, type CliCommand } from "./command";
 import { readText } from "./read";
-
-export const MERGE = defineCommand({
-  name: "falsify merge",
-  operands: "<results.json...>",
-  summary: "One results file from the shards (and, with --sweep, the seeds) of independent jobs. Without -o it prints.",
-  minOperands: 1,
-  options: {
-    out: { type: "string", short: "o", value: "merged.json", description: "write the merged results here" },
-    sweep: { type: "boolean", description: "the files may come from runs with different seeds" },
-  },
-});
 
 export const merge: CliCommand = (args, io) =>
   withCommandLine(MERGE, args, io, async ({ out, sweep }, files) => {

@@ -1,4 +1,4 @@
-// `falsify run <notebook.falsify> [options]` (RUN below lists them): runs every cell in notebook order in the same kernel process the editor uses, seeded from the
+// `falsify run <notebook.falsify> [options]` (RUN in specs.ts lists them): runs every cell in notebook order in the same kernel process the editor uses, seeded from the
 // notebook seed; prints each cell's status and the verdicts; collects results through the same
 // run-record code an exported script uses, so both write the same results JSON.
 //
@@ -13,7 +13,8 @@ import type { TaskProgress } from "../core/kernel/protocol";
 import { describeProgress } from "../core/progress";
 import { KernelClient, type CellRun, type KernelStartOptions, type RunListener, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
-import { defineCommand, parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
+import { parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
+import { CI_TIMEOUT_SECONDS, RUN } from "./specs";
 import { withCommandLine, type CliCommand, type CliIo } from "./command";
 import { cellLog } from "./log-output";
 import { readNotebook } from "./read";
@@ -36,30 +37,9 @@ export interface RunOptions {
   logOutput?: boolean;
 }
 
-/** A CI job (`CI` set, as every CI service sets it) gets a per-cell limit even when none is given. */
-export const CI_TIMEOUT_SECONDS = 30 * 60;
 
 /** Kernel start options for tests (a kernel bundle built from src) and other hosts. */
 export type KernelOverrides = Partial<Omit<KernelStartOptions, "notebookDir">>;
-
-export const RUN = defineCommand({
-  name: "falsify run",
-  operands: "<notebook.falsify>",
-  summary:
-    "Run every cell in notebook order in the editor's kernel, seeded from the notebook's seed; print each cell's status, a failing cell's mapped stack and the verdicts. Exit 0 when every cell ran, 1 when a cell failed or a verdict tripped --fail-on, 2 on a usage error or an unreadable notebook.",
-  minOperands: 1,
-  maxOperands: 1,
-  options: {
-    out: { type: "string", short: "o", value: "results.json", description: "write the results JSON (verdicts and recorded metrics)" },
-    "svg-dir": { type: "string", value: "dir", description: "write every displayed chart as an SVG file" },
-    "allow-chart-files": { type: "boolean", description: "charts may read data files inside the notebook's folder" },
-    write: { type: "boolean", description: "write the outputs back into the notebook, with their provenance" },
-    "fail-on": { type: "string", value: "falsified|inconclusive", choices: ["falsified", "inconclusive"], description: "exit 1 on such a verdict (inconclusive also fails on falsified)" },
-    timeout: { type: "string", value: "seconds", description: `interrupt, then kill, a cell that runs longer (0: no limit; default none, ${CI_TIMEOUT_SECONDS / 60} minutes when CI is set)` },
-    "max-output-chars": { type: "string", value: "N", description: "text output a cell's run keeps (default: the kernel's)" },
-    "log-output": { type: "boolean", description: "print each cell's stdout, stderr and displays (as text) as it runs" },
-  },
-});
 
 export const run: CliCommand = (args, io) => runCommand(args, io);
 

@@ -1,15 +1,7 @@
 import { parseNotebook } from "../core/format";
-import { defineCommand } from "../core/command-line";
+import { VALIDATE } from "./specs";
 import { withCommandLine, type CliCommand } from "./command";
 import { errorLines, readBytes } from "./read";
-
-export const VALIDATE = defineCommand({
-  name: "falsify validate",
-  operands: "<file...>",
-  summary: "Check files against the .falsify format. Exit 1 and print file:line:col: message for each invalid file.",
-  minOperands: 1,
-  options: {},
-});
 
 export const validate: CliCommand = (args, io) =>
   withCommandLine(VALIDATE, args, io, async (_, files) => {

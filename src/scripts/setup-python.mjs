@@ -28,6 +28,8 @@ export const REQUIREMENTS = [
   "onnxruntime",
   "jupyter_client",
   "ipykernel",
+  // `jupyter execute`: the whole-process baseline of `falsify run` (test/bench/cli.bench.ts).
+  "nbclient",
 ];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");

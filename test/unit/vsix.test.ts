@@ -60,6 +60,7 @@ describe("the .vsix outside the repository", () => {
     const provided: Record<string, string[]> = {
       "extension.js": ["vscode"],
       "cli.js": [],
+      "commands.js": [],
       "kernel.js": [...TFJS_MODULES, "@tensorflow/tfjs-backend-wasm"],
       "tfjs.js": [],
       // The runtime bundled exports embed: tfjs-node is looked up by path at run time, never named.

@@ -3,7 +3,7 @@
 // the built dist/cli.js, the file package.json's `bin` points at.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -217,6 +217,20 @@ describe("dist/cli.js (the `falsify` bin)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("--help and --version load no command: they work with the commands' bundle absent", () => {
+    const dist = join(scratch, "dist-cli");
+    const build = spawnSync(process.execPath, ["esbuild.js", "--only", "cli", "--outdir", dist], { encoding: "utf8" });
+    assert.equal(build.status, 0, build.stderr);
+    assert.ok(statSync(join(dist, "cli.js")).size < 200_000, "the CLI's entry stays small: the commands are in commands.js");
+    rmSync(join(dist, "commands.js"));
+    for (const args of [["--help"], ["--version"], ["lint", "--help"], ["run", "-h"]]) {
+      const run = spawnSync(process.execPath, [join(dist, "cli.js"), ...args], { encoding: "utf8" });
+      assert.equal(run.status, 0, `${args.join(" ")}: ${run.stderr}`);
+    }
+    const lint = spawnSync(process.execPath, [join(dist, "cli.js"), "lint", fixture("valid.falsify")], { encoding: "utf8" });
+    assert.match(lint.stderr, /Cannot find module '\.\/commands'/, "a command does load the bundle");
   });
 
   test("<command> --help prints that command's usage on stdout, exit 0; --version prints the version", () => {

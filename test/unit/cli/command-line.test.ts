@@ -6,12 +6,7 @@ import { describe, test } from "node:test";
 import { parseCommandLine, type CommandSpec } from "../../../src/core/command-line";
 import { generatorName } from "../../../src/core/export/version";
 import { runCli } from "../../../src/cli/main";
-import { EXPORT } from "../../../src/cli/export";
-import { FMT } from "../../../src/cli/fmt";
-import { LINT } from "../../../src/cli/lint";
-import { MERGE } from "../../../src/cli/merge";
-import { RUN } from "../../../src/cli/run";
-import { VALIDATE } from "../../../src/cli/validate";
+import { EXPORT, FMT, LINT, MERGE, RUN, VALIDATE } from "../../../src/cli/specs";
 import { parseScriptArgs } from "../../../src/runtime/script";
 
 async function cli(...argv: string[]) {
