@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { withTask } from "../progress";
 import { forwardGraph } from "./chain-graph";
+import { graphNodeNames } from "./graph/from-graph-model";
 
 /** A layer by name (`"dense_1"`), by its index in `model.layers` (negative from the end), or itself. */
 export type LayerRef = string | number | tf.layers.Layer;
@@ -59,12 +60,13 @@ export class InterpError extends Error {
   }
 }
 
-/** Runs `inputs` through `model` up to `options.layer`, in batches, and returns the layer's output on the host. */
-export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor, options: ActivationOptions): Promise<Activations> {
-  const layer = resolveLayer(model, options.layer);
+/**
+ * Runs `inputs` through `model` up to `options.layer`, in batches, and returns the layer's output on
+ * the host. A graph model's activations are those of a node, named by a string (`options.layer`).
+ */
+export async function layerActivations(model: tf.LayersModel | tf.GraphModel, inputs: tf.Tensor, options: ActivationOptions): Promise<Activations> {
+  const { name, forward } = model instanceof tf.GraphModel ? graphNodeForward(model, options.layer, inputs) : layersForward(model, options.layer, inputs);
   const reduction = options.reduce ?? "none";
-  const forward = layerForward(model, layer);
-  checkInputs(model, inputs);
   const batchSize = checkBatchSize(options.batchSize ?? 256);
   const n = inputs.shape[0];
   let data: Float32Array | undefined;
@@ -86,7 +88,25 @@ export async function layerActivations(model: tf.LayersModel, inputs: tf.Tensor,
       await tf.nextFrame();
     }
   });
-  return { layer: layer.name, data: data ?? new Float32Array(0), shape, reduction };
+  return { layer: name, data: data ?? new Float32Array(0), shape, reduction };
+}
+
+function layersForward(model: tf.LayersModel, ref: LayerRef, inputs: tf.Tensor) {
+  const layer = resolveLayer(model, ref);
+  checkInputs(model, inputs);
+  return { name: layer.name, forward: layerForward(model, layer) };
+}
+
+/** A graph model's node `ref` as a forward function; nodes are named by string (there are no layer indices or objects). */
+function graphNodeForward(model: tf.GraphModel, ref: LayerRef, inputs: tf.Tensor) {
+  if (typeof ref !== "string") throw new InterpError("unknown-layer", `a graph model has nodes, not layers: name the node whose output you want (a string); layer ${typeof ref === "number" ? "indices" : "objects"} are for layers models`);
+  const names = graphNodeNames(model);
+  if (!names.includes(ref)) throw new InterpError("unknown-layer", `no node ${JSON.stringify(ref)} in the graph model; its last nodes are ${names.slice(-8).join(", ")} (${names.length} in all)`);
+  const expected = model.inputs[0]?.shape;
+  if (model.inputs.length !== 1 || !expected || expected.length !== inputs.rank || expected.some((d, i) => i > 0 && d > 0 && d !== inputs.shape[i])) {
+    throw new InterpError("shape-mismatch", `the graph model expects one input of shape [${(expected ?? []).map((d) => (d > 0 ? d : "n")).join(", ")}], got [${inputs.shape.join(", ")}]`);
+  }
+  return { name: ref, forward: (x: tf.Tensor) => model.execute(x, ref) as tf.Tensor };
 }
 
 /** The layer `ref` names, or an `unknown-layer` error listing the layers there are. */
@@ -106,7 +126,7 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
 }
 
 /** The methods that take any model (a graph model, a loaded model, a score function), named when a layer method refuses one. */
-const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve";
+const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve; and, naming a node, layerActivations, topExemplars, dissect";
 
 /**
  * Refuses what is not a tfjs layers model: methods that read, ablate or randomise a layer need its
@@ -126,7 +146,7 @@ export function checkLayersModel(model: unknown, layer?: LayerRef): asserts mode
             ? "a score function"
             : "not a tfjs model";
   const named = layer === undefined || typeof layer === "object" ? "a layer" : `layer ${JSON.stringify(layer)}`;
-  throw new InterpError("unsupported-model", `methods on ${named} (activations, selectivity, ablation, TCAV, dissection, exemplars, feature visualisation, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
+  throw new InterpError("unsupported-model", `methods on ${named} (selectivity, ablation, TCAV, feature visualisation, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
 }
 
 /**

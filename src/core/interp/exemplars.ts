@@ -41,7 +41,7 @@ export interface Exemplars extends ExemplarStatistics {
 }
 
 /** The top and bottom `k` images of a unit (or direction) of `layer`, with the random-direction baseline. */
-export async function topExemplars(model: tf.LayersModel, images: tf.Tensor, options: ExemplarOptions): Promise<Exemplars> {
+export async function topExemplars(model: tf.LayersModel | tf.GraphModel, images: tf.Tensor, options: ExemplarOptions): Promise<Exemplars> {
   const acts = await layerActivations(model, images, { layer: options.layer, batchSize: options.batchSize, reduce: "spatial-mean" });
   return exemplarsOf(acts, { ...options, layer: acts.layer });
 }

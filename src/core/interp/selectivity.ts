@@ -8,6 +8,7 @@
 // maps are averaged over space per channel first.
 import type * as tf from "@tensorflow/tfjs";
 import {
+  checkLayersModel,
   type ActivationOptions, type ActivationsLike, InterpError, type Labels, labelArray, layerActivations, spatialMeanOnHost, unitCount, withShape,
 } from "./activations";
 import { mean, variance } from "../stats/sample";
@@ -108,6 +109,7 @@ export async function layerClassSelectivity(
   labels: Labels,
   options: Omit<ActivationOptions, "reduce"> & ClassSelectivityOptions,
 ): Promise<ClassSelectivity & { layer: string }> {
+  checkLayersModel(model, options.layer);
   const activations = await layerActivations(model, inputs, { ...options, reduce: "spatial-mean" });
   return { layer: activations.layer, ...classSelectivity(activations, labels, options) };
 }

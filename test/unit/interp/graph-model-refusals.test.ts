@@ -1,7 +1,7 @@
 // Every toolkit method that works on a layer refuses a graph model (which has nodes, no layers) with
 // an InterpError naming what is unsupported and what to use instead; the issue's repro was
 // ablateEachUnit(graphModel, ...) → "TypeError: Cannot read properties of undefined (reading 'find')".
-// The methods that take any model run on it.
+// The methods that take any model run on it; activations, exemplars and dissection take a node by name.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,12 +31,9 @@ const layerMethods: Record<string, () => unknown> = {
   ablateEachUnit: () => fx.ablateEachUnit(graph as never, images, labels, { layer: "y" }),
   ablate: () => fx.ablate(graph as never, images, labels, { layer: "y", ablations: [{ units: [0] }] }),
   cumulativeAblation: () => fx.cumulativeAblation(graph as never, images, labels, { layer: "y" }),
-  layerActivations: () => fx.layerActivations(graph as never, images, { layer: "y" }),
   layerClassSelectivity: () => fx.layerClassSelectivity(graph as never, images, labels, { layer: "y" }),
   layerGradients: () => fx.layerGradients(graph as never, images, { layer: "y", classIndex: 0 }),
   tcav: () => fx.tcav(graph as never, { layer: "y", classIndex: 0, classInputs: images, concept: images, random: images }),
-  dissect: () => fx.dissect(graph as never, images, fx.digitConcepts(images), { layer: "y" }),
-  topExemplars: () => fx.topExemplars(graph as never, images, { layer: "y", unit: 0 }),
   featureVisualization: () => fx.featureVisualization(graph as never, { layer: "y", unit: 0 }),
   sanityCheck: () => fx.sanityCheck("gradient", graph as never, images),
   randomizationBlocks: () => fx.randomizationBlocks(graph as never),
@@ -69,4 +66,26 @@ test("attribution and faithfulness curves run on the graph model", async () => {
   for (let i = 0; i < 6; i++) assert.deepEqual(Array.from(result.values.slice(i * 4, i * 4 + 4)), [0, 2, -1, 1]);
   const curves = await fx.deletionCurve(graph, images, result, { steps: 2 });
   assert.ok(curves);
+});
+
+test("activations, top exemplars and dissection run on a graph model's node, as on the same activations computed by hand", async () => {
+  // Node y = flatten(x)·W: unit 0's activation of image i is x_i · W[:, 0].
+  const acts = await fx.layerActivations(graph, images, { layer: "y", batchSize: 4 });
+  assert.equal(acts.layer, "y");
+  assert.deepEqual(acts.shape, [6, 3]);
+  const x = images.dataSync(), column = [1, 0.5, 0, 1];
+  const expected = Array.from({ length: 6 }, (_, i) => column.reduce((s, w, j) => s + w * x[i * 4 + j], 0));
+  expected.forEach((v, i) => assert.ok(Math.abs(acts.data[i * 3] - v) < 1e-5));
+  const top = await fx.topExemplars(graph, images, { layer: "y", unit: 0, k: 2, randomDirections: 5 });
+  assert.deepEqual(top.top.map((t) => t.index), [...expected.keys()].sort((a, b) => expected[b] - expected[a]).slice(0, 2));
+  // The input node's output is the images themselves: a [6, 2, 2, 1] map to dissect.
+  const masks = { concepts: ["left"], examples: 6, height: 2, width: 2, masks: [Uint8Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 1 : 0))] };
+  const options = { quantile: 0.5, permutations: 30, randomDirections: 0, seed: 2 };
+  const viaGraph = await fx.dissect(graph, images, masks, { ...options, layer: "x" });
+  const byHand = await fx.dissectActivations({ data: x, shape: [6, 2, 2, 1], layer: "x" }, masks, options);
+  assert.deepEqual(viaGraph, byHand);
+  const kind = (k: string) => (e: unknown) => e instanceof fx.InterpError && e.kind === k;
+  await assert.rejects(fx.layerActivations(graph, images, { layer: 0 }), (e: Error) => kind("unknown-layer")(e) && /nodes, not layers/.test(e.message));
+  await assert.rejects(fx.layerActivations(graph, images, { layer: "nope" }), (e: Error) => kind("unknown-layer")(e) && /no node "nope".*\(\d+ in all\)/.test(e.message));
+  await assert.rejects(fx.topExemplars(graph, tf.zeros([2, 3, 3, 1]), { layer: "y", unit: 0, k: 1 }), kind("shape-mismatch"));
 });

@@ -91,7 +91,7 @@ export interface Dissection extends DissectionSet {
 }
 
 /** Dissects `layer` of `model` on `images` against `concepts` (masks of the same images). */
-export async function dissect(model: tf.LayersModel, images: tf.Tensor, concepts: ConceptMasks, options: LayerDissectOptions): Promise<Dissection> {
+export async function dissect(model: tf.LayersModel | tf.GraphModel, images: tf.Tensor, concepts: ConceptMasks, options: LayerDissectOptions): Promise<Dissection> {
   const acts = await layerActivations(model, images, { layer: options.layer, batchSize: options.batchSize });
   return dissectActivations(acts, concepts, options);
 }
