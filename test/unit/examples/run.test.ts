@@ -69,6 +69,12 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     assert.deepEqual(verdictsOf(results), ["H1", "H2"]);
   });
 
+  test("08-real-model-sanity runs the sanity checks by block on the pretrained MobileNetV2 and decides H1", async (t) => {
+    const { results, seconds } = await run("08-real-model-sanity");
+    t.diagnostic(`${seconds.toFixed(1)} s`);
+    assert.deepEqual(verdictsOf(results), ["H1"]);
+  });
+
   test("09-onnx-resnet-sanity opens the ONNX ResNet and decides H1 by block", async (t) => {
     const { results, seconds } = await run("09-onnx-resnet-sanity");
     t.diagnostic(`${seconds.toFixed(1)} s`);
