@@ -29,8 +29,16 @@ const CASES: ExampleCase[] = [
     example: "02-saliency-sanity",
     verdicts: 1,
     warnings: [],
-    // One hypothesis, three labelled tests (one per method), Holm-adjusted as H1 declares.
-    panelRows: [/^Verdict: mixed — 2 supported, 1 falsified of 3 tests \(holm-adjusted\)/, /^H1 \(gradient\): supported/, /^H1 \(SmoothGrad\): supported/, /^H1 \(Integrated Gradients\): falsified/],
+    // One hypothesis, seven labelled tests (one per method), Holm-adjusted as H1 declares.
+    panelRows: [
+      /^Verdict: mixed — 5 supported, 1 falsified, 1 inconclusive of 7 tests \(holm-adjusted\)/,
+      /^H1 \(gradient\): supported/,
+      /^H1 \(SmoothGrad\): supported/,
+      /^H1 \(Integrated Gradients\): falsified/,
+      /^H1 \(Guided Backprop\): supported/,
+      /^H1 \(Grad-CAM\): supported/,
+      /^H1 \(occlusion\): inconclusive/,
+    ],
   },
   { example: "03-representations", verdicts: 2, warnings: [] },
   { example: "04-linter-tour", verdicts: 0, warnings: ["single-example-visual", "visual-without-hypothesis"] },
