@@ -90,6 +90,13 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
   };
   vscode.workspace.notebookDocuments.forEach(preferFor);
 
+  // A Falsify notebook shown in an editor gets its kernel now, not on the first Run: loading tfjs-node
+  // (a second or more) happens while the user reads. Only in a trusted workspace, which may run code.
+  const warm = (editor: vscode.NotebookEditor | undefined) => {
+    if (editor?.notebook.notebookType === NOTEBOOK_TYPE && vscode.workspace.isTrusted) kernelFor(editor.notebook);
+  };
+  warm(vscode.window.activeNotebookEditor);
+
   return vscode.Disposable.from(
     controller,
     status,
@@ -102,6 +109,7 @@ export function registerKernelController(context: vscode.ExtensionContext): vsco
     vscode.workspace.onDidOpenNotebookDocument((notebook) => preferFor(notebook)),
     vscode.workspace.onDidCloseNotebookDocument((notebook) => void disposeKernel(notebook.uri.toString())),
     vscode.window.onDidChangeActiveNotebookEditor((editor) => {
+      warm(editor);
       const kernel = editor && kernels.get(editor.notebook.uri.toString());
       if (kernel) void kernel.client.then((client) => status.show(client), () => status.hide());
       else status.hide();
