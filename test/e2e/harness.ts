@@ -1,5 +1,8 @@
 // The end-to-end harness: a real VS Code (code-server from .cache/, see src/scripts/setup-code-server.sh)
 // with the packaged dist/falsify.vsix installed, driven by Debian's chromium through playwright-core.
+// Its user data, extensions and workspaces live in a fresh folder under the system's temp folder, and
+// code-server runs without NODE_PATH: the extension finds no node_modules it did not bring, as on a
+// user's machine (a scenario that wants the repository's tfjs-node links it into its workspace).
 //
 // A scenario is a file test/e2e/scenarios/<name>.e2e.ts exporting
 //   export const scenario: Scenario = { name, workspaceFiles, run: async (ctx) => { ... } };
@@ -7,8 +10,9 @@
 // browser context, hence a new extension host). One code-server serves all scenarios of a run.
 // Synchronise with `waitFor` on a condition, never with a sleep.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { waitFor } from "./wait";
@@ -111,17 +115,25 @@ export class Harness {
   private server?: ChildProcess;
   private browser?: Browser;
   private port = 0;
-  private readonly userDataDir: string;
-  private readonly extensionsDir: string;
-  private readonly workspacesDir: string;
+  /** The temp folder holding user data, extensions and workspaces (made by start(), removed by stop()). */
+  private root = "";
   readonly serverLog: string;
 
   constructor(private readonly trust: "off" | "restricted" = "off") {
     const suffix = trust === "off" ? "" : "-restricted";
-    this.userDataDir = join(E2E_DIR, `user-data${suffix}`);
-    this.extensionsDir = join(E2E_DIR, `extensions${suffix}`);
-    this.workspacesDir = join(E2E_DIR, `workspaces${suffix}`);
     this.serverLog = join(E2E_DIR, `code-server${suffix}.log`);
+  }
+
+  private get userDataDir(): string {
+    return join(this.root, "user-data");
+  }
+
+  private get extensionsDir(): string {
+    return join(this.root, "extensions");
+  }
+
+  private get workspacesDir(): string {
+    return join(this.root, "workspaces");
   }
 
   async start(): Promise<void> {
@@ -129,17 +141,16 @@ export class Harness {
       if (!existsSync(required)) throw new Error(`${required} is missing: run \`npm run setup:e2e\` first`);
     }
     if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run \`npm run build:production && npm run package\` first`);
-    for (const dir of [this.userDataDir, this.extensionsDir, this.workspacesDir]) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-    }
+    this.root = mkdtempSync(join(tmpdir(), `falsify-e2e${this.trust === "off" ? "" : "-restricted"}-`));
+    for (const dir of [this.userDataDir, this.extensionsDir, this.workspacesDir]) mkdirSync(dir, { recursive: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
     mkdirSync(join(this.userDataDir, "User"), { recursive: true });
     const settings = this.trust === "off" ? USER_SETTINGS : { ...USER_SETTINGS, ...RESTRICTED_SETTINGS };
     writeFileSync(join(this.userDataDir, "User/settings.json"), JSON.stringify(settings, null, 2));
 
     const dirs = ["--user-data-dir", this.userDataDir, "--extensions-dir", this.extensionsDir];
-    const install = spawnSync(NODE24, [CODE_SERVER, ...dirs, "--install-extension", VSIX], { encoding: "utf8" });
+    const env = { ...process.env, NODE_PATH: undefined };
+    const install = spawnSync(NODE24, [CODE_SERVER, ...dirs, "--install-extension", VSIX], { encoding: "utf8", env });
     if (install.status !== 0 || !/successfully installed/i.test(install.stdout + install.stderr)) {
       throw new Error(`Installing ${VSIX} into code-server failed:\n${install.stdout}\n${install.stderr}`);
     }
@@ -150,7 +161,7 @@ export class Harness {
     this.server = spawn(
       NODE24,
       [CODE_SERVER, "--auth", "none", "--bind-addr", `127.0.0.1:${this.port}`, "--disable-telemetry", "--disable-update-check", ...(this.trust === "off" ? ["--disable-workspace-trust"] : []), ...dirs],
-      { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+      { detached: true, stdio: ["ignore", "pipe", "pipe"], env },
     );
     this.server.stdout?.pipe(log);
     this.server.stderr?.pipe(log);
@@ -237,13 +248,15 @@ export class Harness {
     await this.browser?.close().catch(() => undefined);
     this.browser = undefined;
     const server = this.server;
-    if (!server || server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((done) => server.once("exit", done));
-    signalGroup(server, "SIGTERM");
-    const killed = await Promise.race([exited.then(() => true), new Promise((done) => setTimeout(() => done(false), 5_000))]);
-    if (!killed) signalGroup(server, "SIGKILL");
-    this.killServer(); // helpers that outlived the server process
-    process.off("exit", this.killServer);
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((done) => server.once("exit", done));
+      signalGroup(server, "SIGTERM");
+      const killed = await Promise.race([exited.then(() => true), new Promise((done) => setTimeout(() => done(false), 5_000))]);
+      if (!killed) signalGroup(server, "SIGKILL");
+      this.killServer(); // helpers that outlived the server process
+      process.off("exit", this.killServer);
+    }
+    if (this.root) rmSync(this.root, { recursive: true, force: true });
   }
 
   /** Synchronous, for process exit: nothing of code-server's may outlive the run. */

@@ -1,7 +1,10 @@
-// The packaged extension's own TensorFlow.js: with `falsify.kernel.backend: wasm` (as when no tfjs-node
-// is installed) cells run on the wasm backend the .vsix carries (dist/tfjs.js, dist/wasm/), the status
-// bar says so, and a cell's error shows a stack that points at the cell's own line and column.
+// The packaged extension on its own: installed from the .vsix into an extensions folder under the temp
+// folder, a notebook in a workspace with no node_modules on any parent path (and no NODE_PATH) runs
+// with the default backend setting on the wasm backend the .vsix carries (dist/tfjs.js, dist/wasm/),
+// the status bar says so, and a cell's error shows a stack that points at the cell's own line and column.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { waitFor, type Scenario } from "../harness";
 import { outputTexts } from "../workbench";
 
@@ -10,9 +13,9 @@ const FILE = "backend.falsify";
 export const scenario: Scenario = {
   name: "kernel falls back to the bundled wasm backend",
   workspaceFiles: { [FILE]: "test/fixtures/kernel/backend.falsify" },
-  settings: { "falsify.kernel.backend": "wasm" },
   timeoutMs: 120_000,
-  async run({ page, openFile, runCommand, screenshot, log }) {
+  async run({ page, workspace, openFile, runCommand, screenshot, log }) {
+    for (let dir = workspace; dir !== dirname(dir); dir = dirname(dir)) assert.equal(existsSync(join(dir, "node_modules")), false, `${dir}/node_modules exists`);
     await openFile(FILE);
     // The kernel starts when the notebook opens, before anything runs: the first Run does not wait for tfjs.
     const status = page.locator(".statusbar-item", { hasText: "tfjs:" });
