@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readCell } from "../../../src/core/cell";
-import type { Cell, Notebook } from "../../../src/core/format";
+import type { Notebook } from "../../../src/core/format";
+import { codeNotebook } from "../../support/notebook";
 import { baselineScaffold, hypothesisTemplate, lintNotebook, linkComment, verdictScaffold } from "../../../src/core/lint";
 
 const HEATMAP = `import { attributionHeatmap, attributionMap, integratedGradients, loadDigits, loadModel } from "falsify";
@@ -30,18 +31,10 @@ test:
   alternative: greater
 `;
 
-function notebook(sources: [Cell["language"], string][]): Notebook {
-  return {
-    format: "falsify",
-    version: 1,
-    metadata: {},
-    cells: sources.map(([language, source], i) => ({ id: `c${i}`, kind: "code", language, source, metadata: {}, outputs: [] })),
-  };
-}
 
 /** The heatmap after the three quick fixes as they were: hypothesis template, baseline cell, verdict cell. */
 function templated(): Notebook {
-  return notebook([
+  return codeNotebook([
     ["hypothesis", hypothesisTemplate("H1")],
     ["typescript", linkComment("H1") + HEATMAP],
     ["typescript", baselineScaffold("H1", "random-units")],
@@ -68,7 +61,7 @@ test("templates satisfy nothing: panel ✗ ✗ ✗, the hypothesis flagged and g
 });
 
 test("a placeholder in any field of the hypothesis counts as missing; the user's own words count", () => {
-  const grade = (source: string) => lintNotebook(notebook([["hypothesis", source]])).hypotheses[0].grade.strength;
+  const grade = (source: string) => lintNotebook(codeNotebook([["hypothesis", source]])).hypotheses[0].grade.strength;
   assert.equal(grade(OWN_HYPOTHESIS), "average");
   assert.equal(grade(OWN_HYPOTHESIS.replace(/^null: .*$/m, "null: <what you will observe if it does not>")), "very weak");
   assert.equal(grade(OWN_HYPOTHESIS.replace(/^metric: .*$/m, "metric: <the quantity you measure>")), "weak");

@@ -4,18 +4,11 @@
 // are ranked and labelled by fit, both from the linter's facts about the cell.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Cell, Notebook } from "../../../src/core/format";
+import type { Notebook } from "../../../src/core/format";
+import { codeNotebook } from "../../support/notebook";
 import { parseHypothesis } from "../../../src/core/hypothesis";
 import { lintNotebook, type Fix } from "../../../src/core/lint";
 
-function notebook(sources: [Cell["language"], string][]): Notebook {
-  return {
-    format: "falsify",
-    version: 1,
-    metadata: {},
-    cells: sources.map(([language, source], i) => ({ id: `c${i}`, kind: "code", language, source, metadata: {}, outputs: [] })),
-  };
-}
 
 function fixesFor(nb: Notebook, rule: string): Fix[] {
   const report = lintNotebook(nb);
@@ -25,7 +18,7 @@ function fixesFor(nb: Notebook, rule: string): Fix[] {
 
 /** The hypothesis the "Insert hypothesis" fix would write for a cell showing `picture`. */
 function inserted(picture: string) {
-  const edit = fixesFor(notebook([["typescript", picture]]), "visual-without-hypothesis")[0]?.edits[0];
+  const edit = fixesFor(codeNotebook([["typescript", picture]]), "visual-without-hypothesis")[0]?.edits[0];
   assert.ok(edit?.kind === "insert-cell");
   const parsed = parseHypothesis(edit.source);
   assert.deepEqual(parsed.errors, [], edit.source);
@@ -53,7 +46,7 @@ test("the inserted hypothesis brings the controls of what the cell shows", () =>
 });
 
 test("link targets that fit the picture come first; the others say why they may not", () => {
-  const titles = fixesFor(notebook([["hypothesis", ABLATION_H], ["hypothesis", SALIENCY_H], ["typescript", HEATMAP]]), "visual-without-hypothesis").map((f) => f.title);
+  const titles = fixesFor(codeNotebook([["hypothesis", ABLATION_H], ["hypothesis", SALIENCY_H], ["typescript", HEATMAP]]), "visual-without-hypothesis").map((f) => f.title);
   assert.deepEqual(titles, [
     "Link this cell to H2 (fits: H2 studies an attribution map)",
     "Insert hypothesis H3 linked to this cell",
@@ -62,7 +55,7 @@ test("link targets that fit the picture come first; the others say why they may 
 });
 
 test("declaring a baseline for a linked heatmap declares the attribution controls", () => {
-  const nb = notebook([
+  const nb = codeNotebook([
     ["hypothesis", "id: H1\nclaim: The map shows the strokes.\nprediction: p\nnull: n\n"],
     ["typescript", `// @hypothesis H1\n${HEATMAP}`],
   ]);
