@@ -1,7 +1,8 @@
 // Attribution at ImageNet scale: nsfwjs' pretrained MobileNetV2 (224x224x3) against the same
 // computation in TensorFlow Python (tf.function, float32, the model rebuilt in Keras with the same
 // weights), time and peak RSS, each case on each side alone in its own process. Targets (issue 13):
-// IG 50 steps ≤ 1.5x TensorFlow's wall time, peak RSS ≤ 2 GB for 1 image and for 8.
+// IG 50 steps ≤ 1.5x TensorFlow's wall time, peak RSS ≤ 2 GB for 1 image and for 8. Rows:
+// `FALSIFY_BENCH_CASES=ig-1,cascade-8 npm run bench attribution.mobilenet`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,8 @@ const CASES: { id: string; what: string; target?: string }[] = [
   { id: "ig-8", what: "IG 50 steps, 8 images", target: "≤ 1.5x, RSS ≤ 2 GB" },
   { id: "gradient-8", what: "gradient, 8 images" },
   { id: "smoothgrad-1", what: "SmoothGrad 50 samples, 1 image" },
+  // sanityCheck's first cascading step: the head re-initialised, then the gradient of the 8 images.
+  { id: "cascade-8", what: "one cascading randomisation step (head) + gradient, 8 images" },
 ];
 
 interface Run {
