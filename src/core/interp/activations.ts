@@ -97,16 +97,22 @@ function layersForward(model: tf.LayersModel, ref: LayerRef, inputs: tf.Tensor) 
   return { name: layer.name, forward: layerForward(model, layer) };
 }
 
-/** A graph model's node `ref` as a forward function; nodes are named by string (there are no layer indices or objects). */
+/** A graph model's node `ref` as a forward function. */
 function graphNodeForward(model: tf.GraphModel, ref: LayerRef, inputs: tf.Tensor) {
-  if (typeof ref !== "string") throw new InterpError("unknown-layer", `a graph model has nodes, not layers: name the node whose output you want (a string); layer ${typeof ref === "number" ? "indices" : "objects"} are for layers models`);
-  const names = graphNodeNames(model);
-  if (!names.includes(ref)) throw new InterpError("unknown-layer", `no node ${JSON.stringify(ref)} in the graph model; its last nodes are ${names.slice(-8).join(", ")} (${names.length} in all)`);
+  const node = resolveGraphNode(model, ref);
   const expected = model.inputs[0]?.shape;
   if (model.inputs.length !== 1 || !expected || expected.length !== inputs.rank || expected.some((d, i) => i > 0 && d > 0 && d !== inputs.shape[i])) {
     throw new InterpError("shape-mismatch", `the graph model expects one input of shape [${(expected ?? []).map((d) => (d > 0 ? d : "n")).join(", ")}], got [${inputs.shape.join(", ")}]`);
   }
-  return { name: ref, forward: (x: tf.Tensor) => model.execute(x, ref) as tf.Tensor };
+  return { name: node, forward: (x: tf.Tensor) => model.execute(x, node) as tf.Tensor };
+}
+
+/** The node `ref` names in a graph model (by string: there are no layer indices or objects), or an `unknown-layer` error saying what to pass. */
+export function resolveGraphNode(model: tf.GraphModel, ref: LayerRef): string {
+  if (typeof ref !== "string") throw new InterpError("unknown-layer", `a graph model has nodes, not layers: name the node whose output you want (a string); layer ${typeof ref === "number" ? "indices" : "objects"} are for layers models`);
+  const names = graphNodeNames(model);
+  if (!names.includes(ref)) throw new InterpError("unknown-layer", `no node ${JSON.stringify(ref)} in the graph model; its last nodes are ${names.slice(-8).join(", ")} (${names.length} in all)`);
+  return ref;
 }
 
 /** The layer `ref` names, or an `unknown-layer` error listing the layers there are. */
@@ -126,7 +132,7 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
 }
 
 /** The methods that take any model (a graph model, a loaded model, a score function), named when a layer method refuses one. */
-const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve; and, naming a node, layerActivations, topExemplars, dissect";
+const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve; and, naming a node, layerActivations, topExemplars, dissect, featureVisualization, exemplarPrediction";
 
 /**
  * Refuses what is not a tfjs layers model: methods that read, ablate or randomise a layer need its
@@ -146,7 +152,7 @@ export function checkLayersModel(model: unknown, layer?: LayerRef): asserts mode
             ? "a score function"
             : "not a tfjs model";
   const named = layer === undefined || typeof layer === "object" ? "a layer" : `layer ${JSON.stringify(layer)}`;
-  throw new InterpError("unsupported-model", `methods on ${named} (selectivity, ablation, TCAV, feature visualisation, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
+  throw new InterpError("unsupported-model", `methods on ${named} (selectivity, ablation, TCAV, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
 }
 
 /**

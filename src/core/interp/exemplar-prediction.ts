@@ -14,7 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { pairedPermutationTest } from "../stats/permutation";
 import { createRng } from "../stats/rng";
-import { InterpError, type LayerRef, layerActivations, resolveLayer } from "./activations";
+import { InterpError, type LayerRef, layerActivations } from "./activations";
 import { type FeatureVisualization, featureVisualization, type FeatureVisualizationOptions } from "./feature-visualization";
 
 export interface ExemplarPredictionOptions {
@@ -62,8 +62,8 @@ export interface ExemplarPrediction {
   syntheticReferences: FeatureVisualization;
 }
 
-/** Natural vs synthetic exemplars as predictors of which of two held-out images activates each unit more. */
-export async function exemplarPrediction(model: tf.LayersModel, images: tf.Tensor, options: ExemplarPredictionOptions): Promise<ExemplarPrediction> {
+/** Natural vs synthetic exemplars as predictors of which of two held-out images activates each unit more (a graph model's `layer` and `space` are node names). */
+export async function exemplarPrediction(model: tf.LayersModel | tf.GraphModel, images: tf.Tensor, options: ExemplarPredictionOptions): Promise<ExemplarPrediction> {
   const k = options.k ?? 9;
   const heldOutShare = options.heldOut ?? 0.5;
   const n = images.shape[0];
@@ -82,9 +82,9 @@ export async function exemplarPrediction(model: tf.LayersModel, images: tf.Tenso
   const directions = options.units.flatMap((u) => [1, -1].flatMap((sign) => Array.from({ length: k }, () => Array.from({ length: width }, (_, j) => (j === u ? sign : 0)))));
   const synthetic = await featureVisualization(model, { ...options.featureVisualization, layer: options.layer, direction: directions, randomDirections: 0, seed });
   const space = options.space ?? "pixels";
-  const features = await representation(model, images, space, options.batchSize);
+  const { name: spaceName, rows: features } = await representation(model, images, space, options.batchSize);
   const syntheticImages = tf.tensor([...synthetic.features.flatMap((f) => Array.from(f.image))], [directions.length, ...synthetic.shape]);
-  const syntheticFeatures = await representation(model, syntheticImages, space, options.batchSize).finally(() => syntheticImages.dispose());
+  const { rows: syntheticFeatures } = await representation(model, syntheticImages, space, options.batchSize).finally(() => syntheticImages.dispose());
 
   const units = options.units.map((unit, i): ExemplarPredictionUnit => {
     const score = (index: number) => acts.data[index * width + unit];
@@ -105,7 +105,7 @@ export async function exemplarPrediction(model: tf.LayersModel, images: tf.Tenso
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     layer: acts.layer,
-    space: typeof space === "string" ? space : resolveLayer(model, space).name,
+    space: spaceName,
     chance: 0.5,
     heldOut,
     units,
@@ -158,10 +158,10 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** Each image as a flat vector: its pixels, or its activations at `space`. */
-async function representation(model: tf.LayersModel, images: tf.Tensor, space: "pixels" | LayerRef, batchSize?: number): Promise<Float32Array[]> {
+/** Each image as a flat vector: its pixels, or its activations at `space` (named as the layer or node is). */
+async function representation(model: tf.LayersModel | tf.GraphModel, images: tf.Tensor, space: "pixels" | LayerRef, batchSize?: number): Promise<{ name: string; rows: Float32Array[] }> {
   const n = images.shape[0];
-  const { data } = space === "pixels" ? { data: (await images.data()) as Float32Array } : await layerActivations(model, images, { layer: space, batchSize });
+  const { layer: name, data } = space === "pixels" ? { layer: space, data: (await images.data()) as Float32Array } : await layerActivations(model, images, { layer: space, batchSize });
   const size = data.length / n;
-  return Array.from({ length: n }, (_, i) => data.subarray(i * size, (i + 1) * size));
+  return { name, rows: Array.from({ length: n }, (_, i) => data.subarray(i * size, (i + 1) * size)) };
 }

@@ -2,6 +2,8 @@
 // space) responds to most, synthesised by gradient ascent from seeded noise. The score maximised is
 // the one topExemplars ranks natural images by: the unit's activation (dense) or its spatial mean
 // (conv maps), projected on a unit-norm direction; so synthetic and natural exemplars are on one scale.
+// A graph model's node (named by string) is scored the way attribution scores a named output
+// (scoredModel): model.execute on tfjs-node, the node's ops one by one elsewhere; tf.grad takes both.
 //
 // Per image b the objective is
 //   J(x) = score(T(x)) − l2 · Σ (x − c)² − totalVariation · Σ |x[i+1,j] − x[i,j]| + |x[i,j+1] − x[i,j]|
@@ -17,7 +19,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Task, withTask } from "../progress";
 import { createRng, type Rng } from "../stats/rng";
-import { activationModel, InterpError, type LayerRef, resolveLayer } from "./activations";
+import { activationModel, InterpError, type LayerRef, reduceSpatial, resolveGraphNode, resolveLayer } from "./activations";
+import { scoredModel } from "./attribution/scores";
 import { gaussianBlur } from "./faithfulness/blur";
 
 export interface FeatureVisualizationOptions {
@@ -83,25 +86,27 @@ export interface FeatureVisualization {
 
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-/** Synthesises, for each unit or direction of `layer`, the image that maximises it (plus the random-direction baseline). */
-export async function featureVisualization(model: tf.LayersModel, options: FeatureVisualizationOptions): Promise<FeatureVisualization> {
-  const layer = resolveLayer(model, options.layer);
-  const upTo = activationModel(model, layer);
-  const outShape = upTo.outputs[0].shape;
-  const units = outShape[outShape.length - 1];
-  if (units === null) throw new InterpError("invalid-input", `layer ${layer.name} has no fixed number of units`);
-  const inShape = model.inputs[0].shape.slice(1);
-  if (model.inputs.length !== 1 || inShape.some((d) => d === null)) throw new InterpError("invalid-input", `feature visualisation needs one input of fixed shape; the model's is [${model.inputs[0].shape.map((d) => d ?? "n").join(", ")}]`);
-  const shape = inShape as number[];
+/**
+ * Synthesises, for each unit or direction of `layer`, the image that maximises it (plus the
+ * random-direction baseline). A graph model's `layer` is a node name.
+ */
+export async function featureVisualization(model: tf.LayersModel | tf.GraphModel, options: FeatureVisualizationOptions): Promise<FeatureVisualization> {
+  const { name, scores, inputShape } = model instanceof tf.GraphModel ? nodeScores(model, options.layer) : layerScores(model, options.layer);
+  if (model.inputs.length !== 1 || !inputShape || inputShape.slice(1).some((d) => d === null)) {
+    throw new InterpError("invalid-input", `feature visualisation needs one input of fixed shape; the model's is [${(inputShape ?? []).map((d) => d ?? "n").join(", ")}]`);
+  }
+  const shape = inputShape.slice(1) as number[];
+  const [, units, ...more] = tf.tidy(() => scores(tf.zeros([1, ...shape])).shape);
+  if (units === undefined || more.length > 0) throw new InterpError("invalid-input", `${name} has no unit axis to visualise: ${units === undefined ? "one value" : "several axes"} per image`);
   const settings = settingsOf(options);
   const asked = requested(options, units);
   const rng = createRng(settings.seed);
   const randomRng = rng.fork("random directions");
   const random = Array.from({ length: options.randomDirections ?? 4 }, () => normalised(Array.from({ length: units }, () => randomRng.normal()), "a random direction"));
   const directions = [...asked.map((a) => a.direction), ...random];
-  const result = await withTask("featureVisualization", settings.steps, "steps", (task) => ascend(upTo, shape, directions, settings, rng.fork("noise and transforms"), task));
+  const result = await withTask("featureVisualization", settings.steps, "steps", (task) => ascend(scores, shape, directions, settings, rng.fork("noise and transforms"), task));
   const features = result.map((r, i) => (i < asked.length && asked[i].unit !== undefined ? { unit: asked[i].unit, ...r } : r));
-  return { layer: layer.name, shape, features: features.slice(0, asked.length), random: features.slice(asked.length), settings };
+  return { layer: name, shape, features: features.slice(0, asked.length), random: features.slice(asked.length), settings };
 }
 
 /**
@@ -136,6 +141,25 @@ export function scaleMatrix(n: number, factor: number): Float32Array {
     if (frac > 0) m[i * n + low + 1] += frac;
   }
   return m;
+}
+
+/** Unit scores [batch, units] (a conv map's spatial mean per channel), differentiable by tf.grad, with the model's input shape (batch first, null = any). */
+interface UnitScores {
+  name: string;
+  scores: (x: tf.Tensor) => tf.Tensor;
+  inputShape?: readonly (number | null)[];
+}
+
+function layerScores(model: tf.LayersModel, ref: LayerRef): UnitScores {
+  const layer = resolveLayer(model, ref);
+  const upTo = activationModel(model, layer);
+  return { name: layer.name, scores: (x) => reduceSpatial(upTo.apply(x) as tf.Tensor, "spatial-mean"), inputShape: model.inputs[0].shape };
+}
+
+function nodeScores(model: tf.GraphModel, ref: LayerRef): UnitScores {
+  const node = resolveGraphNode(model, ref);
+  const scored = scoredModel(model, node);
+  return { name: node, scores: scored.scores, inputShape: scored.inputShape };
 }
 
 type Settings = FeatureVisualization["settings"];
@@ -193,7 +217,7 @@ function normalised(v: number[], what: string): number[] {
   return v.map((x) => x / norm);
 }
 
-async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[][], s: Settings, rng: Rng, task: Task): Promise<Omit<VisualizedFeature, "unit">[]> {
+async function ascend(unitScores: (x: tf.Tensor) => tf.Tensor, shape: number[], directions: number[][], s: Settings, rng: Rng, task: Task): Promise<Omit<VisualizedFeature, "unit">[]> {
   if (shape.length !== 3) throw new InterpError("invalid-input", `feature visualisation works on image inputs [height, width, channels]; the model's input is [${shape.join(", ")}]`);
   const [h, w, c] = shape;
   const batch = directions.length;
@@ -205,9 +229,7 @@ async function ascend(upTo: tf.LayersModel, shape: number[], directions: number[
   let m = tf.zerosLike(x), v = tf.zerosLike(x);
   const d = tf.tensor2d(directions.flat(), [batch, directions[0].length]);
   const score = (images: tf.Tensor4D, copies: number) => {
-    const acts = upTo.apply(images) as tf.Tensor;
-    const perImage = acts.rank > 2 ? tf.mean(acts, Array.from({ length: acts.rank - 2 }, (_, i) => i + 1)) : acts;
-    return tf.sum(tf.mul(perImage, tf.tile(d, [copies, 1])), 1); // [copies · batch]
+    return tf.sum(tf.mul(unitScores(images), tf.tile(d, [copies, 1])), 1); // [copies · batch]
   };
   const traces = directions.map(() => [] as number[]);
   try {

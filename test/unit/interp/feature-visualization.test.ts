@@ -1,21 +1,26 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel } from "../../../src/core/data";
 import { InterpError } from "../../../src/core/interp/activations";
 import { featurePenalty, featureVisualization, scaleMatrix } from "../../../src/core/interp/feature-visualization";
 import { createRng } from "../../../src/core/stats/rng";
+import { testTf } from "../../support/tf";
+import { writeGraphModel } from "../data/graph-model";
 
 const noTransforms = { jitter: 0 };
 
-/** [3, 3, 1] → flatten → dense(2, linear, no bias) with seeded weights W [9, 2]. */
+/** [3, 3, 1] → flatten → dense(2, linear, no bias) with seeded weights W [9, 2] (`rows`: W as nested rows). */
 function linearModel() {
   const rng = createRng(5);
   const W = Array.from({ length: 18 }, () => rng.normal());
   const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [3, 3, 1] }), tf.layers.dense({ units: 2, useBias: false, name: "dense" })] });
   model.layers[1].setWeights([tf.tensor2d(W, [9, 2])]);
   const column = (u: number) => Array.from({ length: 9 }, (_, i) => W[i * 2 + u]);
-  return { model, column };
+  return { model, column, rows: Array.from({ length: 9 }, (_, i) => W.slice(i * 2, i * 2 + 2)) };
 }
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string) => {
@@ -40,6 +45,47 @@ test("a linear unit with an L2 penalty: the optimum is w / (2·l2) in closed for
     const wr = column(0).map((w0, i) => (w0 * r.direction[0] + column(1)[i] * r.direction[1]) / (2 * l2));
     close(r.image, wr, 2e-3, "random direction");
     assert.ok(Math.abs(Math.hypot(...r.direction) - 1) < 1e-12);
+  }
+});
+
+test("a graph model's node x·W: the same closed-form optimum, equal to the layers model on the same weights, through model.execute and op by op", async () => {
+  const { model, column, rows } = linearModel();
+  const l2 = 0.5;
+  const options = { unit: [0, 1], steps: 300, learningRate: 0.05, regularizers: { l2, ...noTransforms }, range: null, randomDirections: 2, seed: 1 };
+  const dir = mkdtempSync(join(tmpdir(), "falsify-fv-graph-"));
+  const previous = tf.getBackend();
+  let graph: tf.GraphModel | undefined;
+  try {
+    // The graph fixture of the node-activation tests: Placeholder x [n, 3, 3, 1], Reshape, MatMul y = x·W.
+    writeGraphModel(dir, rows, [3, 3, 1]);
+    // tfjs-node when it loads (scores through model.execute), then cpu (the node's ops one by one, as on wasm).
+    const first = (await testTf()).backend;
+    const loaded = await loadModel(join(dir, "model.json"));
+    assert.equal(loaded.kind, "graph");
+    graph = loaded.model as tf.GraphModel;
+    for (const backend of new Set([first, "cpu"])) {
+      assert.ok(await tf.setBackend(backend));
+      const layers = await featureVisualization(model, { ...options, layer: "dense" });
+      const before = tf.memory().numTensors;
+      const fv = await featureVisualization(graph, { ...options, layer: "y" });
+      assert.equal(tf.memory().numTensors, before, `${backend}: no tensors left behind`);
+      assert.equal(fv.layer, "y");
+      assert.deepEqual(fv.shape, [3, 3, 1]);
+      for (const [u, f] of fv.features.entries()) close(f.image, column(u).map((w) => w / (2 * l2)), 2e-3, `${backend}: unit ${u}`);
+      // Same seed, same noise and random directions: the layers model's images, activations and traces on this backend.
+      assert.deepEqual(fv.random.map((r) => r.direction), layers.random.map((r) => r.direction));
+      for (const [i, f] of [...fv.features, ...fv.random].entries()) {
+        const same = [...layers.features, ...layers.random][i];
+        assert.equal(f.unit, same.unit);
+        close(f.image, same.image, 1e-5, `${backend}: image ${i}`);
+        close(f.trace, same.trace, 1e-4, `${backend}: trace ${i}`);
+        assert.ok(Math.abs(f.activation - same.activation) < 1e-4);
+      }
+    }
+  } finally {
+    graph?.dispose();
+    await tf.setBackend(previous);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -1,7 +1,8 @@
 // Every toolkit method that works on a layer refuses a graph model (which has nodes, no layers) with
 // an InterpError naming what is unsupported and what to use instead; the issue's repro was
 // ablateEachUnit(graphModel, ...) → "TypeError: Cannot read properties of undefined (reading 'find')".
-// The methods that take any model run on it; activations, exemplars and dissection take a node by name.
+// The methods that take any model run on it; activations, exemplars, dissection, feature
+// visualisation and the exemplar-prediction control take a node by name.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,7 +35,6 @@ const layerMethods: Record<string, () => unknown> = {
   layerClassSelectivity: () => fx.layerClassSelectivity(graph as never, images, labels, { layer: "y" }),
   layerGradients: () => fx.layerGradients(graph as never, images, { layer: "y", classIndex: 0 }),
   tcav: () => fx.tcav(graph as never, { layer: "y", classIndex: 0, classInputs: images, concept: images, random: images }),
-  featureVisualization: () => fx.featureVisualization(graph as never, { layer: "y", unit: 0 }),
   sanityCheck: () => fx.sanityCheck("gradient", graph as never, images),
   randomizationBlocks: () => fx.randomizationBlocks(graph as never),
   randomizedCopy: () => fx.randomizedCopy(graph as never, ["y"], 0),
@@ -88,4 +88,26 @@ test("activations, top exemplars and dissection run on a graph model's node, as 
   await assert.rejects(fx.layerActivations(graph, images, { layer: 0 }), (e: Error) => kind("unknown-layer")(e) && /nodes, not layers/.test(e.message));
   await assert.rejects(fx.layerActivations(graph, images, { layer: "nope" }), (e: Error) => kind("unknown-layer")(e) && /no node "nope".*\(\d+ in all\)/.test(e.message));
   await assert.rejects(fx.topExemplars(graph, tf.zeros([2, 3, 3, 1]), { layer: "y", unit: 0, k: 1 }), kind("shape-mismatch"));
+});
+
+test("feature visualisation and its natural-exemplar control on a graph model's node equal the layers model's with the same weights", async () => {
+  // The graph's W as a layers model: flatten, then dense(3, no bias).
+  const layers = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 2, 1] }), tf.layers.dense({ units: 3, useBias: false, name: "dense" })] });
+  layers.layers[1].setWeights([tf.tensor2d([[1, 0, -1], [0.5, 2, 0], [0, -1, 1], [1, 1, 1]])]);
+  const data = tf.randomUniform([24, 2, 2, 1], 0, 1, "float32", 8);
+  const options = { units: [0, 2], k: 3, space: "y", featureVisualization: { steps: 16 }, seed: 5 };
+  const viaGraph = await fx.exemplarPrediction(graph, data, { ...options, layer: "y" });
+  const viaLayers = await fx.exemplarPrediction(layers, data, { ...options, layer: "dense", space: "dense" });
+  assert.equal(viaGraph.layer, "y");
+  assert.equal(viaGraph.space, "y");
+  assert.deepEqual(viaGraph.units, viaLayers.units);
+  assert.deepEqual([viaGraph.natural, viaGraph.synthetic, viaGraph.comparison], [viaLayers.natural, viaLayers.synthetic, viaLayers.comparison]);
+  const synthetic = (r: fx.ExemplarPrediction) => r.syntheticReferences.features.flatMap((f) => Array.from(f.image));
+  synthetic(viaGraph).forEach((v, i) => assert.ok(Math.abs(v - synthetic(viaLayers)[i]) < 1e-5, `synthetic pixel ${i}`));
+  const kind = (k: string) => (e: unknown) => e instanceof fx.InterpError && e.kind === k;
+  await assert.rejects(fx.featureVisualization(graph, { layer: 1, unit: 0 }), (e: Error) => kind("unknown-layer")(e) && /nodes, not layers/.test(e.message));
+  await assert.rejects(fx.featureVisualization(graph, { layer: "nope", unit: 0 }), (e: Error) => kind("unknown-layer")(e) && /no node "nope"/.test(e.message));
+  await assert.rejects(fx.featureVisualization(graph, { layer: "y", unit: 3 }), kind("invalid-input"));
+  data.dispose();
+  layers.dispose();
 });
