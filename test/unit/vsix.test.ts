@@ -109,6 +109,19 @@ describe("the .vsix outside the repository", () => {
     assert.ok(subscriptions >= 6, `activation registers its disposables (${subscriptions})`);
   });
 
+  test("loading the extension reads nothing of vscode before activation", () => {
+    // A module-level read (an enum in a table, a static field) fails under any host or checker whose
+    // `vscode` is not yet the full API; loaded against an empty module, requiring it must not throw.
+    const script = `
+      const Module = require("module");
+      const resolveFilename = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) { return request === "vscode" ? "vscode" : resolveFilename.call(this, request, ...rest); };
+      require.cache.vscode = { id: "vscode", filename: "vscode", loaded: true, exports: {} };
+      console.log(typeof require("./extension/dist/extension.js").activate);
+    `;
+    assert.equal(sh(process.execPath, ["-e", script], { cwd: install, env }).stdout.trim(), "function");
+  });
+
   test("the kernel runs a TypeScript cell on the bundled wasm backend and maps a failing cell's stack", async () => {
     const kernel = await KernelClient.start({ notebookDir: install, kernelScript: join(extension, "dist", "kernel.js"), env });
     try {

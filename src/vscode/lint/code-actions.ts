@@ -5,7 +5,10 @@ import { cellOf } from "./controller";
 import { toCodeAction } from "./fixes";
 
 export class LintCodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  // A getter: a static field would read `vscode` when the module loads, before activation.
+  static get metadata(): vscode.CodeActionProviderMetadata {
+    return { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  }
 
   constructor(private readonly controller: LintController) {}
 

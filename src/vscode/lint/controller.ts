@@ -12,11 +12,17 @@ import { fileMetadata, fromDocument } from "../notebook";
 
 const DEBOUNCE_MS = 200;
 
-const SEVERITY: Record<Diagnostic["severity"], vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  info: vscode.DiagnosticSeverity.Information,
-};
+// A function, not a table built at load: the bundle reads nothing of `vscode` until activation.
+function severity(level: Diagnostic["severity"]): vscode.DiagnosticSeverity {
+  switch (level) {
+    case "error":
+      return vscode.DiagnosticSeverity.Error;
+    case "warning":
+      return vscode.DiagnosticSeverity.Warning;
+    case "info":
+      return vscode.DiagnosticSeverity.Information;
+  }
+}
 
 interface NotebookState {
   linter: Linter;
@@ -113,7 +119,7 @@ export class LintController implements vscode.Disposable {
     for (const d of report.diagnostics) {
       if (d.cellIndex >= notebook.cellCount) continue;
       const cell = notebook.cellAt(d.cellIndex);
-      const diagnostic = new vscode.Diagnostic(toVscodeRange(d.range, cell.document), d.message, SEVERITY[d.severity]);
+      const diagnostic = new vscode.Diagnostic(toVscodeRange(d.range, cell.document), d.message, severity(d.severity));
       diagnostic.source = "falsify";
       diagnostic.code = { value: d.rule, target: vscode.Uri.joinPath(this.extensionUri, "media", "docs", "rules", `${d.rule}.md`) };
       byCell.set(d.cellIndex, [...(byCell.get(d.cellIndex) ?? []), diagnostic]);
