@@ -5,13 +5,15 @@
 // every run, so a later setWeights or training is always seen, and models of one architecture (a
 // model and its randomised copies) share one graph and one session.
 import type * as tf from "@tensorflow/tfjs";
+import type { GraphActivation } from "../../native/ops";
 
 /** Where a weight's value comes from at run time. */
 export type WeightSource = tf.LayerVariable | tf.Tensor;
 
 export type Padding = "SAME" | "VALID" | { explicit: [number, number, number, number] };
 
-export type Activation = "relu" | "relu6" | "elu" | "tanh" | "sigmoid" | "softplus" | "softmax" | { leakyRelu: number };
+/** An activation the reading keeps as its own step: the emitted graph's activations, "linear" being dropped. */
+export type Activation = Exclude<GraphActivation, "linear">;
 
 export type IrOp =
   | { kind: "input" }
