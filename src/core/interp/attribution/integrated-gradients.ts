@@ -2,7 +2,7 @@
 // quadrature. All steps of a chunk of examples go through the model as ONE batch, and the result
 // carries the completeness gap Σ attributions − (f(x) − f(b)), the check that the integral is right.
 import * as tf from "@tensorflow/tfjs";
-import { DataError } from "../../data";
+import { type Baseline, baselineChunk, baselineSetting, checkBaseline } from "./baseline";
 import { chunks, rowsPerPass, runPasses } from "./batches";
 import { type GradientOptions, targetClasses, targetGradient, targetSlice } from "./gradient";
 import { quadrature, type QuadratureRule } from "./quadrature";
@@ -18,7 +18,7 @@ export interface IntegratedGradientsOptions extends GradientOptions {
    * The reference input: a number (every value, default 0 = a black image), one example's shape
    * (shared by all examples) or x's shape (one baseline per example). Not disposed.
    */
-  baseline?: number | tf.Tensor;
+  baseline?: Baseline;
 }
 
 /**
@@ -35,7 +35,7 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
   const targets = resolveTarget(scored, x, options.target);
   const baseline = options.baseline ?? 0;
   const exampleShape = x.shape.slice(1);
-  checkBaseline(baseline, x);
+  checkBaseline("integratedGradients", baseline, x);
   const perExample = exampleShape.reduce((a, b) => a * b, 1);
   const plan = chunks(x.shape[0], steps, rowsPerPass(scored, exampleShape, options));
 
@@ -86,20 +86,7 @@ export async function integratedGradients(model: Explainable, x: tf.Tensor, opti
     targets: targetClasses(targets, n),
     scores,
     output: scored.output,
-    settings: { steps, rule, baseline: typeof baseline === "number" ? baseline : "tensor" },
+    settings: { steps, rule, baseline: baselineSetting(baseline) },
     completeness: completeness(out.values, perExample, difference),
   };
-}
-
-function checkBaseline(baseline: number | tf.Tensor, x: tf.Tensor): void {
-  if (typeof baseline === "number") return;
-  const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
-  if (same(baseline.shape, x.shape) || same(baseline.shape, x.shape.slice(1))) return;
-  throw new DataError("wrong-input-shape", `integratedGradients: the baseline's shape [${baseline.shape.join(", ")}] must be one example's [${x.shape.slice(1).join(", ")}] or the batch's [${x.shape.join(", ")}]`);
-}
-
-function baselineChunk(baseline: number | tf.Tensor, x: tf.Tensor, start: number, size: number): tf.Tensor {
-  if (typeof baseline === "number") return tf.fill([size, ...x.shape.slice(1)], baseline);
-  if (baseline.rank === x.rank) return baseline.slice(start, size);
-  return tf.broadcastTo(tf.expandDims(baseline, 0), [size, ...x.shape.slice(1)]);
 }

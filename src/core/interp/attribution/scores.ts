@@ -16,7 +16,7 @@ import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { InterpError, layerOutput, resolveLayer } from "../activations";
 import { type ChainStep, chainFunction, chainSteps } from "../layer-chain";
 import { graphNodeNames, irFromGraphModel } from "../graph/from-graph-model";
-import { irFunction } from "../graph/eager";
+import { irFunction, type NodeRule } from "../graph/eager";
 import { irFromLayers } from "../graph/from-layers";
 import { type Ir, Unsupported } from "../graph/ir";
 import { canRunGraphs } from "../../native/session";
@@ -52,6 +52,12 @@ export interface ScoredModel {
   rowBytes?: () => number;
   /** The scores as a chain of steps, when the model is one (what modified backward rules rewrite). */
   steps?: readonly ChainStep[];
+  /**
+   * The model read as a graph of primitive ops (../graph), when it could be, and its scores computed
+   * from that reading op by op with some ops replaced: what modified backward rules (DeepLift's
+   * rescale) rewrite on chains, DAGs and graph models alike.
+   */
+  ops?: { ir: Ir; scores: (rule?: NodeRule) => ScoreFunction };
 }
 
 const cache = new WeakMap<object, Map<string, ScoredModel>>();
@@ -87,14 +93,26 @@ function routesOf(ir: Ir | undefined, inputShape: readonly (number | null)[], ou
 }
 
 /**
- * `scores` on tfjs-node; elsewhere, when the model was read as an Ir, its ops run one by one (then
- * `post`), which tf.grad differentiates on every backend. The choice is made at each call, as the
- * graph routes make theirs.
+ * `scores` on tfjs-node; elsewhere, when the model was read as an Ir, its ops run one by one, which
+ * tf.grad differentiates on every backend. The choice is made at each call, as the graph routes make
+ * theirs.
  */
-function differentiable(ir: Ir | undefined, scores: ScoreFunction, post: (t: tf.Tensor) => tf.Tensor = (t) => t): ScoreFunction {
-  if (!ir) return scores;
-  const eager = irFunction(ir);
-  return (x) => (canRunGraphs() ? scores(x) : post(eager(x)));
+function differentiable(ops: ScoredModel["ops"], scores: ScoreFunction): ScoreFunction {
+  if (!ops) return scores;
+  const eager = ops.scores();
+  return (x) => (canRunGraphs() ? scores(x) : eager(x));
+}
+
+/** The reading's scores, op by op (see ScoredModel.ops), then `post` as the model's scores apply it. */
+function opsOf(ir: Ir | undefined, post: (t: tf.Tensor) => tf.Tensor = (t) => t): ScoredModel["ops"] {
+  if (!ir) return undefined;
+  return {
+    ir,
+    scores: (rule) => {
+      const run = irFunction(ir, rule);
+      return (x) => post(run(x));
+    },
+  };
 }
 
 function readIr(read: () => Ir): Ir | undefined {
@@ -119,8 +137,9 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
     const tensor = layerOutput(model, layer);
     const sub = tf.model({ inputs: model.inputs, outputs: tensor });
     const ir = readIr(() => irFromLayers(model, tensor));
-    const scores = differentiable(ir, (x) => unitScores(sub.apply(x) as tf.Tensor), unitScores);
-    return { scores, output: layer.name, inputShape, graph: routesOf(ir, inputShape, tensor.shape), rowBytes };
+    const ops = opsOf(ir, unitScores);
+    const scores = differentiable(ops, (x) => unitScores(sub.apply(x) as tf.Tensor));
+    return { scores, output: layer.name, inputShape, graph: routesOf(ir, inputShape, tensor.shape), rowBytes, ops };
   }
   const n = model.layers.length;
   const last = model.layers[n - 1];
@@ -130,13 +149,14 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const found = dropLast || linearLast ? "logits" : "model-output";
   const ir = readIr(() => irFromLayers(model, model.outputs[0], found === "logits"));
   const graph = routesOf(ir, inputShape, model.outputs[0].shape);
+  const ops = opsOf(ir);
   const steps = chainSteps(model, dropLast ? n - 1 : n, linearLast);
-  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes, steps };
+  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes, steps, ops };
   if (dropLast) {
     const below = last.input as tf.SymbolicTensor;
-    if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes };
+    if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes, ops };
     const sub = tf.model({ inputs: model.inputs, outputs: below });
-    return { scores: differentiable(ir, (x) => sub.apply(x) as tf.Tensor), output: found, inputShape, graph, rowBytes };
+    return { scores: differentiable(ops, (x) => sub.apply(x) as tf.Tensor), output: found, inputShape, graph, rowBytes, ops };
   }
   if (linearLast) {
     if (last.getClassName() !== "Dense") {
@@ -150,9 +170,9 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
       const z = tf.matMul((sub ? sub.apply(x) : x) as tf.Tensor2D, kernel.read() as tf.Tensor2D);
       return bias ? tf.add(z, bias.read()) : z;
     };
-    return { scores: differentiable(ir, scores), output: found, inputShape, graph, rowBytes };
+    return { scores: differentiable(ops, scores), output: found, inputShape, graph, rowBytes, ops };
   }
-  return { scores: differentiable(ir, (x) => model.apply(x) as tf.Tensor), output: "model-output", inputShape, graph, rowBytes };
+  return { scores: differentiable(ops, (x) => model.apply(x) as tf.Tensor), output: "model-output", inputShape, graph, rowBytes, ops };
 }
 
 /**
@@ -177,7 +197,8 @@ function graphModelScores(model: tf.GraphModel, output: ScoreOutput): ScoredMode
     node = output;
   }
   const ir = readIr(() => irFromGraphModel(model, node));
-  const scores = differentiable(ir, (x) => unitScores(model.execute(x, node) as tf.Tensor), unitScores);
+  const ops = opsOf(ir, unitScores);
+  const scores = differentiable(ops, (x) => unitScores(model.execute(x, node) as tf.Tensor));
   let outputShape: number[] | undefined;
   let bytes: number | undefined;
   const probe = () => {
@@ -193,7 +214,7 @@ function graphModelScores(model: tf.GraphModel, output: ScoreOutput): ScoredMode
   };
   probe();
   const graph = outputShape ? routesOf(ir, inputShape!, outputShape) : undefined;
-  return { scores, output: found, inputShape, graph, rowBytes: () => (probe(), bytes ?? 0) };
+  return { scores, output: found, inputShape, graph, rowBytes: () => (probe(), bytes ?? 0), ops };
 }
 
 /** The input node of a Softmax that ends at `node` (through Identity nodes), if there is one. */

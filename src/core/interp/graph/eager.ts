@@ -8,17 +8,23 @@
 // every backend has: dy spread by the strides, then a depthwise convolution with the flipped filter;
 // pooling's gradients too (wasm's kernels for them are wrong).
 import * as tf from "@tensorflow/tfjs";
-import { type Activation, type Ir, type IrNode, type Padding } from "./ir";
+import { type Activation, type Ir, type IrNode, neededNodes, type Padding } from "./ir";
 
-/** The Ir's output for a batch `x` (call inside tf.tidy; differentiable w.r.t. x). */
-export function irFunction(ir: Ir): (x: tf.Tensor) => tf.Tensor {
-  const needed = ir.nodes.map(() => false);
-  needed[ir.output] = true;
-  for (let i = ir.output; i >= 0; i--) if (needed[i]) for (const k of ir.nodes[i].inputs) needed[k] = true;
+/**
+ * A node's op replaced (a modified backward rule: DeepLift's rescale, Guided Backprop's ReLU): its
+ * output from its inputs, or undefined to keep the op.
+ */
+export type NodeRule = (node: IrNode, xs: tf.Tensor[]) => tf.Tensor | undefined;
+
+/** The Ir's output for a batch `x` (call inside tf.tidy; differentiable w.r.t. x), `rule` replacing some nodes' ops. */
+export function irFunction(ir: Ir, rule?: NodeRule): (x: tf.Tensor) => tf.Tensor {
+  const needed = neededNodes(ir);
   return (x) => {
     const values: tf.Tensor[] = [];
     ir.nodes.forEach((node, i) => {
-      if (needed[i]) values[i] = i === ir.input ? x : apply(ir, node, node.inputs.map((k) => values[k]));
+      if (!needed[i]) return;
+      const xs = node.inputs.map((k) => values[k]);
+      values[i] = i === ir.input ? x : (rule?.(node, xs) ?? apply(ir, node, xs));
     });
     return values[ir.output];
   };
@@ -79,7 +85,7 @@ function apply(ir: Ir, node: IrNode, xs: tf.Tensor[]): tf.Tensor {
   }
 }
 
-function activation(name: Activation, x: tf.Tensor): tf.Tensor {
+export function activation(name: Activation, x: tf.Tensor): tf.Tensor {
   if (typeof name === "object") return tf.leakyRelu(x, name.leakyRelu);
   switch (name) {
     case "relu":
@@ -154,7 +160,7 @@ function pool(kind: "maxPool" | "avgPool", x: tf.Tensor4D, ksize: [number, numbe
  * slice of x padded with −∞) where it equals the window's maximum y, and no earlier tap did (ties go
  * to the first, as in TensorFlow), receives dy, put back at the tap's offset.
  */
-function maxPoolInputGradient(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, ksize: [number, number], strides: [number, number], pad: "same" | "valid"): tf.Tensor4D {
+export function maxPoolInputGradient(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, ksize: [number, number], strides: [number, number], pad: "same" | "valid"): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, , , channels] = x.shape;
     const info = tf.backend_util.computePool2DInfo(x.shape, ksize, strides, 1, pad);

@@ -90,6 +90,14 @@ export function liveNodes(ir: Ir): boolean[] {
   return live;
 }
 
+/** Whether each node is needed for the output (the output and what it reads, transitively). */
+export function neededNodes(ir: Ir): boolean[] {
+  const needed = ir.nodes.map(() => false);
+  needed[ir.output] = true;
+  for (let i = ir.output; i >= 0; i--) if (needed[i]) for (const k of ir.nodes[i].inputs) needed[k] = true;
+  return needed;
+}
+
 /**
  * The IR's architecture as a string: equal for models that differ only in weight values, so they
  * share a graph (weights are fed at run time).
