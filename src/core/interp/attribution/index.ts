@@ -9,3 +9,4 @@ export { smoothGrad, type SmoothGradOptions } from "./smoothgrad";
 export { guidedBackprop } from "./guided-backprop";
 export { gradCam, type GradCamOptions, guidedGradCam } from "./grad-cam";
 export { occlusion, type OcclusionOptions } from "./occlusion";
+export { deepLift, type DeepLiftOptions } from "./deep-lift";

@@ -3,7 +3,7 @@
 // integral was computed accurately enough to trust the map.
 import type { ScoreOutput } from "./scores";
 
-export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad" | "guided-backprop" | "grad-cam" | "guided-grad-cam" | "occlusion";
+export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad" | "guided-backprop" | "grad-cam" | "guided-grad-cam" | "occlusion" | "deeplift";
 
 export interface AttributionResult {
   method: AttributionMethod;

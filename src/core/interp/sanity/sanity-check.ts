@@ -8,6 +8,8 @@ import {
   type AttributionMethod,
   type AttributionResult,
   attributionMaps,
+  deepLift,
+  type DeepLiftOptions,
   type Explainable,
   gradient,
   type GradientOptions,
@@ -36,7 +38,7 @@ import { type BatchNormRandomisation, layersModelOf, randomizedCopy } from "./ra
 /** Computes maps of `x` for the given classes (the trained model's, so every control explains the same class). */
 export type Explainer = (model: Explainable, x: tf.Tensor, targets: Int32Array) => Promise<AttributionResult>;
 
-export type MethodOptions = GradientOptions & IntegratedGradientsOptions & SmoothGradOptions & GradCamOptions & Omit<OcclusionOptions, "baseline">;
+export type MethodOptions = GradientOptions & IntegratedGradientsOptions & SmoothGradOptions & GradCamOptions & Omit<OcclusionOptions, "baseline"> & DeepLiftOptions;
 
 export type SimilarityMeasure = "spearman" | "spearmanAbs" | "ssim" | "hog";
 export const SIMILARITY_MEASURES: readonly SimilarityMeasure[] = ["spearman", "spearmanAbs", "ssim", "hog"];
@@ -200,6 +202,7 @@ export function explainer(method: AttributionMethod, options: MethodOptions = {}
     "grad-cam": gradCam,
     "guided-grad-cam": guidedGradCam,
     occlusion,
+    deeplift: deepLift,
   }[method];
   if (!run) throw new RangeError(`unknown attribution method ${String(method)}`);
   return (model, x, targets) => run(model, x, { ...options, target: targets });
