@@ -21,28 +21,25 @@ before(async () => {
   await testTf();
 });
 
-/** A Sequential model of `layers` with fixed weights (kernel, bias?) per layer that has them. */
-function fixed(inputShape: number[], layers: tf.layers.Layer[], weights: number[][][][]): tf.Sequential {
-  const model = tf.sequential();
-  layers.forEach((layer, i) => {
-    if (i === 0) (layer as unknown as { batchInputShape: number[] }).batchInputShape = [null as unknown as number, ...inputShape];
-    model.add(layer);
-  });
-  let k = 0;
-  for (const layer of model.layers) {
-    if (layer.weights.length === 0) continue;
-    layer.setWeights(layer.weights.map((w, j) => tf.tensor(weights[k][j].flat(), w.shape)));
-    k++;
-  }
+/** A Sequential model of `layers` with fixed weights: per layer that has weights, each weight's values row-major. */
+function fixed(layers: tf.layers.Layer[], weights: number[][][]): tf.Sequential {
+  const model = tf.sequential({ layers });
+  model.layers.filter((layer) => layer.weights.length > 0).forEach((layer, k) => layer.setWeights(layer.weights.map((w, j) => tf.tensor(weights[k][j], w.shape as number[]))));
   return model;
 }
 
 // Captum's ReLUDeepLiftModel: f(x1, x2) = 2·relu(x1) + 2·relu(x2 − 1.5), here one input [x1, x2].
 const reluDeepLiftModel = () =>
-  fixed([2], [tf.layers.dense({ units: 2, activation: "relu", inputShape: [2] }), tf.layers.dense({ units: 1, useBias: false })], [
-    [[[1, 0], [0, 1]], [[0, -1.5]]],
-    [[[2], [2]]],
-  ]);
+  fixed(
+    [tf.layers.dense({ units: 2, activation: "relu", inputShape: [2] }), tf.layers.dense({ units: 1, useBias: false })],
+    [
+      [
+        [1, 0, 0, 1],
+        [0, -1.5],
+      ],
+      [[2, 2]],
+    ],
+  );
 
 test("Captum's ReLUDeepLiftModel: x = (1, 2), baseline 0 gives (2, 1) and delta 0; the multipliers are (2, 0.5)", async () => {
   const model = reluDeepLiftModel();
@@ -60,10 +57,16 @@ test("Captum's ReLUDeepLiftModel: x = (1, 2), baseline 0 gives (2, 1) and delta 
 });
 
 test("Captum's TanhDeepLiftModel: one tanh per input, so each attribution is exactly 2·Δtanh (delta 0)", async () => {
-  const model = fixed([2], [tf.layers.dense({ units: 2, activation: "tanh", inputShape: [2] }), tf.layers.dense({ units: 1, useBias: false })], [
-    [[[1, 0], [0, 1]], [[0, -1.5]]],
-    [[[2], [2]]],
-  ]);
+  const model = fixed(
+    [tf.layers.dense({ units: 2, activation: "tanh", inputShape: [2] }), tf.layers.dense({ units: 1, useBias: false })],
+    [
+      [
+        [1, 0, 0, 1],
+        [0, -1.5],
+      ],
+      [[2, 2]],
+    ],
+  );
   const result = await deepLift(model, tf.tensor2d([[-1, -2]]), { target: 0 });
   assertClose(result.values, [2 * Math.tanh(-1), 2 * (Math.tanh(-3.5) - Math.tanh(-1.5))], 1e-6, "tanh");
   assert.ok(result.completeness!.maxAbsGap < 1e-5);
@@ -71,10 +74,8 @@ test("Captum's TanhDeepLiftModel: one tanh per input, so each attribution is exa
 
 // Captum's ReLULinearModel (DeepExplain's test net): l3(relu([l1(x1), l2(x2)])), here one input [x1, x2].
 test("Captum's ReLULinearModel: x1 = (−10, 1, −5), x2 = (3, 3, 1), baseline 0 gives x1 → 0 and x2 → (6, 9, 0); multipliers (2, 3, 0)", async () => {
-  const model = fixed([6], [tf.layers.dense({ units: 2, activation: "relu", useBias: false, inputShape: [6] }), tf.layers.dense({ units: 1, useBias: false })], [
-    [[[3, 0], [1, 0], [0, 0], [0, 2], [0, 3], [0, 0]]],
-    [[[1], [1]]],
-  ]);
+  // l1 = (3, 1, 0) on x1 and l2 = (2, 3, 0) on x2 as the two columns of one kernel [6, 2]; l3 = (1, 1).
+  const model = fixed([tf.layers.dense({ units: 2, activation: "relu", useBias: false, inputShape: [6] }), tf.layers.dense({ units: 1, useBias: false })], [[[3, 0, 1, 0, 0, 0, 0, 2, 0, 3, 0, 0]], [[1, 1]]]);
   const x = tf.tensor2d([[-10, 1, -5, 3, 3, 1]]);
   assertClose((await deepLift(model, x, { target: 0 })).values, [0, 0, 0, 6, 9, 0], 1e-6, "attributions");
   assertClose((await deepLift(model, x, { target: 0, multiplyByInputs: false })).values, [0, 0, 0, 2, 3, 0], 1e-6, "multipliers");
@@ -117,9 +118,8 @@ test("Captum's ReLULinearModel as a tfjs graph model gives the same published at
 test("Captum's LinearMaxPoolLinearModel: inputs 1, baselines (1, 2, 3, 9) and (4, 8, 6, 7) give (0, 0, 0, −8) and (0, −7, 0, 0), delta 0", async () => {
   // lin1 = identity (a 1x1 conv), a max pool over the 4 values, lin2 = 1: inputs [n, 1, 4, 1].
   const model = fixed(
-    [1, 4, 1],
     [tf.layers.conv2d({ filters: 1, kernelSize: 1, useBias: false, inputShape: [1, 4, 1] }), tf.layers.maxPooling2d({ poolSize: [1, 4] }), tf.layers.flatten(), tf.layers.dense({ units: 1, useBias: false })],
-    [[[[[1]]]], [[[1]]]],
+    [[[1]], [[1]]],
   );
   const [x, baseline] = [tf.ones([2, 1, 4, 1]), tf.tensor4d([1, 2, 3, 9, 4, 8, 6, 7], [2, 1, 4, 1])];
   const result = await noLeak(() => deepLift(model, x, { target: 0, baseline }));
@@ -138,8 +138,7 @@ test("a linear model with BatchNorm: DeepLift is (x − x₀) ⊙ the product of
   const bn = model.layers[1];
   bn.setWeights(bn.weights.map((_, k) => tf.tensor1d(k === 2 ? [0.3, -0.2, 0.1] : k === 3 ? [0.5, 1.5, 2.5] : [1.2, 0.7, -0.4])));
   const [w1] = model.layers[0].getWeights().map((w) => w.arraySync() as number[][]);
-  const [gamma, beta, , variance] = bn.getWeights().map((w) => w.arraySync() as number[]);
-  void beta;
+  const [gamma, , , variance] = bn.getWeights().map((w) => w.arraySync() as number[]);
   const [w2] = model.layers[2].getWeights().map((w) => w.arraySync() as number[][]);
   const epsilon = (bn.getConfig() as { epsilon: number }).epsilon;
   const effective = (i: number, c: number) => w1[i].reduce((s, w, j) => s + w * (gamma[j] / Math.sqrt(variance[j] + epsilon)) * w2[j][c], 0);
