@@ -109,12 +109,15 @@ test("a 224x224 heatmap is two images (input, map) with the scheme's colours: a 
 });
 
 test("the sanity grid of a 20-block cascade at 224x224: spec and SVG in under 5 s and 5 MB; 107 panels fit too", async () => {
-  const started = performance.now();
+  // CPU seconds, not the wall clock: the unit suite runs test files side by side (and machines are
+  // shared), so the wall clock would also count the neighbours' work; this process's time is the cost.
+  const started = process.cpuUsage();
   const grid = charts.attributionGrid({ image, method: { name: "gradient", map: noisyMap(1) }, cascading: Array.from({ length: 20 }, (_, i) => ({ layer: `block_${i}`, map: noisyMap(i + 2), spearman: 0.5, ssim: 0.2 })) });
   const svg = await charts.renderSvg(grid);
-  const seconds = (performance.now() - started) / 1000;
+  const { user, system } = process.cpuUsage(started);
+  const seconds = (user + system) / 1e6;
   const bytes = JSON.stringify(grid).length + svg.length;
-  assert.ok(seconds < 5 && bytes < 5e6, `${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(2)} MB`);
+  assert.ok(seconds < 5 && bytes < 5e6, `${seconds.toFixed(1)} s of CPU, ${(bytes / 1e6).toFixed(2)} MB`);
   const panels = imageUrls(grid).map((url) => decode(pngOf(url)));
   assert.equal(panels.length, 22);
   assert.ok(panels.every((p) => p.width === 140 && p.height === 140), "maps averaged down to the 140-pixel panels");
