@@ -43,9 +43,12 @@ for (const backend of BACKENDS.filter((name) => name !== "tensorflow" || addon |
     });
 
     test("a throw in a timer after its cell ended is reported on that cell, not on the one running", async () => {
-      const late = new Promise<LateErrorEvent>((done) => {
-        const stop = kernel.onLateError((event) => (stop(), done(event)));
+      // Bounded: without the kernel's handlers no late error ever comes, and the test must fail, not hang.
+      const late = new Promise<LateErrorEvent>((done, fail) => {
+        const timer = setTimeout(() => (stop(), fail(new Error("no late-error event within 10 s of the timer"))), 10_000);
+        const stop = kernel.onLateError((event) => (clearTimeout(timer), stop(), done(event)));
       });
+      late.catch(() => {}); // awaited below; a rejection before then must not count as unhandled
       const first = await kernel.execute({ source: 'setTimeout(() => { throw new Error("after"); }, 100);\n1', cellId: "timer" });
       assert.equal(first.status, "ok");
       const running = await kernel.execute({ source: "await new Promise((r) => setTimeout(r, 400));\n2", cellId: "other" });
