@@ -65,13 +65,9 @@ export function layerChain(model: tf.LayersModel, end: number, linearLast: boole
   return steps && chainFunction(steps);
 }
 
-/**
- * The steps as one function of the input, from unfused tfjs ops; `activations` replaces some
- * activations (a modified backward rule: Guided Backprop's ReLU, DeepLift's rescale).
- */
-export function chainFunction(steps: readonly ChainStep[], activations: Partial<Record<ActivationName, Op>> = {}): Op {
-  const table = { ...ACTIVATIONS, ...activations };
-  const ops = steps.map((step) => stepOp(step, table));
+/** The steps as one function of the input, from unfused tfjs ops. */
+export function chainFunction(steps: readonly ChainStep[]): Op {
+  const ops = steps.map(stepOp);
   return (x) => ops.reduce((h, op) => op(h), x);
 }
 
@@ -109,12 +105,12 @@ const ACTIVATIONS: Record<ActivationName, Op> = {
   softmax: (x) => tf.softmax(x),
 };
 
-function stepOp(step: ChainStep, activations: Record<ActivationName, Op>): Op {
+function stepOp(step: ChainStep): Op {
   switch (step.kind) {
     case "conv2d":
     case "dense": {
       const { kernel, bias } = step;
-      const activation = activations[step.activation];
+      const activation = ACTIVATIONS[step.activation];
       const linear: Op =
         step.kind === "conv2d"
           ? (x) => tf.conv2d(x as tf.Tensor4D, kernel.read() as tf.Tensor4D, step.strides, step.padding)
@@ -128,7 +124,7 @@ function stepOp(step: ChainStep, activations: Record<ActivationName, Op>): Op {
     case "flatten":
       return (x) => tf.reshape(x, [x.shape[0], -1]);
     case "activation":
-      return activations[step.activation];
+      return ACTIVATIONS[step.activation];
   }
 }
 

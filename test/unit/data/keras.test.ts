@@ -68,6 +68,12 @@ test("layers keep their Keras names, and gradients match finite differences", as
   model.dispose();
 });
 
+test("LeakyReLU keeps Keras 3's negative_slope (residual.keras's is 0.1), not tfjs' default 0.3", async () => {
+  const model = await layersModel(cases.residual.file);
+  assert.deepEqual(Array.from((model.getLayer("leaky").apply(tf.tensor1d([-1, 2])) as tf.Tensor).dataSync()), [Math.fround(-0.1), 2]);
+  model.dispose();
+});
+
 test("a layer tfjs-layers lacks, or computes differently, is refused by name", async () => {
   await assert.rejects(loadModel(fixturePath("keras/unsupported.keras")), (e: unknown) =>
     e instanceof DataError && e.kind === "unsupported-model" && /layer group_norm is a GroupNormalization, which tfjs-layers does not have/.test(e.message));

@@ -75,10 +75,16 @@ test("occlusion takes a baseline tensor of one example's shape, and refuses bad 
   zeros.dispose();
 });
 
-test("the modified-backward methods refuse a model they cannot see the ReLUs of", async () => {
+test("the modified-backward methods refuse a model they cannot see the ReLUs of: a score function, a layer the readers do not know", async () => {
   const scores = (input: tf.Tensor) => tf.sum(input, [1, 2, 3]);
-  await assert.rejects(guidedBackprop(scores, x), /chain of standard layers/);
-  await assert.rejects(gradCam(scores, x), /splits a layers model/);
+  await assert.rejects(guidedBackprop(scores, x), /needs a model whose ops Falsify can read/);
+  await assert.rejects(gradCam(scores, x), /needs the model's layers or nodes/);
+  const input = tf.input({ shape: [8, 8, 1] });
+  const normed = tf.layers.layerNormalization({}).apply(tf.layers.conv2d({ filters: 2, kernelSize: 3, activation: "relu" }).apply(input)) as tf.SymbolicTensor;
+  const unknown = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3 }).apply(tf.layers.flatten().apply(normed)) as tf.SymbolicTensor });
+  // The kind methodScoreboard lists as not applicable.
+  await assert.rejects(guidedBackprop(unknown, x), { kind: "unsupported-model", message: /a layer the readers do not know/ });
+  unknown.dispose();
 });
 
 test("sanityCheck takes the new methods", async () => {

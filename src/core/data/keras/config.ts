@@ -65,6 +65,11 @@ function tfjsLayer(layer: JsonObject, sequential: boolean, path: string): JsonOb
     if (key in config && !ok(config[key])) throw new DataError("unsupported-model", `${path}: layer ${name} (${className}) uses ${why}, which tfjs-layers does not compute`);
   }
   const converted = plain(config) as JsonObject;
+  // Keras 3 renamed LeakyReLU's alpha negative_slope: tfjs-layers, reading alpha, would take its default 0.3.
+  if (className === "LeakyReLU" && "negative_slope" in converted) {
+    converted.alpha = converted.negative_slope;
+    delete converted.negative_slope;
+  }
   if (className === "InputLayer" && converted.batch_shape) {
     converted.batch_input_shape = converted.batch_shape;
     delete converted.batch_shape;

@@ -14,9 +14,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { checkInputShape, DataError, type LoadedModel } from "../../data";
 import { InterpError, layerOutput, resolveLayer } from "../activations";
-import { type ChainStep, chainFunction, chainSteps } from "../layer-chain";
+import { chainFunction, chainSteps } from "../layer-chain";
 import { graphNodeNames, irFromGraphModel } from "../graph/from-graph-model";
-import { irFunction, type NodeRule } from "../graph/eager";
+import { irFunction, irFunctionGiven, type NodeRule } from "../graph/eager";
 import { irFromLayers } from "../graph/from-layers";
 import { type Ir, Unsupported } from "../graph/ir";
 import { canRunGraphs } from "../../native/session";
@@ -50,14 +50,17 @@ export interface ScoredModel {
    * the backward pass keeps and its own buffers. Undefined when unknown (a score function).
    */
   rowBytes?: () => number;
-  /** The scores as a chain of steps, when the model is one (what modified backward rules rewrite). */
-  steps?: readonly ChainStep[];
   /**
    * The model read as a graph of primitive ops (../graph), when it could be, and its scores computed
    * from that reading op by op with some ops replaced: what modified backward rules (DeepLift's
    * rescale) rewrite on chains, DAGs and graph models alike.
    */
-  ops?: { ir: Ir; scores: (rule?: NodeRule) => ScoreFunction };
+  ops?: {
+    ir: Ir;
+    scores: (rule?: NodeRule) => ScoreFunction;
+    /** The scores as a function of the input and of node `at`'s value, given (the gradient at an inner node: Grad-CAM's). */
+    given: (at: number) => (x: tf.Tensor, value: tf.Tensor) => tf.Tensor;
+  };
 }
 
 const cache = new WeakMap<object, Map<string, ScoredModel>>();
@@ -112,6 +115,10 @@ function opsOf(ir: Ir | undefined, post: (t: tf.Tensor) => tf.Tensor = (t) => t)
       const run = irFunction(ir, rule);
       return (x) => post(run(x));
     },
+    given: (at) => {
+      const run = irFunctionGiven(ir, at);
+      return (x, value) => post(run(x, value));
+    },
   };
 }
 
@@ -151,7 +158,7 @@ function layersScores(model: tf.LayersModel, output: ScoreOutput): ScoredModel {
   const graph = routesOf(ir, inputShape, model.outputs[0].shape);
   const ops = opsOf(ir);
   const steps = chainSteps(model, dropLast ? n - 1 : n, linearLast);
-  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes, steps, ops };
+  if (steps) return { scores: chainFunction(steps), output: found, inputShape, graph, rowBytes, ops };
   if (dropLast) {
     const below = last.input as tf.SymbolicTensor;
     if (model.inputs.includes(below)) return { scores: (x) => x, output: found, inputShape, graph, rowBytes, ops };

@@ -18,13 +18,23 @@ export type NodeRule = (node: IrNode, xs: tf.Tensor[]) => tf.Tensor | undefined;
 
 /** The Ir's output for a batch `x` (call inside tf.tidy; differentiable w.r.t. x), `rule` replacing some nodes' ops. */
 export function irFunction(ir: Ir, rule?: NodeRule): (x: tf.Tensor) => tf.Tensor {
-  const needed = neededNodes(ir);
-  return (x) => {
+  const run = irFunctionGiven(ir, -1, rule);
+  return (x) => run(x, x);
+}
+
+/**
+ * The Ir's output as a function of the input and of node `at`'s value, given: the ops that read `at`
+ * see `value` (differentiable w.r.t. it: the gradient at an inner node, Grad-CAM's), the other ops
+ * still compute from `x` (branches beside `at`).
+ */
+export function irFunctionGiven(ir: Ir, at: number, rule?: NodeRule): (x: tf.Tensor, value: tf.Tensor) => tf.Tensor {
+  const needed = neededNodes(ir, at);
+  return (x, value) => {
     const values: tf.Tensor[] = [];
     ir.nodes.forEach((node, i) => {
       if (!needed[i]) return;
       const xs = node.inputs.map((k) => values[k]);
-      values[i] = i === ir.input ? x : (rule?.(node, xs) ?? apply(ir, node, xs));
+      values[i] = i === at ? value : i === ir.input ? x : (rule?.(node, xs) ?? apply(ir, node, xs));
     });
     return values[ir.output];
   };

@@ -91,10 +91,10 @@ export function liveNodes(ir: Ir): boolean[] {
 }
 
 /** Whether each node is needed for the output (the output and what it reads, transitively). */
-export function neededNodes(ir: Ir): boolean[] {
+export function neededNodes(ir: Ir, given = -1): boolean[] {
   const needed = ir.nodes.map(() => false);
   needed[ir.output] = true;
-  for (let i = ir.output; i >= 0; i--) if (needed[i]) for (const k of ir.nodes[i].inputs) needed[k] = true;
+  for (let i = ir.output; i >= 0; i--) if (needed[i] && i !== given) for (const k of ir.nodes[i].inputs) needed[k] = true;
   return needed;
 }
 
