@@ -86,7 +86,7 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
     t.diagnostic(`${seconds.toFixed(1)} s`);
     assert.deepEqual(verdictsOf(results), ["H1"]);
     const mass = results.metrics.find((m) => m.name === "relevance mass inside the trigger, mean per method")?.value as Record<string, number>;
-    assert.deepEqual(Object.keys(mass).sort(), ["grad-cam", "gradient", "gradient-x-input", "guided-backprop", "guided-grad-cam", "integrated-gradients", "occlusion", "smoothgrad"]);
+    assert.deepEqual(Object.keys(mass).sort(), ["deeplift", "grad-cam", "gradient", "gradient-x-input", "guided-backprop", "guided-grad-cam", "integrated-gradients", "occlusion", "smoothgrad"]);
     assert.ok(Object.values(mass).every((m) => m > 4 / 64), `every method above chance: ${text}`);
   });
 

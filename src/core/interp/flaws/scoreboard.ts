@@ -17,7 +17,7 @@ import { type Explainer, explainer, type MethodOptions } from "../sanity/sanity-
 import { LOCALISATION_METRICS, localisation, type LocalisationMetric, type LocalisationResult } from "./localisation";
 
 /** Every attribution method of the toolkit, in the scoreboard's default order. */
-export const SCOREBOARD_METHODS: readonly AttributionMethod[] = ["gradient", "gradient-x-input", "integrated-gradients", "smoothgrad", "guided-backprop", "grad-cam", "guided-grad-cam", "occlusion"];
+export const SCOREBOARD_METHODS: readonly AttributionMethod[] = ["gradient", "gradient-x-input", "integrated-gradients", "smoothgrad", "guided-backprop", "grad-cam", "guided-grad-cam", "occlusion", "deeplift"];
 
 export interface ScoreboardOptions {
   /** Methods to score: built-in names, or named explainers of your own. Default every built-in method. */
