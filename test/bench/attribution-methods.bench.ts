@@ -1,11 +1,11 @@
-// Guided Backprop, Grad-CAM, Guided Grad-CAM and occlusion for 100 test digits on the example CNN,
-// each against the plain gradient of the same images measured alternately in the same run (the
+// Guided Backprop, Grad-CAM, Guided Grad-CAM, occlusion and DeepLift for 100 test digits on the example
+// CNN, each against the plain gradient of the same images measured alternately in the same run (the
 // cost of the method's extra work: a rewritten backward pass, a split at conv2, 17 forward passes
-// per image for 2x2 occlusion).
+// per image for 2x2 occlusion, DeepLift's baseline rows and rescale rules run op by op).
 import * as tf from "@tensorflow/tfjs";
 import { loadTensorFlow } from "../../src/core/backend";
 import { loadDigits, loadModel } from "../../src/core/data";
-import { gradCam, gradient, guidedBackprop, guidedGradCam, occlusion } from "../../src/core/interp/attribution";
+import { deepLift, gradCam, gradient, guidedBackprop, guidedGradCam, occlusion } from "../../src/core/interp/attribution";
 import { type Benchmark, interleavedMedians, type Measurement } from "./harness";
 
 const RUNS = 7;
@@ -23,6 +23,7 @@ export const benchmarks: Benchmark[] = [
         ["Grad-CAM (conv2)", () => gradCam(model, x, { layer: "conv2" })],
         ["Guided Grad-CAM (conv2)", () => guidedGradCam(model, x, { layer: "conv2" })],
         ["occlusion (2x2, stride 2)", () => occlusion(model, x, { window: [2, 2] })],
+        ["DeepLift (rescale, baseline 0)", () => deepLift(model, x)],
       ] as const;
       const rows: Measurement[] = [];
       try {

@@ -1,5 +1,7 @@
 // DeepLift (rescale rule, Captum's semantics) against references that are not its own output:
-// Captum's own small fixtures (tests/attr/test_deeplift_basic.py, neuron/test_neuron_deeplift.py,
+// TensorFlow Python in float64 on the digits CNN (test/reference/interp/generate_deeplift.py: the
+// baseline run first, then tf.custom_gradient rescaled ReLUs and Captum's max-pool rule through
+// MaxPoolGrad); Captum's own small fixtures (tests/attr/test_deeplift_basic.py, neuron/test_neuron_deeplift.py,
 // helpers/basic_models.py), rebuilt as tfjs layers models with their published expected
 // attributions; closed forms (a single nonlinearity per input is exact; a linear model with BatchNorm
 // gives (x − x₀) ⊙ its effective weights, multiplied out by hand); and the summation-to-delta
@@ -150,6 +152,18 @@ test("a linear model with BatchNorm: DeepLift is (x − x₀) ⊙ the product of
   const result = await deepLift(model, tf.tensor2d(xs), { target: [0, 1], baseline: tf.tensor1d(base) });
   const expected = xs.flatMap((row, n) => row.map((v, i) => (v - base[i]) * effective(i, n)));
   assertClose(result.values, expected, 1e-5, "linear");
+});
+
+test("the digits CNN matches TensorFlow's float64 DeepLift (custom-gradient ReLUs and max pool), zero and mean-image baselines", async () => {
+  const ref = interpReference<{ inputs: number[][]; targets: number[]; baselines: Record<"zero" | "mean", { baseline: number[]; values: number[][] }> }>("deeplift");
+  const cnn = await loadModel("examples/digits/models/cnn/model.json");
+  const x = tf.tensor4d(ref.inputs.flat(), [ref.inputs.length, 8, 8, 1]);
+  for (const [name, { baseline, values }] of Object.entries(ref.baselines)) {
+    const b = tf.tensor3d(baseline, [8, 8, 1]);
+    const result = await noLeak(() => deepLift(cnn, x, { baseline: b }));
+    assert.deepEqual(Array.from(result.targets), ref.targets);
+    assertClose(result.values, values.flat(), 1e-4, `${name} baseline`);
+  }
 });
 
 test("summation to delta on the digits MLP and CNN (ReLU, max pooling): Σ attributions = f(x) − f(baseline), zero and mean-image baselines", async () => {
