@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { dirname } from "node:path";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
-import { gradient, integratedGradients } from "../../../src/core/interp/attribution";
+import { loadModel } from "../../../src/core/data";
+import { type AttributionResult, deepLift, gradCam, gradient, guidedBackprop, guidedGradCam, integratedGradients, occlusion } from "../../../src/core/interp/attribution";
+import type { Explainable } from "../../../src/core/interp/attribution/scores";
 import { scoredModel, targetScoreSum } from "../../../src/core/interp/attribution/scores";
 import { depthwiseInputGradient, irFunction } from "../../../src/core/interp/graph/eager";
 import { IrBuilder } from "../../../src/core/interp/graph/ir";
@@ -157,4 +159,27 @@ test("MobileNetV2 graph model on wasm: the same scores, and the gradient of tf.g
   const mean = expected.reduce((sum, v, i) => sum + Math.abs(actual[i] - v), 0) / expected.length / expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   assert.ok(cosine >= 0.99 && mean <= 1e-2, `cosine ${cosine.toFixed(5)}, mean difference ${mean.toExponential(2)} of the largest (worst ${worstRelative(actual, expected).toExponential(2)})`);
   tf.dispose(x);
+});
+
+test("Guided Backprop, Grad-CAM, Guided Grad-CAM, occlusion and DeepLift on wasm = on a backend with every kernel: residual, branched, ReLU6 and dense models, the digits CNN, the ONNX digits ResNet", async () => {
+  type Method = (model: Explainable, x: tf.Tensor, options: { target: number[] }) => Promise<AttributionResult>;
+  const methods: Record<string, Method> = { guidedBackprop, gradCam, guidedGradCam, occlusion, deepLift };
+  const subjects: [string, Explainable, number[]][] = [
+    ...Object.entries(models()).map(([name, model]): [string, Explainable, number[]] => [name, model, model.inputs[0].shape.slice(1) as number[]]),
+    ["digits CNN", await loadModel("examples/digits/models/cnn/model.json"), [8, 8, 1]],
+    ["ONNX digits ResNet", await loadModel("examples/digits/models/resnet.onnx"), [8, 8, 1]],
+  ];
+  for (const [name, model, shape] of subjects) {
+    const x = tf.randomNormal([2, ...shape], 0.3, 1, "float32", nextSeed());
+    for (const [method, run] of Object.entries(methods)) {
+      // Grad-CAM and occlusion take images; DeepLift refuses the dense mix's product of two branches.
+      if ((shape.length !== 3 && method !== "guidedBackprop" && method !== "deepLift") || (name === "dense mix" && method === "deepLift")) continue;
+      const expected = await onReference(() => run(model, x, { target: [0, 1] }));
+      const actual = await run(model, x, { target: [0, 1] });
+      assert.ok(expected.values.some((v) => v !== 0), `${name}, ${method}: a map that is not all zeros`);
+      const worst = worstRelative(actual.values, expected.values);
+      assert.ok(worst <= 1e-4, `${name}, ${method}: wasm differs by ${worst.toExponential(2)} of the largest value`);
+    }
+    x.dispose();
+  }
 });
