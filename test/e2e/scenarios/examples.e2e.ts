@@ -29,15 +29,16 @@ const CASES: ExampleCase[] = [
     example: "02-saliency-sanity",
     verdicts: 1,
     warnings: [],
-    // One hypothesis, seven labelled tests (one per method), Holm-adjusted as H1 declares.
+    // One hypothesis, eight labelled tests (one per method), Holm-adjusted as H1 declares.
     panelRows: [
-      /^Verdict: mixed — 5 supported, 1 falsified, 1 inconclusive of 7 tests \(holm-adjusted\)/,
+      /^Verdict: mixed — 5 supported, 2 falsified, 1 inconclusive of 8 tests \(holm-adjusted\)/,
       /^H1 \(gradient\): supported/,
       /^H1 \(SmoothGrad\): supported/,
       /^H1 \(Integrated Gradients\): falsified/,
       /^H1 \(Guided Backprop\): supported/,
       /^H1 \(Grad-CAM\): supported/,
       /^H1 \(occlusion\): inconclusive/,
+      /^H1 \(DeepLift\): falsified/,
     ],
   },
   { example: "03-representations", verdicts: 2, warnings: [] },

@@ -58,8 +58,8 @@ describe("examples run headless with falsify run", { concurrency: false }, () =>
   test("02-saliency-sanity decides H1 once per attribution method, each verdict labelled with its method", async (t) => {
     const { results, seconds, text } = await run("02-saliency-sanity");
     t.diagnostic(`${seconds.toFixed(1)} s`);
-    assert.deepEqual(verdictsOf(results), Array(7).fill("H1"));
-    assert.deepEqual(results.verdicts.map((v) => v.label), ["gradient", "SmoothGrad", "Integrated Gradients", "Guided Backprop", "Grad-CAM", "Guided Grad-CAM", "occlusion"]);
+    assert.deepEqual(verdictsOf(results), Array(8).fill("H1"));
+    assert.deepEqual(results.verdicts.map((v) => v.label), ["gradient", "SmoothGrad", "Integrated Gradients", "Guided Backprop", "Grad-CAM", "Guided Grad-CAM", "occlusion", "DeepLift"]);
     assert.match(text, /^verdict H1 \(SmoothGrad\): /m, "the printed verdicts say which test they are");
   });
 
