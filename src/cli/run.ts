@@ -11,7 +11,7 @@ import { notebookSeed } from "../core/cell/environment";
 import type { Cell } from "../core/format";
 import type { TaskProgress } from "../core/kernel/protocol";
 import { describeProgress } from "../core/progress";
-import { KernelClient, type CellRun, type KernelStartOptions, type RunListener, type RunResult } from "../kernel/client";
+import { describeTensorFlow, KernelClient, type CellRun, type KernelStartOptions, type RunListener, type RunResult } from "../kernel/client";
 import { chartLines, resultLines, RunRecord } from "../runtime/run-record";
 import { parseCommandLine, usageLine, type OptionValues } from "../core/command-line";
 import { CI_TIMEOUT_SECONDS, RUN } from "./specs";
@@ -96,7 +96,8 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
   // tfjs-node from the notebook's folder (the kernel looks there first), the workspace (the current
   // folder), or the one installed with this falsify: a notebook anywhere gets the fastest backend there is.
   const searchFrom = [process.cwd(), __dirname];
-  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, searchFrom, maxOutputChars: options.maxOutputChars, ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
+  // tfjs loads before the first cell that may use it: a notebook that never does is not kept waiting for it.
+  const kernel = await KernelClient.start({ notebookDir: dirname(path), seed, searchFrom, maxOutputChars: options.maxOutputChars, tensorflow: "on-first-use", ...overrides, onLog: (line, level) => level !== "info" && io.err(line.trimEnd()) });
   let failed: Cell | undefined;
   let timedOut: { cell: Cell; killed: boolean } | undefined;
   const raisedLate: string[] = [];
@@ -107,7 +108,9 @@ async function runNotebook(options: RunOptions, io: CliIo, overrides: KernelOver
     for (const line of error.stack.split("\n")) if (line) io.out(`           ${line}`);
   });
   try {
-    io.out(`falsify run: ${basename(path)}, seed ${seed}, tfjs ${kernel.info.tfjsVersion} on ${kernel.info.backend}${kernel.info.why ? ` (${kernel.info.why})` : ""}`);
+    const loaded = kernel.info.tensorflow;
+    io.out(`falsify run: ${basename(path)}, seed ${seed}${loaded ? `, ${describeTensorFlow(loaded)}` : ""}`);
+    kernel.onTensorFlow((info) => io.out(`  ${describeTensorFlow(info)}`));
     for (const cell of notebook.cells) {
       const language = runnableLanguage(cell);
       if (!language) continue;
@@ -195,17 +198,24 @@ async function executeWithin(kernel: KernelClient, cell: CellRun, seconds: numbe
   if (!seconds) return { result: await kernel.execute(cell, onEvent) };
   let stopped: "interrupted" | "killed" | undefined;
   let kill: NodeJS.Timeout | undefined;
-  const limit = setTimeout(() => {
+  const stop = () => {
     stopped = "interrupted";
     kernel.interrupt();
     kill = setTimeout(() => {
       stopped = "killed";
       kernel.dispose();
     }, Math.min(10, Math.max(1, seconds)) * 1000);
-  }, seconds * 1000);
+  };
+  let limit = setTimeout(stop, seconds * 1000);
+  // The cell's time starts once tfjs loaded for it (the run's own clock starts then too).
+  const loaded = kernel.onTensorFlow(() => {
+    clearTimeout(limit);
+    if (!stopped) limit = setTimeout(stop, seconds * 1000);
+  });
   try {
     return { result: await kernel.execute(cell, onEvent), stopped };
   } finally {
+    loaded();
     clearTimeout(limit);
     clearTimeout(kill);
   }

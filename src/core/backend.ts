@@ -49,44 +49,71 @@ export interface CarriedTfjs {
   useWasmFiles(): void;
 }
 
-let loaded: Promise<LoadedTf> | undefined;
-let current: Tf | undefined;
+/** The process's tfjs: the backend it runs on as soon as it is loaded, and once settled (wasm may still be initialising, or fail and leave cpu). */
+interface Loading {
+  now: LoadedTf;
+  settled: Promise<LoadedTf>;
+}
+
+let loading: Loading | undefined;
 
 /** Loads tfjs once per process with the best backend; later calls return the same instance. */
-export function loadTensorFlow(options: LoadOptions = {}): Promise<LoadedTf> {
-  loaded ??= load(options).then((result) => {
-    current = result.tf;
-    return result;
-  });
-  return loaded;
+export async function loadTensorFlow(options: LoadOptions = {}): Promise<LoadedTf> {
+  return start(options).settled;
+}
+
+/**
+ * loadTensorFlow for code that cannot wait (a kernel cell reaching `tf` in a way its reading did not
+ * show): the same choice, but on wasm the backend may still be initialising (tfjs' ops then ask the
+ * caller to `await tf.ready()`), and may yet fall back to cpu (loadTensorFlow says when it settles).
+ */
+export function loadTensorFlowNow(options: LoadOptions = {}): LoadedTf {
+  return start(options).now;
 }
 
 /** The instance loadTensorFlow loaded, for code that only runs after it did (a bundled script's toolkit). */
 export function loadedTensorFlow(): Tf {
-  if (!current) throw new Error("TensorFlow.js is used before loadTensorFlow() loaded it");
-  return current;
+  if (!loading) throw new Error("TensorFlow.js is used before loadTensorFlow() loaded it");
+  return loading.now.tf;
 }
 
-async function load(options: LoadOptions): Promise<LoadedTf> {
+/** Everything up to the wasm backend's initialisation is synchronous (tfjs-node, cpu); only that is waited for. */
+function start(options: LoadOptions): Loading {
+  if (loading) return loading;
   const prefer = options.prefer ?? parseBackend(process.env.FALSIFY_BACKEND);
   const candidates = BACKENDS.slice(prefer ? BACKENDS.indexOf(prefer) : 0);
   const notes: string[] = [];
+  const settledAs = (now: LoadedTf): Loading => (loading = { now, settled: Promise.resolve(now) });
   if (candidates.includes("tensorflow")) {
     const native = loadNative(options.searchFrom ?? [process.cwd()], notes);
-    if (native) return { ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes, why: `@tensorflow/tfjs-node from ${native.tfjsNodePath}` };
+    if (native) return settledAs({ ...native, backend: "tensorflow", tfjsVersion: native.tf.version.tfjs, notes, why: `@tensorflow/tfjs-node from ${native.tfjsNodePath}` });
   }
   const { tf, useWasmFiles } = options.carried?.() ?? loadJs(options.bundled);
+  const onCpu = (): LoadedTf => {
+    void tf.setBackend("cpu"); // plain JavaScript: ready as soon as it is set
+    return { tf, backend: "cpu", tfjsVersion: tf.version.tfjs, notes, why: why("cpu", options, notes) };
+  };
   if (candidates.includes("wasm")) {
     try {
       useWasmFiles();
-      if (await tf.setBackend("wasm")) return { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes, why: why("wasm", options, notes) };
-      notes.push("the wasm backend did not initialise");
+      const initialised = tf.setBackend("wasm");
+      const now: LoadedTf = { tf, backend: "wasm", tfjsVersion: tf.version.tfjs, notes, why: why("wasm", options, notes) };
+      const fallBack = (note: string): LoadedTf => {
+        notes.push(note);
+        return onCpu();
+      };
+      const settled = initialised.then(
+        (ok) => (ok ? now : fallBack("the wasm backend did not initialise")),
+        (error: Error) => fallBack(`the wasm backend failed: ${error.message}`),
+      );
+      loading = { now, settled };
+      void settled.then((result) => loading && (loading.now = result));
+      return loading;
     } catch (error) {
       notes.push(`the wasm backend failed: ${(error as Error).message}`);
     }
   }
-  await tf.setBackend("cpu");
-  return { tf, backend: "cpu", tfjsVersion: tf.version.tfjs, notes, why: why("cpu", options, notes) };
+  return settledAs(onCpu());
 }
 
 /** Why a slower backend than tfjs-node: it was asked for, or the faster ones failed (their notes). */

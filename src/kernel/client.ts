@@ -13,7 +13,7 @@ import { MIME } from "../core/display";
 import { addOutput, outputsHash } from "../core/format/outputs";
 import type { Execution, Output } from "../core/format/schema";
 import type { BackendName } from "../core/backend";
-import type { ExecuteRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ProgressEvent, ReadyEvent, RunEvent, RunStatus } from "../core/kernel/protocol";
+import type { ExecuteRequest, InitRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ProgressEvent, ReadyEvent, RunEvent, RunStatus, TensorFlowInfo } from "../core/kernel/protocol";
 
 export interface KernelStartOptions {
   /** Folder of the notebook: the kernel's cwd, the base of relative imports and npm resolution. */
@@ -26,6 +26,8 @@ export interface KernelStartOptions {
   seed?: number;
   /** Text output a run keeps (default DEFAULT_MAX_OUTPUT_CHARS); a note says how much more was dropped. */
   maxOutputChars?: number;
+  /** When tfjs and the runtime library load (default: as the kernel starts; `info.tensorflow` says which backend). */
+  tensorflow?: InitRequest["tensorflow"];
   /** A bundled tfjs and its wasm folder; default: dist/tfjs.js and dist/wasm/ beside the kernel script, if built. */
   bundled?: { module: string; wasmDir: string };
   /** The kernel bundle; default `kernel.js` next to this code (dist/). */
@@ -77,6 +79,7 @@ export class KernelClient {
   private readonly deathListeners = new Set<(reason: string) => void>();
   private readonly memoryListeners = new Set<(memory: Memory) => void>();
   private readonly lateErrorListeners = new Set<(event: LateErrorEvent) => void>();
+  private readonly tensorflowListeners = new Set<(info: TensorFlowInfo) => void>();
   private seeded: (() => void) | undefined;
   private nextId = 1;
   private disposed = false;
@@ -131,6 +134,7 @@ export class KernelClient {
         bundled,
         seed: options.seed,
         maxOutputChars: options.maxOutputChars,
+        tensorflow: options.tensorflow,
       };
       child.send(init);
     });
@@ -178,6 +182,12 @@ export class KernelClient {
   onLateError(listener: (event: LateErrorEvent) => void): () => void {
     this.lateErrorListeners.add(listener);
     return () => this.lateErrorListeners.delete(listener);
+  }
+
+  /** tfjs loaded on first use (`info.tensorflow` is then set): before the run that needed it starts. */
+  onTensorFlow(listener: (info: TensorFlowInfo) => void): () => void {
+    this.tensorflowListeners.add(listener);
+    return () => this.tensorflowListeners.delete(listener);
   }
 
   /** Called once if the kernel dies on its own (not after `dispose`). */
@@ -235,6 +245,12 @@ export class KernelClient {
       case "seeded":
         this.seeded?.();
         return;
+      case "tensorflow": {
+        const { type: _, ...info } = event;
+        this.info.tensorflow = info;
+        for (const listener of this.tensorflowListeners) listener(info);
+        return;
+      }
       case "log":
         this.options.onLog?.(event.text, event.level);
         return;
@@ -275,6 +291,11 @@ function collect(result: RunResult, event: Exclude<RunEvent, ProgressEvent>): nu
       result.memory = event.memory;
       return -1;
   }
+}
+
+/** "tfjs 4.22.0 on tensorflow (@tensorflow/tfjs-node from ...)": which TensorFlow.js runs the cells, and why that backend. */
+export function describeTensorFlow(info: TensorFlowInfo): string {
+  return `tfjs ${info.tfjsVersion} on ${info.backend}${info.why ? ` (${info.why})` : ""}`;
 }
 
 /** dist/tfjs.js and dist/wasm/ beside the kernel (a packaged extension), when they are there. */

@@ -1,13 +1,12 @@
 // The kernel process (dist/kernel.js), spawned by `KernelClient`: requests and events over the Node
 // IPC channel, interrupts over fd 3 (see interrupt.ts). Runs are executed one at a time, in order.
 // The process exits when its client disconnects, so closing VS Code leaves nothing behind.
-import { loadTensorFlow } from "../core/backend";
 import type { z } from "zod";
 import { KernelRequest, type InitRequest, type KernelEvent } from "../core/kernel/protocol";
 import { InterruptChannel } from "./interrupt";
-import { RUNTIME_MODULE, TFJS_MODULES } from "../core/cell/environment";
 import { installModuleHooks } from "./modules";
-import { KernelSession, type Runtime } from "./session";
+import { KernelSession } from "./session";
+import { KernelTensorFlow } from "./tensorflow";
 
 const send = (event: KernelEvent): void => {
   process.send?.(event);
@@ -19,23 +18,16 @@ let queue: Promise<unknown> = Promise.resolve();
 async function start(init: z.output<typeof InitRequest>): Promise<void> {
   process.chdir(init.notebookDir);
   const interrupts = new InterruptChannel();
-  const loaded = await loadTensorFlow({ searchFrom: [init.notebookDir, ...(init.searchFrom ?? [])], prefer: init.prefer, bundled: init.bundled });
-  const aliases: Record<string, unknown> = Object.fromEntries(TFJS_MODULES.map((name) => [name, loaded.tf]));
-  const modules = installModuleHooks(init.notebookDir, aliases);
-  // Loaded after the hooks, so the runtime's own `@tensorflow/tfjs` imports get the kernel's instance.
-  const runtime = require("../runtime") as Runtime;
-  aliases[RUNTIME_MODULE] = runtime;
-  session = new KernelSession({ loaded, modules, runtime, interrupts, seed: init.seed, maxOutputChars: init.maxOutputChars, send, isInternal });
-  send({
-    type: "ready",
-    pid: process.pid,
-    backend: loaded.backend,
-    tfjsVersion: loaded.tfjsVersion,
-    nodeVersion: process.versions.node,
-    notes: loaded.notes,
-    why: loaded.why,
-    memory: session.memory(),
-  });
+  let ready = false;
+  const options = { searchFrom: [init.notebookDir, ...(init.searchFrom ?? [])], prefer: init.prefer, bundled: init.bundled };
+  const tensorflow = new KernelTensorFlow(options, (info) => ready && send({ type: "tensorflow", ...info }));
+  const modules = installModuleHooks(init.notebookDir, (request) => tensorflow.module(request));
+  session = new KernelSession({ tensorflow, modules, interrupts, seed: init.seed, maxOutputChars: init.maxOutputChars, send, isInternal });
+  if (init.tensorflow === "at-start") await tensorflow.load();
+  const loaded = tensorflow.current?.loaded;
+  const info = loaded && { backend: loaded.backend, tfjsVersion: loaded.tfjsVersion, notes: loaded.notes, why: loaded.why };
+  send({ type: "ready", pid: process.pid, nodeVersion: process.versions.node, tensorflow: info, memory: session.memory() });
+  ready = true;
 }
 
 /** The kernel's own frames (this bundle) and Node's internals; user code and packages stay visible. */

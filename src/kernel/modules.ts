@@ -23,10 +23,14 @@ export interface ModuleResolver {
   require: NodeRequire;
 }
 
-export function installModuleHooks(notebookDir: string, aliases: Record<string, unknown>): ModuleResolver {
+/** The module the kernel provides for an import (made when first imported: tfjs loads only then), if it is one of its own. */
+export type KernelModules = (request: string) => { exports: unknown } | undefined;
+
+export function installModuleHooks(notebookDir: string, aliases: KernelModules): ModuleResolver {
   const load = ModuleInternals._load;
   ModuleInternals._load = function (request, parent, isMain) {
-    return Object.hasOwn(aliases, request) ? aliases[request] : load.call(this, request, parent, isMain);
+    const alias = aliases(request);
+    return alias ? alias.exports : load.call(this, request, parent, isMain);
   };
   for (const extension of [".ts", ".tsx", ".mts", ".cts"]) {
     ModuleInternals._extensions[extension] = (module, filename) => module._compile(transpileModule(readFileSync(filename, "utf8"), filename), filename);
@@ -46,7 +50,8 @@ export function installModuleHooks(notebookDir: string, aliases: Record<string, 
   return {
     require: cellRequire,
     async import(specifier) {
-      if (Object.hasOwn(aliases, specifier)) return namespace(aliases[specifier]);
+      const alias = aliases(specifier);
+      if (alias) return namespace(alias.exports);
       try {
         return namespace(cellRequire(specifier));
       } catch (error) {

@@ -2,8 +2,9 @@
 // `send` receives every event, so tests and the IPC entry (main.ts) drive the same code.
 import { format } from "node:util";
 import { runInThisContext } from "node:vm";
-import type { Tf, LoadedTf } from "../core/backend";
-import { installCellGlobals, KERNEL_HOOKS_GLOBAL, seedCellRandomness, type Display } from "../core/cell/environment";
+import type { Tf } from "../core/backend";
+import { installCellGlobals, KERNEL_HOOKS_GLOBAL, LazyGlobal, mayUseTensorFlow, seedCellRandomness, type Display } from "../core/cell/environment";
+import { readCell } from "../core/cell/reading";
 import type { Execution } from "../core/format/schema";
 import { sourceHash } from "../core/hash";
 import { FALSIFY_VERSION } from "../core/export/version";
@@ -18,15 +19,14 @@ import type { TensorLike } from "../core/kernel/tensor";
 import { Interrupted, InterruptChannel } from "./interrupt";
 import { leakWarning, reachableTensors } from "./leaks";
 import type { ModuleResolver } from "./modules";
+import type { KernelTensorFlow } from "./tensorflow";
 
 export type Send = (event: KernelEvent) => void;
-/** The runtime library (`fx`, `import ... from "falsify"`). */
-export type Runtime = typeof import("../runtime");
 
 export interface SessionOptions {
-  loaded: LoadedTf;
+  /** tf and the runtime library, loaded when the kernel starts or before the first cell that may use them. */
+  tensorflow: KernelTensorFlow;
   modules: ModuleResolver;
-  runtime: Runtime;
   interrupts: InterruptChannel;
   /** The notebook seed the kernel starts with (`rng` exists from the first cell on). */
   seed: number;
@@ -38,7 +38,6 @@ export interface SessionOptions {
 }
 
 export class KernelSession {
-  private readonly tf: Tf;
   private readonly scripts = new Map<number, CellScript>();
   /** Names declared by cells: the roots of "tensors the user holds". */
   private readonly declared = new Set<string>();
@@ -56,9 +55,12 @@ export class KernelSession {
   private console = { sent: 0, dropped: 0 };
 
   constructor(private readonly options: SessionOptions) {
-    this.tf = options.loaded.tf;
     this.installGlobals();
-    this.stopTrainingOnInterrupt();
+    options.tensorflow.onLoad(({ loaded, runtime }) => {
+      this.stopTrainingOnInterrupt(loaded.tf);
+      // verdict("H1", ...) finds the hypothesis cells that have run.
+      runtime.setHypothesisLookup((id) => this.hypotheses.get(id));
+    });
     this.reportTasks();
   }
 
@@ -72,9 +74,14 @@ export class KernelSession {
     });
   }
 
+  /** tf.memory() (nothing before tfjs loads). */
   memory(): Memory {
-    const { numTensors, numBytes } = this.tf.memory();
+    const { numTensors, numBytes } = this.tf?.memory() ?? { numTensors: 0, numBytes: 0 };
     return { numTensors, numBytes };
+  }
+
+  private get tf(): Tf | undefined {
+    return this.options.tensorflow.current?.loaded.tf;
   }
 
   /** `Math.random` (so tfjs' unseeded random ops and initialisers) and the cells' `rng` restart from `seed`. */
@@ -87,9 +94,11 @@ export class KernelSession {
     const order = ++this.order;
     this.current = id;
     this.console = { sent: 0, dropped: 0 };
+    // Before the run's clock starts: loading tfjs is the kernel's time, not the cell's.
+    if (!this.tf && request.language === "typescript" && mayUseTensorFlow(readCell(request.source))) await this.options.tensorflow.load();
     const startTime = Date.now();
     const start = performance.now();
-    const tensorsBefore = this.tf.memory().numTensors;
+    const tensorsBefore = this.memory().numTensors;
     this.options.interrupts.begin(id);
     this.cellOfRun.set(order, request.cellId);
     const raised = new Promise<never>((_, reject) => {
@@ -115,8 +124,9 @@ export class KernelSession {
       success: status === "ok",
       startTime,
       durationMs: Math.round(durationMs * 1000) / 1000,
-      backend: this.options.loaded.backend,
-      tfjsVersion: this.options.loaded.tfjsVersion,
+      // What the run had loaded: a cell that used no tfjs ran on no backend.
+      backend: this.options.tensorflow.current?.loaded.backend,
+      tfjsVersion: this.options.tensorflow.current?.loaded.tfjsVersion,
       falsifyVersion: FALSIFY_VERSION,
       nodeVersion: process.versions.node,
       sourceHash: sourceHash(request.source),
@@ -174,10 +184,10 @@ export class KernelSession {
     return mimeBundle(value, mime, this.isTensor);
   }
 
-  private readonly isTensor = (value: unknown): value is TensorLike & { id: number } => value instanceof this.tf.Tensor;
+  private readonly isTensor = (value: unknown): value is TensorLike & { id: number } => this.tf !== undefined && value instanceof this.tf.Tensor;
 
   private warnAboutLeaks(id: number, before: number): void {
-    const after = this.tf.memory().numTensors;
+    const after = this.memory().numTensors;
     if (after === 0 && before === 0) return;
     const roots = [...this.declared].map((name) => (globalThis as Record<string, unknown>)[name]);
     const held = reachableTensors(roots, this.isTensor)?.size;
@@ -233,9 +243,9 @@ export class KernelSession {
    * racing the next cell for the model. Models in fit/fitDataset are tracked, and an interrupt sets
    * tfjs' own `stopTraining`, which ends the fit after the current batch.
    */
-  private stopTrainingOnInterrupt(): void {
+  private stopTrainingOnInterrupt(tf: Tf): void {
     const training = new Set<{ stopTraining: boolean }>();
-    const prototype = this.tf.LayersModel.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const prototype = tf.LayersModel.prototype as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const method of ["fit", "fitDataset"]) {
       const original = prototype[method];
       prototype[method] = async function (this: { stopTraining: boolean }, ...args: unknown[]) {
@@ -251,16 +261,16 @@ export class KernelSession {
   }
 
   private installGlobals(): void {
-    const { interrupts, modules, runtime } = this.options;
+    const { interrupts, modules, tensorflow } = this.options;
     const hooks: KernelHooks = { i: interrupts.flag, stop: interrupts.stop, race: interrupts.race, import: modules.import };
     Object.defineProperty(globalThis, KERNEL_HOOKS_GLOBAL, { value: hooks, enumerable: false });
     const display: Display = (value, mime) => {
       if (this.current) this.display(this.current, value, mime);
     };
     const rng = seedCellRandomness(this.options.seed);
-    installCellGlobals({ tf: this.tf, display, hypotheses: this.hypotheses, fx: runtime, rng, require: modules.require });
-    // verdict("H1", ...) finds the hypothesis cells that have run.
-    runtime.setHypothesisLookup((id) => this.hypotheses.get(id));
+    const tf = new LazyGlobal(() => tensorflow.loadNow().loaded.tf);
+    const fx = new LazyGlobal(() => tensorflow.loadNow().runtime);
+    installCellGlobals({ tf, display, hypotheses: this.hypotheses, fx, rng, require: modules.require });
     const write = (name: "stdout" | "stderr") => (...args: unknown[]) => this.stream(name, `${format(...args)}\n`);
     console.log = console.info = console.debug = write("stdout");
     console.error = console.warn = write("stderr");

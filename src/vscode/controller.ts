@@ -7,7 +7,7 @@ import { notebookSeed } from "../core/cell/environment";
 import { outputItemToBytes } from "../core/format";
 import type { LateErrorEvent, RunEvent, TaskProgress } from "../core/kernel/protocol";
 import { describeProgress } from "../core/progress";
-import { KernelClient, type RunResult } from "../kernel/client";
+import { describeTensorFlow, KernelClient, type RunResult } from "../kernel/client";
 import { KernelStatus } from "./kernel-status";
 import { fileMetadata } from "./notebook";
 import { log, reportError } from "./log";
@@ -172,8 +172,9 @@ function startKernel(context: vscode.ExtensionContext, controller: vscode.Notebo
   });
   started.then(
     (client) => {
-      log().info(`kernel ${client.info.pid} started for ${notebook.uri.fsPath}: ${client.info.backend}${client.info.why ? ` (${client.info.why})` : ""}, tfjs ${client.info.tfjsVersion}, node ${client.info.nodeVersion}`);
-      for (const note of client.info.notes) log().info(`backend: ${note}`);
+      const { pid, tensorflow, nodeVersion } = client.info;
+      log().info(`kernel ${pid} started for ${notebook.uri.fsPath}: ${tensorflow ? `${describeTensorFlow(tensorflow)}, ` : ""}node ${nodeVersion}`);
+      for (const note of tensorflow?.notes ?? []) log().info(`backend: ${note}`);
       client.onLateError((event) => void showLateError(controller, notebook, event));
       client.onMemory(() => {
         if (vscode.window.activeNotebookEditor?.notebook === notebook) status.show(client);

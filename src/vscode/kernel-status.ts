@@ -18,10 +18,11 @@ export class KernelStatus implements vscode.Disposable {
   }
 
   show(client: KernelClient): void {
-    const { backend, tfjsVersion, nodeVersion, notes, pid } = client.info;
+    const { tensorflow, nodeVersion, pid } = client.info;
+    const backend = tensorflow?.backend ?? "not loaded";
     const memory = client.memory ?? client.info.memory;
     this.item.text = `$(circuit-board) tfjs: ${backend} · ${memory.numTensors} tensors · ${formatBytes(memory.numBytes)}`;
-    const tooltip = [`Falsify kernel (pid ${pid}): backend ${backend}, tfjs ${tfjsVersion}, node ${nodeVersion}`, ...notes, "Click to restart the kernel."];
+    const tooltip = [`Falsify kernel (pid ${pid}): backend ${backend}, tfjs ${tensorflow?.tfjsVersion ?? "not loaded"}, node ${nodeVersion}`, ...(tensorflow?.notes ?? []), "Click to restart the kernel."];
     this.item.tooltip = tooltip.join("\n");
     this.item.backgroundColor = backend === "cpu" ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
     this.item.show();

@@ -39,7 +39,7 @@ export const benchmarks: Benchmark[] = [
           subject: { name: "falsify kernel `1 + 1`, request -> done (median)", value: subject, unit: "ms" },
           baseline: { name: "ipykernel `x = 1 + 1`, execute -> reply (median)", value: ipykernelMedian(300), unit: "ms" },
           target: "≤ 2 ms",
-          note: `backend ${kernel.info.backend}`,
+          note: `backend ${kernel.info.tensorflow?.backend}`,
         };
       } finally {
         kernel.dispose();

@@ -125,7 +125,7 @@ describe("the .vsix outside the repository", () => {
   test("the kernel runs a TypeScript cell on the bundled wasm backend and maps a failing cell's stack", async () => {
     const kernel = await KernelClient.start({ notebookDir: install, kernelScript: join(extension, "dist", "kernel.js"), env });
     try {
-      assert.equal(kernel.info.backend, "wasm", kernel.info.notes.join("; "));
+      assert.equal(kernel.info.tensorflow?.backend, "wasm", kernel.info.tensorflow?.notes.join("; "));
       const ok = await kernel.execute({ source: "const n: number = 3;\nconst sum = tf.tidy(() => tf.sum(tf.range(0, n + 1)));\n`${tf.getBackend()} ${sum.dataSync()[0]}`" });
       assert.equal(ok.status, "ok", JSON.stringify(ok.error));
       assert.deepEqual(ok.outputs.flatMap((output) => output.items.map((item) => item.data)), ["wasm 6"]);

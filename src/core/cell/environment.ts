@@ -32,9 +32,42 @@ export interface CellGlobals<Runtime = unknown> {
 export const CELL_GLOBALS = ["tf", "display", "hypotheses", "fx", "rng", "require"] as const satisfies readonly (keyof CellGlobals)[];
 export type CellGlobal = (typeof CELL_GLOBALS)[number];
 
+/** A global made when code first reads it: the kernel's `tf` and `fx`, loaded only for cells that use them. */
+export class LazyGlobal<T> {
+  constructor(readonly make: () => T) {}
+}
+
 /** Makes the globals visible to cells run in this process (kernel cells, a script's cells). */
-export function installCellGlobals<Runtime>(globals: CellGlobals<Runtime>): void {
-  Object.assign(globalThis, globals);
+export function installCellGlobals<Runtime>(globals: { [Name in CellGlobal]: CellGlobals<Runtime>[Name] | LazyGlobal<CellGlobals<Runtime>[Name]> }): void {
+  for (const [name, value] of Object.entries(globals)) {
+    const define = (value: unknown) => Object.defineProperty(globalThis, name, { value, writable: true, enumerable: true, configurable: true });
+    if (!(value instanceof LazyGlobal)) define(value);
+    // Read once, it becomes a plain global (which a cell may reassign, as any other).
+    else {
+      const get = () => {
+        const made = value.make();
+        define(made);
+        return made;
+      };
+      Object.defineProperty(globalThis, name, { get, set: define, enumerable: true, configurable: true });
+    }
+  }
+}
+
+/**
+ * Names through which a cell's code can reach TensorFlow.js: the globals that are it or load it
+ * (`fx`, `require`), and those that reach any global (a cell reading `globalThis.tf`). A function
+ * of an earlier cell that reaches it was in a cell that named one of these, which loaded it then.
+ */
+const REACHES_TENSORFLOW: ReadonlySet<string> = new Set(["tf", "fx", "require", "globalThis", "global", "eval", "Function", "process", "module"]);
+
+/**
+ * Whether a cell may use TensorFlow.js, from its reading (reading.ts): it imports anything (a package or file
+ * may import tfjs) or names one of REACHES_TENSORFLOW. The kernel loads tfjs before such a cell;
+ * code that reaches `tf` in a way no reading shows (`this.tf`) loads it when it reads it.
+ */
+export function mayUseTensorFlow(reading: { uses: ReadonlySet<string>; imports: readonly unknown[] }): boolean {
+  return reading.imports.length > 0 || [...REACHES_TENSORFLOW].some((name) => reading.uses.has(name));
 }
 
 /** The module a cell imports the runtime library from (it is the `fx` global). */

@@ -34,6 +34,13 @@ export const InitRequest = z.object({
   seed: z.number().finite().default(DEFAULT_SEED),
   /** Text a run keeps (stdout, stderr and values displayed as text, together); the rest is dropped, and a note says how much. */
   maxOutputChars: z.number().int().positive().default(DEFAULT_MAX_OUTPUT_CHARS),
+  /**
+   * When TensorFlow.js and the runtime library (`tf`, `fx`) load: as the kernel starts (the editor
+   * starts one when a notebook opens, so the first Run does not wait for them), or before the first
+   * cell that may use them (`falsify run`: a notebook that never does pays nothing for them; a
+   * `tensorflow` event says when they load).
+   */
+  tensorflow: z.enum(["at-start", "on-first-use"]).default("at-start"),
 });
 
 /** Run one cell. `id` is chosen by the client and tags every event the run produces. */
@@ -64,19 +71,33 @@ export type ControlMessage = z.infer<typeof ControlMessage>;
 export const Memory = z.object({ numTensors: z.number(), numBytes: z.number() });
 export type Memory = z.infer<typeof Memory>;
 
-export const ReadyEvent = z.object({
-  type: z.literal("ready"),
-  pid: z.number(),
+/** The TensorFlow.js a kernel runs cells on. */
+export const TensorFlowInfo = z.object({
   backend: BackendName,
   tfjsVersion: z.string(),
-  nodeVersion: z.string(),
   /** Why faster backends were not used. */
   notes: z.array(z.string()),
   /** Why this backend, in one line: where @tensorflow/tfjs-node was found, or why a slower one runs. */
   why: z.string().optional(),
+});
+export type TensorFlowInfo = z.infer<typeof TensorFlowInfo>;
+
+export const ReadyEvent = z.object({
+  type: z.literal("ready"),
+  pid: z.number(),
+  nodeVersion: z.string(),
+  /** Absent until a cell needs it when the kernel loads it on first use (then a `tensorflow` event). */
+  tensorflow: TensorFlowInfo.optional(),
   memory: Memory,
 });
 export type ReadyEvent = z.infer<typeof ReadyEvent>;
+
+/**
+ * TensorFlow.js loaded on first use: before the run of the cell that may use it starts (its clock
+ * starts after), or while a cell runs that reached `tf` in a way its reading did not show.
+ */
+export const TensorFlowEvent = TensorFlowInfo.extend({ type: z.literal("tensorflow") });
+export type TensorFlowEvent = z.infer<typeof TensorFlowEvent>;
 
 /** console output of a run, as it happens. */
 export const StreamEvent = z.object({ type: z.literal("stream"), id: z.number(), name: z.enum(["stdout", "stderr"]), text: z.string() });
@@ -160,7 +181,7 @@ export const SeededEvent = z.object({ type: z.literal("seeded"), seed: z.number(
 /** Something the kernel wants the client's log to have (warnings, errors outside any run). */
 export const LogEvent = z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), text: z.string() });
 
-export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, StreamEvent, DisplayEvent, ProgressEvent, ErrorEvent, DoneEvent, LateErrorEvent, SeededEvent, LogEvent]);
+export const KernelEvent = z.discriminatedUnion("type", [ReadyEvent, TensorFlowEvent, StreamEvent, DisplayEvent, ProgressEvent, ErrorEvent, DoneEvent, LateErrorEvent, SeededEvent, LogEvent]);
 export type KernelEvent = z.infer<typeof KernelEvent>;
 /** Events that belong to one run. */
 export type RunEvent = StreamEvent | DisplayEvent | ProgressEvent | ErrorEvent | DoneEvent;

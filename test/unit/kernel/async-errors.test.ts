@@ -18,7 +18,7 @@ for (const backend of BACKENDS.filter((name) => name !== "tensorflow" || addon |
     let kernel: KernelClient;
     before(async () => {
       kernel = await startKernel({ prefer: backend });
-      assert.equal(kernel.info.backend, backend, kernel.info.notes.join("; "));
+      assert.equal(kernel.info.tensorflow?.backend, backend, kernel.info.tensorflow?.notes.join("; "));
     });
     after(() => kernel.dispose());
 

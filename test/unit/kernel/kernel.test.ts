@@ -34,7 +34,7 @@ async function ok(source: string): Promise<RunResult> {
 
 test("the kernel runs on tfjs-node wherever its native addon is built (CI builds it)", () => {
   const addon = existsSync(resolve("node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node"));
-  assert.equal(kernel.info.backend, addon ? "tensorflow" : "wasm", kernel.info.notes.join("; "));
+  assert.equal(kernel.info.tensorflow?.backend, addon ? "tensorflow" : "wasm", kernel.info.tensorflow?.notes.join("; "));
   if (process.env.CI) assert.ok(addon, "CI runs `npm run setup:native`: the kernel tests must run on tfjs-node");
 });
 
@@ -302,7 +302,7 @@ describe("reproducibility", () => {
     const b = await ok("2 + 2");
     const execution = b.execution!;
     assert.equal(execution.order, a.execution!.order! + 1);
-    assert.equal(execution.backend, kernel.info.backend);
+    assert.equal(execution.backend, kernel.info.tensorflow?.backend);
     assert.equal(execution.tfjsVersion, "4.22.0");
     assert.equal(execution.nodeVersion, process.versions.node);
     assert.equal(execution.falsifyVersion, FALSIFY_VERSION);

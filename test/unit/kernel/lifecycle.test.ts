@@ -27,7 +27,7 @@ async function waitFor(condition: () => boolean, ms: number, message: string): P
 test("wasm backend when asked: cells run on it and record it", async () => {
   const kernel = await startKernel({ prefer: "wasm" });
   try {
-    assert.equal(kernel.info.backend, "wasm");
+    assert.equal(kernel.info.tensorflow?.backend, "wasm");
     const result = await kernel.execute({ source: "const m = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));\n[tf.getBackend(), m.arraySync()]" });
     assert.equal(result.status, "ok");
     assert.equal(result.outputs[0].items[0].data, "[ 'wasm', [ [ 3, 3 ], [ 3, 3 ] ] ]");
@@ -40,7 +40,7 @@ test("wasm backend when asked: cells run on it and record it", async () => {
 test("a packaged extension's bundled tfjs (no node_modules) runs the wasm backend", async () => {
   const kernel = await startKernel({ prefer: "wasm", bundled: tfjsBundle() });
   try {
-    assert.equal(kernel.info.backend, "wasm");
+    assert.equal(kernel.info.tensorflow?.backend, "wasm");
     const source = 'import * as tfa from "@tensorflow/tfjs";\n[tfa === tf, tf.sum(tf.ones([4])).dataSync()[0], Object.keys(require.cache).some((file) => file.includes("node_modules/@tensorflow/tfjs/"))]';
     const result = await kernel.execute({ source });
     assert.equal(result.outputs[0].items[0].data, "[ true, 4, false ]");
@@ -52,7 +52,7 @@ test("a packaged extension's bundled tfjs (no node_modules) runs the wasm backen
 test("restart gives a fresh state; a crash ends the run as 'died' with the reason, and restart works", async () => {
   let kernel: KernelClient = await startKernel({ prefer: "cpu" });
   try {
-    assert.equal(kernel.info.backend, "cpu");
+    assert.equal(kernel.info.tensorflow?.backend, "cpu");
     await kernel.execute({ source: "const survivor = 1;" });
     const firstPid = kernel.info.pid;
     kernel = await kernel.restart();
