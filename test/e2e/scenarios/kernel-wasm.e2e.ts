@@ -2,18 +2,23 @@
 // folder, a notebook in a workspace with no node_modules on any parent path (and no NODE_PATH) runs
 // with the default backend setting on the wasm backend the .vsix carries (dist/tfjs.js, dist/wasm/),
 // the status bar says so, and a cell's error shows a stack that points at the cell's own line and column.
+// In a second notebook (seed 7), one cell run by itself in its fresh kernel draws from `rng` what
+// `falsify run` and an exported script draw: the kernel is seeded from the notebook when it starts,
+// not only by Run All (issue 12: `rng` was undefined in the editor until Run All).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { seedCellRandomness } from "../../../src/core/cell/environment";
 import { waitFor, type Scenario } from "../harness";
 import { outputTexts } from "../workbench";
 
 const FILE = "backend.falsify";
+const RNG = "rng.falsify";
 
 export const scenario: Scenario = {
   name: "kernel falls back to the bundled wasm backend",
-  workspaceFiles: { [FILE]: "test/fixtures/kernel/backend.falsify" },
-  timeoutMs: 120_000,
+  workspaceFiles: { [FILE]: "test/fixtures/kernel/backend.falsify", [RNG]: "test/fixtures/kernel/rng.falsify" },
+  timeoutMs: 180_000,
   async run({ page, workspace, openFile, runCommand, screenshot, log }) {
     for (let dir = workspace; dir !== dirname(dir); dir = dirname(dir)) assert.equal(existsSync(join(dir, "node_modules")), false, `${dir}/node_modules exists`);
     await openFile(FILE);
@@ -33,5 +38,22 @@ export const scenario: Scenario = {
     assert.match(error, /RangeError/);
     assert.match(error, /at check \(cell \[2\]:2:20\)/, `the stack points into the cell: ${error}`);
     log(`status bar: ${statusText.replace(/\s+/g, " ")}; screenshot ${await screenshot("wasm")}`);
+
+    // The seed-7 notebook's last cell, run alone (not Run All, which seeds too) with its own run button.
+    await openFile(RNG);
+    const draw = page.locator(".notebook-editor").filter({ visible: true }).locator('.cell-list-container .monaco-list-row[data-index="1"]');
+    await waitFor(() => draw.count(), 30_000, `${RNG}'s second cell on screen`);
+    await draw.locator(".monaco-editor .view-lines").first().click();
+    await waitFor(() => draw.locator(".monaco-editor.focused").count(), 10_000, "the second cell's editor to take focus");
+    await draw.hover();
+    await draw.locator(".run-button-container .action-label").first().click();
+    const random = Math.random;
+    const expected = `rng ${seedCellRandomness(7).next()}`; // what falsify run and an exported script draw first (faithfulness.test.ts)
+    Math.random = random;
+    // Each open notebook has its own webview frame: look for the draw in all of them.
+    const everyOutput = async () => (await Promise.all(page.frames().map((frame) => frame.locator(".output").allInnerTexts().catch(() => [])))).flat().join("\n");
+    const drawn = await waitFor(async () => (await everyOutput()).match(/rng [0-9.e-]+/)?.[0], 60_000, "the cell's rng draw");
+    assert.equal(drawn, expected, "a cell run alone in a fresh kernel draws from the notebook's seed");
+    log(`one cell in a fresh kernel: ${drawn}`);
   },
 };
