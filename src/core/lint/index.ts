@@ -6,5 +6,6 @@ export * from "./strength";
 export * from "./checks";
 export * from "./preregistration";
 export * from "./scaffolds";
+export * from "./insert-hypothesis";
 export { RULES } from "./rules";
 export { docsPath, type Rule } from "./rule";

@@ -11,6 +11,7 @@ import { cellChecks, type CellChecks } from "./checks";
 import { linkedHypotheses } from "./rule";
 import { severityOf, type LintSettings } from "./config";
 import type { Diagnostic } from "./diagnostic";
+import { evidenceOf, type KindOfStudy } from "./evidence";
 import { buildModel, type NotebookModel, type SourceFacts } from "./model";
 import { analyzeOutputs } from "./output-facts";
 import type { Rule } from "./rule";
@@ -47,6 +48,8 @@ export interface PictureSummary {
   /** The ids of the hypotheses the cell is linked to. */
   hypotheses: string[];
   checks: CellChecks;
+  /** What the picture is evidence of, when Falsify knows its chart: the controls a hypothesis about it needs. */
+  shows?: KindOfStudy;
 }
 
 export class Linter {
@@ -127,7 +130,10 @@ function normalize(raw: Cell, index: number): Cell {
 function pictures(model: NotebookModel): PictureSummary[] {
   return model.cells
     .filter((info) => info.visual)
-    .map((info) => ({ cellIndex: info.index, cellId: info.cell.id, hypotheses: linkedHypotheses(model, info).map((h) => h.id), checks: cellChecks(model, info) }));
+    .map((info) => {
+      const shows = evidenceOf(info);
+      return { cellIndex: info.index, cellId: info.cell.id, hypotheses: linkedHypotheses(model, info).map((h) => h.id), checks: cellChecks(model, info), ...(shows ? { shows } : {}) };
+    });
 }
 
 function summarize(model: NotebookModel): HypothesisSummary[] {

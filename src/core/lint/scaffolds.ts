@@ -2,6 +2,7 @@
 // Kept in one place so the editor's "Insert hypothesis" command and the fixes agree.
 import { CellGraph } from "../cell/graph";
 import { readCell } from "../cell/reading";
+import type { Fix } from "./diagnostic";
 import type { KindOfStudy } from "./evidence";
 import type { NotebookModel } from "./model";
 
@@ -21,6 +22,22 @@ test:
   alternative: greater
   alpha: 0.05
 `;
+}
+
+/**
+ * A new hypothesis in a cell above cell `index`, with the controls of what that cell shows (`study`),
+ * linked to it when `link`: the "Insert hypothesis" quick fix and, through `hypothesisForCell`
+ * (insert-hypothesis.ts), the toolbar's Insert Hypothesis.
+ */
+export function insertHypothesisFix(taken: Iterable<string>, index: number, study: KindOfStudy | undefined, link: boolean): Fix {
+  const id = nextHypothesisId(taken);
+  return {
+    title: link ? `Insert hypothesis ${id} linked to this cell` : `Insert hypothesis ${id}`,
+    edits: [
+      { kind: "insert-cell", index, language: "hypothesis", source: hypothesisTemplate(id, study) },
+      ...(link ? [{ kind: "insert-text" as const, cellIndex: index, line: 1, column: 1, text: linkComment(id) }] : []),
+    ],
+  };
 }
 
 export function linkComment(id: string): string {

@@ -1,9 +1,8 @@
 // The linter's commands: insert a hypothesis, link a cell to one, record an amendment, apply a quick
 // fix, reveal a cell (from the panel), show a strength grade (from the CodeLens).
 import * as vscode from "vscode";
-import { newCellId } from "../../core/format";
 import { sourceHash } from "../../core/hash";
-import { hypothesisTemplate, nextHypothesisId, recordAmendment, type Fix } from "../../core/lint";
+import { hypothesisForCell, recordAmendment, type Fix } from "../../core/lint";
 import type { LintController } from "./controller";
 import { APPLY_FIX, RECORD_AMENDMENT, toWorkspaceEdit } from "./fixes";
 import { REVEAL_CELL } from "./panel";
@@ -33,20 +32,17 @@ function activeNotebook(): vscode.NotebookEditor | undefined {
   return undefined;
 }
 
+/** The toolbar's Insert Hypothesis: above the selected cell, scaffolded from what it shows (core's hypothesisForCell). */
 async function insertHypothesis(controller: LintController): Promise<void> {
   const editor = activeNotebook();
   if (!editor) return;
   const notebook = editor.notebook;
-  const report = controller.report(notebook) ?? controller.lintNow(notebook);
-  const id = nextHypothesisId(report?.hypotheses.map((h) => h.id) ?? []);
-  const index = editor.selection.isEmpty ? notebook.cellCount : editor.selection.start;
-  const ids = new Set(notebook.getCells().map((c) => c.metadata?.id).filter((x): x is string => typeof x === "string"));
-  const cell = new vscode.NotebookCellData(vscode.NotebookCellKind.Code, hypothesisTemplate(id), "hypothesis");
-  cell.metadata = { id: newCellId(ids), metadata: {} };
-  const edit = new vscode.WorkspaceEdit();
-  edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(index, [cell])]);
-  if (!(await vscode.workspace.applyEdit(edit))) return;
-  editor.selection = new vscode.NotebookRange(index, index + 1);
+  const report = controller.lintNow(notebook);
+  if (!report) return;
+  const fix = hypothesisForCell(report, editor.selection.isEmpty ? undefined : editor.selection.start, notebook.cellCount);
+  const inserted = fix.edits.find((e) => e.kind === "insert-cell");
+  if (!inserted || !(await vscode.workspace.applyEdit(toWorkspaceEdit(fix, notebook)))) return;
+  editor.selection = new vscode.NotebookRange(inserted.index, inserted.index + 1);
   editor.revealRange(editor.selection);
 }
 

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import type { Notebook } from "../../../src/core/format";
 import { codeNotebook } from "../../support/notebook";
 import { parseHypothesis } from "../../../src/core/hypothesis";
-import { lintNotebook, type Fix } from "../../../src/core/lint";
+import { hypothesisForCell, lintNotebook, type Fix } from "../../../src/core/lint";
 
 
 function fixesFor(nb: Notebook, rule: string): Fix[] {
@@ -64,4 +64,38 @@ test("declaring a baseline for a linked heatmap declares the attribution control
   const after = parseHypothesis(nb.cells[0].source + edit.text);
   assert.deepEqual(after.errors, []);
   assert.deepEqual(after.hypothesis?.baselines.map((b) => b.name), ["randomized-model", "edge-detector"]);
+});
+
+// The toolbar's Insert Hypothesis inserted the generic template (an ablation study's placeholders) whatever
+// the selected cell showed: it scaffolds from the selected cell as the quick fix does.
+test("the toolbar's Insert Hypothesis scaffolds from the selected cell, as the quick fix does", () => {
+  const hypothesisOf = (fix: Fix) => {
+    const cell = fix.edits.find((e) => e.kind === "insert-cell");
+    assert.ok(cell?.kind === "insert-cell");
+    const parsed = parseHypothesis(cell.source);
+    assert.deepEqual(parsed.errors, [], cell.source);
+    return { index: cell.index, id: parsed.hypothesis!.id, controls: [parsed.hypothesis!.intervention, ...parsed.hypothesis!.baselines.map((b) => b.name)] };
+  };
+  const links = (fix: Fix) => fix.edits.flatMap((e) => (e.kind === "insert-text" ? [[e.cellIndex, e.text]] : []));
+
+  // A lone heatmap, selected: the quick fix's hypothesis, above it and linked to it.
+  const lone = codeNotebook([["markdown", "# Notes\n"], ["typescript", HEATMAP]]);
+  const report = lintNotebook(lone);
+  const onHeatmap = hypothesisForCell(report, 1, 2);
+  assert.deepEqual(hypothesisOf(onHeatmap), { index: 1, id: "H1", controls: ["randomization", "randomized-model", "edge-detector"] });
+  assert.deepEqual(links(onHeatmap), [[1, "// @hypothesis H1\n"]]);
+  const quickFix = report.diagnostics.find((d) => d.rule === "visual-without-hypothesis")?.fixes?.[0];
+  assert.deepEqual(onHeatmap, quickFix, "the same edits as the quick fix");
+
+  // A cell that shows nothing Falsify can place, or no selection: the template's placeholders, unlinked.
+  assert.deepEqual(hypothesisOf(hypothesisForCell(report, 0, 2)).controls, ["<ablation, perturbation, randomization, training, or none>", "<control>"]);
+  const atEnd = hypothesisForCell(report, undefined, 2);
+  assert.equal(hypothesisOf(atEnd).index, 2);
+  assert.deepEqual(links(atEnd), []);
+
+  // A picture already claimed by H1: a second hypothesis about it gets its controls, and no second link.
+  const claimed = codeNotebook([["hypothesis", ABLATION_H], ["typescript", "// @hypothesis H1\ndisplay(ablationCurves(curves));\n"]]);
+  const second = hypothesisForCell(lintNotebook(claimed), 1, 2);
+  assert.deepEqual(hypothesisOf(second), { index: 1, id: "H2", controls: ["ablation", "random-units"] });
+  assert.deepEqual(links(second), []);
 });

@@ -1,5 +1,5 @@
 // A picture in a cell that belongs to no hypothesis: it cannot be evidence for anything.
-import { hypothesisTemplate, linkComment, nextHypothesisId } from "../scaffolds";
+import { insertHypothesisFix, linkComment } from "../scaffolds";
 import { docsPath, visualRange, type Rule } from "../rule";
 import type { Fix } from "../diagnostic";
 import { evidenceOf, studyOf, type KindOfStudy } from "../evidence";
@@ -15,16 +15,9 @@ export const visualWithoutHypothesis: Rule = {
       if (!info.visual) continue;
       const ids = [...info.links.keys()];
       if (ids.some((id) => model.hypotheses.has(id))) continue;
-      const id = nextHypothesisId(model.hypotheses.keys());
       // The template brings the controls of what the cell shows; links that fit it come first.
       const shown = evidenceOf(info);
-      const insert: Fix = {
-        title: `Insert hypothesis ${id} linked to this cell`,
-        edits: [
-          { kind: "insert-cell", index: info.index, language: "hypothesis", source: hypothesisTemplate(id, shown) },
-          { kind: "insert-text", cellIndex: info.index, line: 1, column: 1, text: linkComment(id) },
-        ],
-      };
+      const insert = insertHypothesisFix(model.hypotheses.keys(), info.index, shown, true);
       const links = [...model.hypotheses.values()].map((h) => ({ h, about: studyOf(h.hypothesis) }));
       const fits = (about: KindOfStudy | undefined) => shown !== undefined && about?.kind === shown.kind;
       const linkTo = ({ h, about }: (typeof links)[number]): Fix => ({
