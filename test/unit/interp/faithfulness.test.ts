@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadModel } from "../../../src/core/data";
 import { integratedGradients } from "../../../src/core/interp/attribution";
 import { auc, deletionCurve, gaussianBlur, insertionCurve } from "../../../src/core/interp/faithfulness";
+import { type Progress, setTaskHost, TaskInterrupted } from "../../../src/core/progress";
 import { createRng } from "../../../src/core/stats/rng";
 import { noLeak, testTf } from "../../support/tf";
 import { writeGraphModel } from "../data/graph-model";
@@ -124,4 +125,25 @@ test("a graph model's curves are its output's; IG on the digits CNN deletes fast
   assert.equal(r.tests.vsRandom.verdict, "supported", r.tests.vsRandom.reason);
   assert.ok(r.method.auc.every((a, i) => a < r.edgeDetector!.auc[i]), "IG removes evidence faster than the edge map on every digit");
   digits.dispose();
+});
+
+test("the curves are one progress task of every evaluation, and an interrupt stops them between batches", async () => {
+  const x = inputs();
+  const maps = Array.from({ length: N }, (_, i) => mapOf(contributions(i, new Array(P).fill(0))));
+  const reports: Progress[] = [];
+  let checks = 0;
+  try {
+    setTaskHost({ report: (p) => reports.push(p), interrupted: () => false });
+    await deletionCurve(linear, x, maps, { target: 0, steps: 4, randomOrders: 3, batchSize: 10 });
+    // 8 inputs × (the map's, the edge detector's and 3 random orders) × 5 points.
+    assert.deepEqual([reports.at(-1)!.label, reports.at(-1)!.done, reports.at(-1)!.total, reports.at(-1)!.final], ["deletion curves", 200, 200, true]);
+    setTaskHost({ report: () => undefined, interrupted: () => ++checks >= 3 });
+    const before = tf.memory().numTensors;
+    await assert.rejects(insertionCurve(linear, x, maps, { target: 0, steps: 4, randomOrders: 3, batchSize: 10 }), TaskInterrupted);
+    assert.equal(checks, 3, "stopped at the third batch");
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    setTaskHost(undefined);
+    x.dispose();
+  }
 });

@@ -6,9 +6,11 @@
 // The control is built in: the same curves for random orders (many seeded draws per input) and for
 // a Sobel edge map of the input (a picture with no model behind it), and a paired test across inputs
 // of AUC(method) against the mean AUC of the random orders. Every step of every order of every input
-// is one image; they go through the model in batches as large as the element budget allows.
+// is one image; they go through the model in batches as large as the element budget allows, one
+// progress task of every evaluation that an interrupt stops between batches.
 import * as tf from "@tensorflow/tfjs";
 import type { Verdict } from "../../display";
+import { type Task, withTask } from "../../progress";
 import { createRng } from "../../stats/rng";
 import { verdict } from "../../verdict/verdict";
 import { InterpError } from "../activations";
@@ -130,8 +132,10 @@ async function faithfulnessCurves(
 
   const buffer = new Float32Array(imagesPerBatch * perImage);
   let pending: { i: number; o: number; k: number }[] = [];
-  const flush = () => {
+  // One task of every evaluation: progress between batches, and an interrupt stops before the next.
+  const flush = async (task: Task) => {
     if (!pending.length) return;
+    task.check();
     const count = pending.length;
     const values = tf.tidy(() => {
       const batch = tf.tensor4d(buffer.subarray(0, count * perImage), [count, height, width, channels]);
@@ -141,31 +145,35 @@ async function faithfulnessCurves(
     });
     pending.forEach((job, b) => (scores[job.i][job.o][job.k] = values[b]));
     pending = [];
+    task.advance(count);
+    await tf.nextFrame();
   };
 
-  for (let i = 0; i < n; i++) {
-    const stream = streams[i];
-    const ties = stream.fork("ties");
-    const map = maps[i];
-    if (map.every((v) => v === map[0])) degenerate.push(i);
-    const orders = [descendingOrder(map, ties), ...(withEdges ? [descendingOrder(sobelMagnitude(images[i]).flat(), ties)] : []), ...Array.from({ length: randomOrders }, () => stream.permutation(pixels))];
-    const xi = x.subarray(i * perImage, (i + 1) * perImage);
-    const bi = removed.subarray(removed.length === perImage ? 0 : i * perImage, removed.length === perImage ? perImage : (i + 1) * perImage);
-    const [start, fill] = kind === "deletion" ? [xi, bi] : [bi, xi];
-    orders.forEach((order, o) => {
-      const image = Float32Array.from(start);
-      for (let k = 0; k < points; k++) {
-        for (let p = k ? cuts[k - 1] : 0; p < cuts[k]; p++) {
-          const at = order[p] * channels;
-          for (let ch = 0; ch < channels; ch++) image[at + ch] = fill[at + ch];
+  await withTask(`${kind} curves`, n * ordersPerInput * points, "evaluations", async (task) => {
+    for (let i = 0; i < n; i++) {
+      const stream = streams[i];
+      const ties = stream.fork("ties");
+      const map = maps[i];
+      if (map.every((v) => v === map[0])) degenerate.push(i);
+      const orders = [descendingOrder(map, ties), ...(withEdges ? [descendingOrder(sobelMagnitude(images[i]).flat(), ties)] : []), ...Array.from({ length: randomOrders }, () => stream.permutation(pixels))];
+      const xi = x.subarray(i * perImage, (i + 1) * perImage);
+      const bi = removed.subarray(removed.length === perImage ? 0 : i * perImage, removed.length === perImage ? perImage : (i + 1) * perImage);
+      const [start, fill] = kind === "deletion" ? [xi, bi] : [bi, xi];
+      for (const [o, order] of orders.entries()) {
+        const image = Float32Array.from(start);
+        for (let k = 0; k < points; k++) {
+          for (let p = k ? cuts[k - 1] : 0; p < cuts[k]; p++) {
+            const at = order[p] * channels;
+            for (let ch = 0; ch < channels; ch++) image[at + ch] = fill[at + ch];
+          }
+          if (pending.length === imagesPerBatch) await flush(task);
+          buffer.set(image, pending.length * perImage);
+          pending.push({ i, o, k });
         }
-        if (pending.length === imagesPerBatch) flush();
-        buffer.set(image, pending.length * perImage);
-        pending.push({ i, o, k });
       }
-    });
-  }
-  flush();
+    }
+    await flush(task);
+  });
 
   const set = (o: number): CurveSet => {
     const curves = scores.map((perOrder) => Array.from(perOrder[o]));
