@@ -70,10 +70,10 @@ def forward(model, x, reference=None):
     for layer in model.layers[:-1]:
         config = layer.get_config()
         if isinstance(layer, tf.keras.layers.Conv2D):
-            kernel, bias = layer.get_weights()
+            kernel, bias = layer.kernel, layer.bias
             h = tf.nn.conv2d(h, kernel, strides=config["strides"], padding=config["padding"].upper()) + bias
         elif isinstance(layer, tf.keras.layers.Dense):
-            kernel, bias = layer.get_weights()
+            kernel, bias = layer.kernel, layer.bias
             h = tf.matmul(h, kernel) + bias
         elif isinstance(layer, tf.keras.layers.MaxPooling2D):
             kept.append(h)

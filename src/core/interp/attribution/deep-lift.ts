@@ -174,7 +174,12 @@ function derivative(name: Activation, z: tf.Tensor, y: tf.Tensor): tf.Tensor {
  * divided by its Δz (the plain max-pooling gradient where |Δz| < eps).
  */
 function rescaledMaxPool(ksize: [number, number], strides: [number, number], pad: "same" | "valid", eps: number): (z: tf.Tensor4D) => tf.Tensor4D {
-  const unpool = (z: tf.Tensor, y: tf.Tensor, dy: tf.Tensor) => maxPoolInputGradient(z as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, ksize, strides, pad);
+  // TensorFlow's own MaxPoolGrad on tfjs-node (one kernel; the op-by-op version is ~20 kernels per
+  // call and was most of DeepLift's time on the digits CNN); elsewhere the op-by-op one (wasm's kernel is wrong).
+  const unpool = (z: tf.Tensor, y: tf.Tensor, dy: tf.Tensor) =>
+    tf.getBackend() === "tensorflow"
+      ? (tf.engine().runKernel("MaxPoolGrad", { dy, input: z, output: y }, { filterSize: ksize, strides, pad }) as tf.Tensor4D)
+      : maxPoolInputGradient(z as tf.Tensor4D, y as tf.Tensor4D, dy as tf.Tensor4D, ksize, strides, pad);
   return withGradient<tf.Tensor4D>((z, save) => {
     const y = tf.maxPool(z as tf.Tensor4D, ksize, strides, pad);
     save([z, y]);
