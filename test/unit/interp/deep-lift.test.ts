@@ -196,6 +196,17 @@ test("DAGs and BatchNorm: summation to delta on an inverted residual (BatchNorm,
   }
 });
 
+test("a named layer's unit and a target function are explained too, with summation to delta", async () => {
+  const cnn = await loadModel("examples/digits/models/cnn/model.json");
+  const x = tf.randomUniform([3, 8, 8, 1], 0, 1, "float32", 1);
+  // conv2's channel 2, scored by its spatial mean; then logit 1 − logit 7 as a function of the scores.
+  const named = await deepLift(cnn, x, { output: "conv2", target: 2 });
+  const contrast = await deepLift(cnn, x, { target: (s: tf.Tensor) => tf.sub(s.gather([1], 1).squeeze([1]), s.gather([7], 1).squeeze([1])) });
+  for (const result of [named, contrast]) assert.ok(result.completeness!.relativeGap < 1e-4, `${result.output}: gap ${result.completeness!.relativeGap}`);
+  assert.equal(named.output, "conv2");
+  assert.deepEqual(Array.from(contrast.targets), [-1, -1, -1]);
+});
+
 test("refusals say what DeepLift takes: a product of two input-dependent tensors, a softmax inside the scores, a score function", async () => {
   const dags = models();
   await assert.rejects(deepLift(dags["dense mix"], tf.ones([1, 5])), /no rule for a product of two input-dependent tensors/);
