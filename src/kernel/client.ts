@@ -5,7 +5,7 @@
 //   const run = await kernel.execute({ source: "1 + 1" }, (event) => ...stream it...);
 //   run.status, run.outputs (the notebook's Output[]), run.execution
 //   kernel.interrupt(); kernel = await kernel.restart(); kernel.dispose();
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Writable } from "node:stream";
@@ -13,6 +13,7 @@ import { MIME } from "../core/display";
 import { addOutput, outputsHash } from "../core/format/outputs";
 import type { Execution, Output } from "../core/format/schema";
 import type { BackendName } from "../core/backend";
+import { kernelProcessEnded, spawnKernel } from "./spawn";
 import type { ExecuteRequest, InitRequest, KernelError, KernelEvent, KernelRequest, LateErrorEvent, Memory, ProgressEvent, ReadyEvent, RunEvent, RunStatus, TensorFlowInfo } from "../core/kernel/protocol";
 
 export interface KernelStartOptions {
@@ -37,6 +38,8 @@ export interface KernelStartOptions {
   /** Node flags for the kernel, e.g. `--max-old-space-size=8192`. */
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
+  /** A kernel process spawnKernel started already (`falsify run` starts it first); the options above that start one are then unused. */
+  process?: ChildProcess;
   /** The kernel's own output: native library messages, uncaught errors between runs, crash reports. */
   onLog?: (text: string, level: "info" | "warn" | "error") => void;
 }
@@ -93,12 +96,9 @@ export class KernelClient {
 
   static start(options: KernelStartOptions): Promise<KernelClient> {
     const kernelScript = options.kernelScript ?? join(__dirname, "kernel.js");
-    const child = spawn(options.execPath ?? process.execPath, [...(options.execArgv ?? []), kernelScript], {
-      cwd: options.notebookDir,
-      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: "1" },
-      stdio: ["ignore", "pipe", "pipe", "pipe", "ipc"],
-      windowsHide: true,
-    });
+    const child = options.process ?? spawnKernel({ ...options, kernelScript, cwd: options.notebookDir });
+    const ended = options.process && kernelProcessEnded(options.process);
+    if (ended) return Promise.reject(new Error(`kernel did not start: ${ended}`));
     return new Promise((resolve, reject) => {
       let client: KernelClient | undefined;
       let stderr = "";

@@ -38,7 +38,7 @@ function referencedFiles(): string[] {
 }
 
 /** Files the extension loads at run time that the manifest does not name: the kernel process and what it loads. */
-const RUNTIME_FILES = ["dist/commands.js", "dist/kernel.js", "dist/runtime.js", "dist/tfjs.js", "dist/wasm/tfjs-backend-wasm.wasm", "dist/wasm/tfjs-backend-wasm-simd.wasm"];
+const RUNTIME_FILES = ["dist/commands.js", "dist/run.js", "dist/kernel.js", "dist/runtime.js", "dist/tfjs.js", "dist/wasm/tfjs-backend-wasm.wasm", "dist/wasm/tfjs-backend-wasm-simd.wasm"];
 
 const NEVER_SHIPPED = [
   "src/vscode/extension.ts",

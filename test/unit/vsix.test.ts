@@ -61,6 +61,7 @@ describe("the .vsix outside the repository", () => {
       "extension.js": ["vscode"],
       "cli.js": [],
       "commands.js": [],
+      "run.js": [],
       "kernel.js": [...TFJS_MODULES, "@tensorflow/tfjs-backend-wasm"],
       "tfjs.js": [],
       // The runtime bundled exports embed: tfjs-node is looked up by path at run time, never named.

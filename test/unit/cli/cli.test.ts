@@ -224,13 +224,18 @@ describe("dist/cli.js (the `falsify` bin)", () => {
     const build = spawnSync(process.execPath, ["esbuild.js", "--only", "cli", "--outdir", dist], { encoding: "utf8" });
     assert.equal(build.status, 0, build.stderr);
     assert.ok(statSync(join(dist, "cli.js")).size < 200_000, "the CLI's entry stays small: the commands are in commands.js");
+    // `run` loads a bundle of its own, without the TypeScript compiler (the kernel transpiles cells).
+    assert.ok(!readFileSync(join(dist, "run.js"), "utf8").includes("node_modules/typescript/"), "run.js carries no TypeScript");
     rmSync(join(dist, "commands.js"));
+    rmSync(join(dist, "run.js"));
     for (const args of [["--help"], ["--version"], ["lint", "--help"], ["run", "-h"]]) {
       const run = spawnSync(process.execPath, [join(dist, "cli.js"), ...args], { encoding: "utf8" });
       assert.equal(run.status, 0, `${args.join(" ")}: ${run.stderr}`);
     }
     const lint = spawnSync(process.execPath, [join(dist, "cli.js"), "lint", fixture("valid.falsify")], { encoding: "utf8" });
     assert.match(lint.stderr, /Cannot find module '\.\/commands'/, "a command does load the bundle");
+    const run = spawnSync(process.execPath, [join(dist, "cli.js"), "run", fixture("valid.falsify")], { encoding: "utf8" });
+    assert.match(run.stderr, /Cannot find module '\.\/run'/, "run loads its own bundle");
   });
 
   test("<command> --help prints that command's usage on stdout, exit 0; --version prints the version", () => {
