@@ -110,9 +110,45 @@ export async function waitForNotebookCells(page: Page, count: number): Promise<N
   );
 }
 
+/** Notebook cell `index` (0-based, among all cells) of the visible notebook, once its row is on screen. */
+export function cellRow(page: Page, index: number) {
+  return cellRows(page).and(page.locator(`[data-index="${index}"]`));
+}
+
+/** Focuses cell `index` in command mode (the cell, not its text), which brings it on screen. */
+export async function focusCell(page: Page, index: number): Promise<void> {
+  // From inside the notebook, Escape leaves a cell's text and Ctrl+Home goes to the first cell; from
+  // elsewhere, the palette.
+  if (await page.locator(".notebook-editor .monaco-editor.focused").filter({ visible: true }).count()) {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+Home");
+  } else {
+    await runCommand(page, "Notebook: Focus First Cell");
+  }
+  for (let k = 0; k < index; k++) await page.keyboard.press("ArrowDown");
+  await waitFor(() => cellRow(page, index).and(page.locator(".focused")).count(), 10_000, `cell ${index + 1} to take the focus`);
+}
+
+/**
+ * Puts the caret on a line of code cell `index` as a user does with the keyboard: the cell focused in
+ * command mode (which reveals it, wherever the list is scrolled), Enter to edit, then arrows, from the
+ * first line down to `line` (1-based), or with `fromEnd` from the last line up by `line`. Arrows move by
+ * screen lines: the lines passed must not be wrapped, and the line reached not indented.
+ */
+export async function caretInCell(page: Page, index: number, line: number, column: number, fromEnd = false): Promise<void> {
+  await focusCell(page, index);
+  const row = cellRow(page, index);
+  await page.keyboard.press("Enter");
+  await waitFor(() => row.locator(".monaco-editor.focused").count(), 10_000, `the editor of cell ${index + 1} to take focus`);
+  await page.keyboard.press(fromEnd ? "Control+End" : "Control+Home");
+  for (let k = fromEnd ? 0 : 1; k < line; k++) await page.keyboard.press(fromEnd ? "ArrowUp" : "ArrowDown");
+  await page.keyboard.press("Home");
+  for (let k = 1; k < column; k++) await page.keyboard.press("ArrowRight");
+}
+
 /** Puts the cursor at the end of code cell `index` (0-based, among all cells) and types `text`. */
 export async function typeAtEndOfCell(page: Page, index: number, text: string): Promise<void> {
-  const row = cellRows(page).and(page.locator(`[data-index="${index}"]`));
+  const row = cellRow(page, index);
   await row.locator(".monaco-editor .view-lines").first().click();
   await waitFor(() => row.locator(".monaco-editor.focused").count(), 10_000, `the editor of cell ${index} to take focus`);
   await page.keyboard.press("Control+End");

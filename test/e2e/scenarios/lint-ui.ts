@@ -12,7 +12,8 @@ export async function problemTexts(page: Page): Promise<string[]> {
  * until the action is listed: on a loaded machine the extension host may answer after the menu gave up.
  */
 export async function applyQuickFix(page: Page, title: string): Promise<void> {
-  const widget = page.locator(".action-widget");
+  // Not its submenu panel, also an .action-widget once a menu has been shown.
+  const widget = page.locator(".action-widget:not(.action-list-submenu-panel)");
   const fix = widget.locator(".monaco-list-row", { hasText: title });
   await waitFor(
     async () => {
@@ -25,4 +26,9 @@ export async function applyQuickFix(page: Page, title: string): Promise<void> {
     `the quick fix '${title}'`,
   );
   await fix.first().click();
+}
+
+/** The falsify rule ids the Problems panel shows (open it first), sorted, one per finding. */
+export async function falsifyRules(page: Page): Promise<string[]> {
+  return (await problemTexts(page)).flatMap((text) => [...text.matchAll(/\bfalsify\W+([a-z]+(?:-[a-z]+)+)/g)].map((m) => m[1])).sort();
 }
