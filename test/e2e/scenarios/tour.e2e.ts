@@ -6,7 +6,7 @@
 // templates (code lines entered as input events, one a line), and each placeholder finding goes away once filled; Run All computes the control and the
 // verdict on the kernel, the verdict card shows "supported" and the Falsifiability panel shows H1 with it.
 import assert from "node:assert/strict";
-import { symlinkSync } from "node:fs";
+import { copyFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { REPO, waitFor, type Scenario } from "../harness";
@@ -34,7 +34,12 @@ export const scenario: Scenario = {
     // The kernel takes tfjs-node from the workspace, as in a user's project that installed it.
     symlinkSync(join(REPO, "node_modules"), path("node_modules"), "dir");
     const started = Date.now();
-    const step = async (label: string) => log(`${label} at ${((Date.now() - started) / 1000).toFixed(1)} s: ${await screenshot(label)}`);
+    // FALSIFY_README_SCREENSHOTS=1 (`npm run screenshots`) also copies the README's pictures into media/screenshots.
+    const step = async (label: string, readme?: string) => {
+      const file = await screenshot(label);
+      if (readme && process.env.FALSIFY_README_SCREENSHOTS) copyFileSync(file, join(REPO, "media", "screenshots", `${readme}.png`));
+      log(`${label} at ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
+    };
     await runCommand("Falsify: New Falsify Notebook");
     await waitFor(async () => (await activeTabTitle(page))?.startsWith("Untitled"), 30_000, "an untitled notebook tab");
     await waitForNotebookCells(page, 3);
@@ -53,7 +58,7 @@ export const scenario: Scenario = {
 
     await page.keyboard.press("Control+Shift+M"); // the Problems panel stays open below the notebook
     await expectRules(page, ["single-example-visual", "visual-without-hypothesis"], "the lone heatmap's findings");
-    await step("1-flagged");
+    await step("1-flagged", "lint-panel");
 
     // Quick fix 1: a hypothesis scaffolded for an attribution map, linked to the picture.
     await caretOnPicture(page, 0, false);
@@ -130,7 +135,7 @@ export const scenario: Scenario = {
     assert.ok(rows.some((row) => /hypothesis ✓ · baseline ✓ · quantified ✓/.test(row)), rows.join("\n"));
     log(`panel: ${rows.join(" | ")}`);
     await assertNotSaved(page);
-    await step("5-verdict");
+    await step("5-verdict", "notebook-chart");
   },
 };
 
