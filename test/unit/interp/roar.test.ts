@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { type RoarRun, roar } from "../../../src/core/interp/faithfulness";
+import { type Progress, setTaskHost, TaskInterrupted } from "../../../src/core/progress";
 import { createRng } from "../../../src/core/stats/rng";
 import { noLeak, testTf } from "../../support/tf";
 
@@ -86,4 +87,37 @@ test("bad options are refused with a message", async () => {
   await assert.rejects(roar(never, { train: set, test: set }, never, { repeats: 1 }), /repeats must be an integer ≥ 2/);
   await assert.rejects(roar(never, { train: set, test: set }, never, { fractions: [0] }), /fractions must be in \(0, 1\]/);
   set.images.dispose();
+});
+
+test("the sweep is one progress task of every training, and an interrupt stops it between trainings with nothing leaked", async () => {
+  const set = images(8, 5);
+  const map = async (_m: unknown, x: tf.Tensor4D) => Array.from({ length: x.shape[0] }, () => [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+  // A real layers model per training: weights are tensors, so a model left undisposed shows in numTensors.
+  let trainings = 0;
+  let stopAfter = Infinity;
+  const dense = async () => {
+    trainings++;
+    return tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 4, 1] }), tf.layers.dense({ units: 2 })] });
+  };
+  const reports: Progress[] = [];
+  try {
+    setTaskHost({ report: (p) => reports.push(p), interrupted: () => trainings >= stopAfter });
+    const result = await noLeak(() => roar(dense, { train: set, test: set }, map, { fractions: [0.25, 0.5], repeats: 2 }));
+    // 2 repeats × (the unmodified data + 3 orderings × 2 fractions).
+    assert.equal(result.trainings, 14);
+    const last = reports.at(-1)!;
+    assert.deepEqual([last.label, last.done, last.total, last.unit, last.final], ["roar trainings", 14, 14, "trainings", true]);
+    assert.ok(reports.some((p) => !p.final && p.done < 14), "progress before the end");
+    // Stopped after the first training: the model kept to rank the pixels must not be left behind.
+    for (const at of [1, 5]) {
+      [trainings, stopAfter] = [0, at];
+      const before = tf.memory().numTensors;
+      await assert.rejects(roar(dense, { train: set, test: set }, map, { fractions: [0.25, 0.5], repeats: 2 }), (e) => e instanceof TaskInterrupted && /roar trainings stopped by the user/.test(e.message));
+      assert.equal(trainings, at, "no training after the interrupt");
+      assert.equal(tf.memory().numTensors, before, `tensors leaked when stopped after training ${at}`);
+    }
+  } finally {
+    setTaskHost(undefined);
+    set.images.dispose();
+  }
 });

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { digitsModelPath, loadDigits, loadModel, type LoadedModel } from "../../../src/core/data";
 import { implantTrigger, loadTrigger, methodScoreboard, SCOREBOARD_METHODS } from "../../../src/core/interp/flaws";
 import { InterpError } from "../../../src/core/interp/activations";
+import { type Progress, setTaskHost, TaskInterrupted } from "../../../src/core/progress";
 import { noLeak, testTf } from "../../support/tf";
 
 let trojan: LoadedModel;
@@ -54,4 +55,31 @@ test("an oracle map (the mask itself) tops every score; a method that cannot tak
   assert.deepEqual(rows.map((r) => r.mean), [1, 1, 1]);
   assert.ok(rows.every((r) => r.verdict === "supported"));
   assert.equal(board.entries[0].corrected!.pointingGame.correction?.tests, 2, "only the applicable methods form the family");
+});
+
+test("the scoreboard is one progress task of every method's maps, and an interrupt stops it between two of them", async () => {
+  let calls = 0;
+  let stopAfter = Infinity;
+  const explain = async (_m: unknown, x: tf.Tensor, targets: Int32Array) => {
+    calls++;
+    return { method: "gradient" as const, values: Float32Array.from({ length: x.size }, (_, k) => mask[Math.floor((k % 64) / 8)][k % 8]), shape: x.shape, targets, scores: new Float32Array(x.shape[0]), output: "logits", settings: {} };
+  };
+  const cannot = { name: "needs-a-dag", explain: async () => { throw new InterpError("unsupported-model", "not this model"); } };
+  const methods = [{ name: "a", explain }, cannot, { name: "b", explain }, "gradient" as const];
+  const reports: Progress[] = [];
+  try {
+    setTaskHost({ report: (p) => reports.push(p), interrupted: () => calls >= stopAfter });
+    await noLeak(() => methodScoreboard(trojan, stamped, mask, { methods, twin }));
+    // 4 methods × (the trojan, its twin); the method that cannot take the model counts as done.
+    const last = reports.at(-1)!;
+    assert.deepEqual([last.label, last.done, last.total, last.unit, last.final], ["methodScoreboard", 8, 8, "method maps", true]);
+    assert.equal(calls, 4);
+    [calls, stopAfter] = [0, 3];
+    const before = tf.memory().numTensors;
+    await assert.rejects(methodScoreboard(trojan, stamped, mask, { methods, twin }), (e) => e instanceof TaskInterrupted && /methodScoreboard stopped by the user/.test(e.message));
+    assert.equal(calls, 3, "b's twin maps and gradient's are never computed");
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    setTaskHost(undefined);
+  }
 });

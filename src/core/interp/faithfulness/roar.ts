@@ -7,8 +7,10 @@
 //
 // Each point is trained `repeats` times (seeds seed, seed + 1, …; the same seeds for every ordering,
 // so orderings are compared run by run), and the curve carries a t-interval over the repeats.
+// The sweep is one progress task of every training, which an interrupt stops between two trainings.
 import * as tf from "@tensorflow/tfjs";
 import type { Verdict } from "../../display";
+import { type Task, withTask } from "../../progress";
 import { createRng } from "../../stats/rng";
 import { oneSampleTTest } from "../../stats/t-test";
 import { type HypothesisLike, verdict } from "../../verdict/verdict";
@@ -102,61 +104,74 @@ export async function roar(train: TrainFunction, data: { train: LabelledImages; 
   const orderings = ["method", ...(options.controls?.random ?? true ? ["random"] : []), ...(options.controls?.sobel ?? true ? ["sobel"] : [])] as ("method" | "random" | "sobel")[];
   const total = repeats * (1 + orderings.length * fractions.length);
   let done = 0;
-  const evaluate = async (images: tf.Tensor4D, labels: Int32Array, testImages: tf.Tensor4D, run: RoarRun, keep = false) => {
+  const evaluate = async (task: Task, images: tf.Tensor4D, labels: Int32Array, testImages: tf.Tensor4D, run: RoarRun, keep = false) => {
+    task.check();
     const model = await train({ images, labels }, run);
-    const accuracy = accuracyOf(model, testImages, sets.test.labels);
-    if (!keep) disposeModel(model);
+    let accuracy: number;
+    try {
+      accuracy = accuracyOf(model, testImages, sets.test.labels);
+    } finally {
+      if (!keep) disposeModel(model);
+    }
     done++;
+    task.advance();
     options.onRun?.(done, total, { ...run, accuracy });
     return { model, accuracy };
   };
-
-  // The unmodified data: the start of every curve, and (repeat 0) the model that ranks the pixels.
-  const unmodified: number[] = [];
-  let ranking = options.model;
-  for (const [repeat, runSeed] of seeds.entries()) {
-    const keep = repeat === 0 && !ranking;
-    const { model, accuracy } = await evaluate(sets.train.images, sets.train.labels, sets.test.images, { seed: runSeed, fraction: 0, ordering: "unmodified", repeat }, keep);
-    unmodified.push(accuracy);
-    if (keep) ranking = model;
-  }
-  const rank = options.rank ?? "absolute";
-  const rng = createRng(seed);
-  const ordersOf = async (set: { images: tf.Tensor4D; labels: Int32Array }, label: string) => {
-    const n = set.images.shape[0];
-    const relevance = pixelRelevance(await attribute(ranking!, set.images, set.labels), rank, n, height, width);
-    const pixels = attributionMaps({ values: (await set.images.data()) as Float32Array, shape: set.images.shape }, { reduce: "sum" });
-    const stream = rng.fork(label);
-    return {
-      method: relevance.map((map) => descendingOrder(map, stream)),
-      random: relevance.map(() => stream.permutation(height * width)),
-      sobel: pixels.map((image) => descendingOrder(sobelMagnitude(image).flat(), stream)),
+  const curves = await withTask("roar trainings", total, "trainings", async (task) => {
+    const rank = options.rank ?? "absolute";
+    const rng = createRng(seed);
+    const ordersOf = async (set: { images: tf.Tensor4D; labels: Int32Array }, label: string): Promise<Orders> => {
+      const n = set.images.shape[0];
+      const relevance = pixelRelevance(await attribute(ranking!, set.images, set.labels), rank, n, height, width);
+      const pixels = attributionMaps({ values: (await set.images.data()) as Float32Array, shape: set.images.shape }, { reduce: "sum" });
+      const stream = rng.fork(label);
+      return {
+        method: relevance.map((map) => descendingOrder(map, stream)),
+        random: relevance.map(() => stream.permutation(height * width)),
+        sobel: pixels.map((image) => descendingOrder(sobelMagnitude(image).flat(), stream)),
+      };
     };
-  };
-  const orders = { train: await ordersOf(sets.train, "train"), test: await ordersOf(sets.test, "test") };
-  if (!options.model) disposeModel(ranking!);
 
-  // Per-channel mean of the unmodified training images: what a removed pixel becomes.
-  const fill = tf.tidy(() => tf.mean(sets.train.images, [0, 1, 2]).dataSync());
-  const trainPixels = (await sets.train.images.data()) as Float32Array;
-  const testPixels = (await sets.test.images.data()) as Float32Array;
-  const curves: Partial<Record<"method" | "random" | "sobel", number[][]>> = {};
-  for (const ordering of orderings) {
-    const accuracy = [unmodified];
-    curves[ordering] = accuracy;
-    for (const fraction of fractions) {
-      const removed = Math.round(fraction * height * width);
-      const trainImages = removePixels(trainPixels, sets.train.images.shape, orders.train[ordering], removed, fill);
-      const testImages = removePixels(testPixels, sets.test.images.shape, orders.test[ordering], removed, fill);
-      const accuracies: number[] = [];
-      try {
-        for (const [repeat, runSeed] of seeds.entries()) accuracies.push((await evaluate(trainImages, sets.train.labels, testImages, { seed: runSeed, fraction, ordering, repeat })).accuracy);
-      } finally {
-        tf.dispose([trainImages, testImages]);
+    // The unmodified data: the start of every curve, and (repeat 0) the model that ranks the pixels.
+    const unmodified: number[] = [];
+    let ranking = options.model;
+    let orders: { train: Orders; test: Orders };
+    try {
+      for (const [repeat, runSeed] of seeds.entries()) {
+        const keep = repeat === 0 && !ranking;
+        const { model, accuracy } = await evaluate(task, sets.train.images, sets.train.labels, sets.test.images, { seed: runSeed, fraction: 0, ordering: "unmodified", repeat }, keep);
+        unmodified.push(accuracy);
+        if (keep) ranking = model;
       }
-      accuracy.push(accuracies);
+      orders = { train: await ordersOf(sets.train, "train"), test: await ordersOf(sets.test, "test") };
+    } finally {
+      // The ranking model trained here is ours to dispose, also when the user stops the sweep.
+      if (!options.model && ranking) disposeModel(ranking);
     }
-  }
+    // Per-channel mean of the unmodified training images: what a removed pixel becomes.
+    const fill = tf.tidy(() => tf.mean(sets.train.images, [0, 1, 2]).dataSync());
+    const trainPixels = (await sets.train.images.data()) as Float32Array;
+    const testPixels = (await sets.test.images.data()) as Float32Array;
+    const curves: Partial<Record<"method" | "random" | "sobel", number[][]>> = {};
+    for (const ordering of orderings) {
+      const accuracy = [unmodified];
+      curves[ordering] = accuracy;
+      for (const fraction of fractions) {
+        const removed = Math.round(fraction * height * width);
+        const trainImages = removePixels(trainPixels, sets.train.images.shape, orders.train[ordering], removed, fill);
+        const testImages = removePixels(testPixels, sets.test.images.shape, orders.test[ordering], removed, fill);
+        const accuracies: number[] = [];
+        try {
+          for (const [repeat, runSeed] of seeds.entries()) accuracies.push((await evaluate(task, trainImages, sets.train.labels, testImages, { seed: runSeed, fraction, ordering, repeat })).accuracy);
+        } finally {
+          tf.dispose([trainImages, testImages]);
+        }
+        accuracy.push(accuracies);
+      }
+    }
+    return curves;
+  });
 
   const curve = (accuracy: number[][]): RoarCurve => {
     const intervals = accuracy.map((runs) => oneSampleTTest(runs));
@@ -180,6 +195,9 @@ export async function roar(train: TrainFunction, data: { train: LabelledImages; 
     seconds: (performance.now() - started) / 1000,
   };
 }
+
+/** Per image, its pixels in the order each ordering removes them. */
+type Orders = Record<"method" | "random" | "sobel", Int32Array[]>;
 
 function checked(set: LabelledImages, what: string): { images: tf.Tensor4D; labels: Int32Array } {
   if (set.images.rank !== 4) throw new InterpError("invalid-input", `ROAR's ${what} images must be [n, h, w, c], got [${set.images.shape.join(", ")}]`);

@@ -6,8 +6,11 @@
 // corrected across methods (one family per score; Holm by default): asking eight methods is eight
 // chances to find one that looks good by luck. A method that cannot explain this model (Guided
 // Backprop on a model it cannot see the ReLUs of) is listed with its reason, never dropped silently.
+// The run is one progress task of every method's maps (of the model, and of the twin), which an
+// interrupt stops between two of them (and, through the method's own task, within one).
 import type * as tf from "@tensorflow/tfjs";
 import type { Verdict } from "../../display";
+import { withTask } from "../../progress";
 import type { PAdjustMethod } from "../../stats/multiple-comparisons";
 import { correctVerdicts } from "../../verdict/corrections";
 import { InterpError } from "../activations";
@@ -78,20 +81,29 @@ export interface Scoreboard {
 export async function methodScoreboard(model: Explainable, inputs: tf.Tensor, mask: number[][] | number[][][], options: ScoreboardOptions = {}): Promise<Scoreboard> {
   const targets = resolveTargets(scoredModel(model, options.methodOptions?.gradient?.output), inputs, options.target);
   const methods = (options.methods ?? SCOREBOARD_METHODS).map((m) => (typeof m === "string" ? { name: m, explain: explainer(m, options.methodOptions?.[m]) } : m));
-  const entries: ScoreboardEntry[] = [];
-  for (const { name, explain } of methods) {
-    const started = performance.now();
-    try {
-      const maps = await explain(model, inputs, targets);
-      const twin = options.twin && (await explain(options.twin, inputs, targets));
-      const result = localisation(maps, mask, { relevance: options.relevance, twin, alpha: options.alpha, seed: options.seed });
-      entries.push({ name, result, seconds: (performance.now() - started) / 1000 });
-    } catch (error) {
-      // A method that cannot take this model says why; a bug in a method that can is still thrown.
-      if (!(error instanceof InterpError && error.kind === "unsupported-model")) throw error;
-      entries.push({ name, notApplicable: error.message, seconds: (performance.now() - started) / 1000 });
+  const models = options.twin ? [model, options.twin] : [model];
+  const entries = await withTask("methodScoreboard", methods.length * models.length, "method maps", async (task) => {
+    const entries: ScoreboardEntry[] = [];
+    for (const { name, explain } of methods) {
+      const started = performance.now();
+      const maps = [];
+      try {
+        for (const m of models) {
+          task.check();
+          maps.push(await explain(m, inputs, targets));
+          task.advance();
+        }
+        const result = localisation(maps[0], mask, { relevance: options.relevance, twin: maps[1], alpha: options.alpha, seed: options.seed });
+        entries.push({ name, result, seconds: (performance.now() - started) / 1000 });
+      } catch (error) {
+        // A method that cannot take this model says why; a bug in a method that can is still thrown.
+        if (!(error instanceof InterpError && error.kind === "unsupported-model")) throw error;
+        task.advance(models.length - maps.length);
+        entries.push({ name, notApplicable: error.message, seconds: (performance.now() - started) / 1000 });
+      }
     }
-  }
+    return entries;
+  });
   const scored = entries.filter((e): e is ScoreboardEntry & { result: LocalisationResult } => !!e.result);
   const correction = options.correction ?? "holm";
   for (const metric of LOCALISATION_METRICS) {
