@@ -13,7 +13,9 @@ AveragePooling2D, Concatenate, LeakyReLU, Flatten), `mlp` (Sequential Dense laye
 LSTM, GRU), the
 CNN again as a legacy HDF5 file (`cnn_legacy.h5`), and `unsupported` (a GroupNormalization layer,
 which tfjs-layers lacks) and `gru_reset_after` (Keras 3's default GRU, which tfjs-layers computes
-differently), both refused at load.
+differently), both refused at load. `relu_variants` has Keras 3 ReLU layers with a negative_slope
+(tfjs-layers' LeakyReLU computes it) and a max_value other than 6; `relu_threshold` (threshold > 0) and
+`relu_slope_max` (negative_slope with max_value) have no tfjs-layers equivalent and are refused at load.
 """
 import os
 import sys
@@ -100,6 +102,21 @@ def gru_reset_after():
     return keras.Sequential([keras.Input((5, 3)), layers.GRU(4, name="gru")], name="gru_reset_after")
 
 
+def relu_variants():
+    return keras.Sequential([
+        keras.Input((6,)),
+        layers.Dense(8, name="fc1"),
+        layers.ReLU(negative_slope=0.2, name="relu_slope"),
+        layers.Dense(8, name="fc2"),
+        layers.ReLU(max_value=0.5, name="relu_max"),
+        layers.Dense(3, name="head"),
+    ], name="relu_variants")
+
+
+def relu_refused(name, **settings):
+    return keras.Sequential([keras.Input((4,)), layers.ReLU(**settings, name="relu")], name=name)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     reference = {
@@ -117,10 +134,17 @@ def main():
         y = model.predict(x, verbose=0)
         model.save(os.path.join(HERE, file))
         reference["cases"][name] = reference_case(file, x, y)
+    # After the cases above, so their weights and inputs stay what they were.
+    model = relu_variants()
+    x = short(rng.normal(0, 1, size=(4, 6)))
+    model.save(os.path.join(OUT, "relu_variants.keras"))
+    reference["cases"]["relu_variants"] = reference_case("keras/relu_variants.keras", x, model.predict(x, verbose=0))
+    relu_refused("relu_threshold", threshold=0.5).save(os.path.join(OUT, "relu_threshold.keras"))
+    relu_refused("relu_slope_max", negative_slope=0.1, max_value=6.0).save(os.path.join(OUT, "relu_slope_max.keras"))
     unsupported().save(os.path.join(OUT, "unsupported.keras"))
     gru_reset_after().save(os.path.join(OUT, "gru_reset_after.keras"))
     write("keras.json", reference)
-    print(f"wrote {len(files) + 2} models to {OUT} and keras.json")
+    print(f"wrote {len(files) + 5} models to {OUT} and keras.json")
 
 
 if __name__ == "__main__":

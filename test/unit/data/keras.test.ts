@@ -33,7 +33,7 @@ async function layersModel(file: string): Promise<tf.LayersModel> {
   return loaded.model as tf.LayersModel;
 }
 
-test("CNN, residual block, MLP, Embedding/LSTM/GRU and a legacy .h5 predict what Keras predicts", async () => {
+test("CNN, residual block, MLP, Embedding/LSTM/GRU, ReLU with a negative slope or a ceiling, and a legacy .h5 predict what Keras predicts", async () => {
   for (const [name, c] of Object.entries(cases)) {
     const model = await layersModel(c.file);
     const x = tf.tensor(c.input, c.inputShape);
@@ -79,6 +79,13 @@ test("a layer tfjs-layers lacks, or computes differently, is refused by name", a
     e instanceof DataError && e.kind === "unsupported-model" && /layer group_norm is a GroupNormalization, which tfjs-layers does not have/.test(e.message));
   await assert.rejects(loadModel(fixturePath("keras/gru_reset_after.keras")), (e: unknown) =>
     e instanceof DataError && e.kind === "unsupported-model" && /layer gru \(GRU\) uses reset_after=True/.test(e.message));
+});
+
+test("a Keras 3 ReLU with a threshold, or a negative slope and a ceiling, is refused by layer and field, never loaded as a plain ReLU", async () => {
+  await assert.rejects(loadModel(fixturePath("keras/relu_threshold.keras")), (e: unknown) =>
+    e instanceof DataError && e.kind === "unsupported-model" && /layer relu \(ReLU\) has threshold=0\.5, which tfjs-layers does not compute/.test(e.message));
+  await assert.rejects(loadModel(fixturePath("keras/relu_slope_max.keras")), (e: unknown) =>
+    e instanceof DataError && e.kind === "unsupported-model" && /layer relu \(ReLU\) has negative_slope=0\.1 with max_value=6/.test(e.message));
 });
 
 test("files that are not Keras models are wrong-format errors", async () => {

@@ -64,19 +64,40 @@ function tfjsLayer(layer: JsonObject, sequential: boolean, path: string): JsonOb
   for (const { key, ok, why } of UNSUPPORTED_SETTINGS) {
     if (key in config && !ok(config[key])) throw new DataError("unsupported-model", `${path}: layer ${name} (${className}) uses ${why}, which tfjs-layers does not compute`);
   }
-  const converted = plain(config) as JsonObject;
+  let converted = plain(config) as JsonObject;
+  let tfjsClass = className;
   // Keras 3 renamed LeakyReLU's alpha negative_slope: tfjs-layers, reading alpha, would take its default 0.3.
   if (className === "LeakyReLU" && "negative_slope" in converted) {
     converted.alpha = converted.negative_slope;
     delete converted.negative_slope;
   }
+  if (className === "ReLU") [tfjsClass, converted] = reluLayer(converted, `${path}: layer ${name} (ReLU)`);
   if (className === "InputLayer" && converted.batch_shape) {
     converted.batch_input_shape = converted.batch_shape;
     delete converted.batch_shape;
   }
-  const out: JsonObject = { class_name: className, config: converted, name };
+  const out: JsonObject = { class_name: tfjsClass, config: converted, name };
   if (!sequential) out.inbound_nodes = ((layer.inbound_nodes ?? []) as Json[]).map((node) => inboundNode(node as JsonObject));
   return out;
+}
+
+/** The ReLU rule below, for the model docs. */
+export const RELU_SETTINGS = "`ReLU`: a `threshold` other than 0, or a `negative_slope` with a `max_value` (a `negative_slope` alone loads as the `LeakyReLU` it is)";
+
+/**
+ * Keras 3's ReLU(negative_slope, max_value, threshold) as the tfjs-layers layer that computes it:
+ * tfjs' ReLU reads max_value only (it would drop the other two silently), so a negative slope alone
+ * becomes LeakyReLU (what Keras itself calls then), and a threshold or a slope with a ceiling, which
+ * no tfjs-layers layer computes, is refused.
+ */
+function reluLayer(config: JsonObject, where: string): [string, JsonObject] {
+  const { negative_slope: slope = 0, threshold = 0, ...rest } = config;
+  if (threshold !== 0) throw new DataError("unsupported-model", `${where} has threshold=${String(threshold)}, which tfjs-layers does not compute (its ReLU has no threshold)`);
+  if (slope === 0) return ["ReLU", rest];
+  if (rest.max_value !== null && rest.max_value !== undefined) throw new DataError("unsupported-model", `${where} has negative_slope=${String(slope)} with max_value=${String(rest.max_value)}, which tfjs-layers does not compute (LeakyReLU has no ceiling)`);
+  const leaky: JsonObject = { ...rest, alpha: slope };
+  delete leaky.max_value;
+  return ["LeakyReLU", leaky];
 }
 
 /** A Keras 3 inbound node {args, kwargs} as the list of [layer, node index, tensor index, kwargs] it reads. */
