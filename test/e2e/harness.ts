@@ -51,8 +51,8 @@ export interface ScenarioContext {
   openFile(name: string): Promise<void>;
   /** Runs a command by its palette title, e.g. "Falsify: New Falsify Notebook". */
   runCommand(title: string): Promise<void>;
-  /** Saves .e2e/screenshots/<scenario>-<label>.png and returns its path. */
-  screenshot(label: string): Promise<string>;
+  /** Saves .e2e/screenshots/<scenario>-<label>.png (the window, or only `clip` of it) and returns its path. */
+  screenshot(label: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string>;
   /** Prints a line under the scenario's name in the report. */
   log(line: string): void;
 }
@@ -202,9 +202,9 @@ export class Harness {
     page.on("pageerror", (error) => consoleLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
 
     const path = (name: string) => join(workspace, name);
-    const screenshot = async (label: string) => {
+    const screenshot: ScenarioContext["screenshot"] = async (label, clip) => {
       const file = join(SCREENSHOTS, `${slug}-${label}.png`);
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, clip });
       return file;
     };
     const ctx: ScenarioContext = {
@@ -263,6 +263,14 @@ export class Harness {
   private readonly killServer = () => {
     if (this.server) signalGroup(this.server, "SIGKILL");
   };
+}
+
+/**
+ * With FALSIFY_README_SCREENSHOTS=1 (`npm run screenshots`), copies a screenshot over the README's
+ * picture media/screenshots/<name>.png: the README shows the product as the e2e saw it.
+ */
+export function keepForReadme(file: string, name: string): void {
+  if (process.env.FALSIFY_README_SCREENSHOTS) copyFileSync(file, join(REPO, "media", "screenshots", `${name}.png`));
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Frame } from "playwright-core";
 import { waitFor, type Scenario } from "../harness";
+import { isDark } from "../themes";
 import { notebookOutputFrame } from "../workbench";
 
 const FILE = "charts.falsify";
@@ -100,13 +101,4 @@ function rectMarks(frame: Frame): Promise<number> {
 /** The colour of the first axis label of the ablation chart (the grid's heatmaps have no axes). */
 function axisLabelFill(frame: Frame): Promise<string | null> {
   return frame.locator("svg.marks .role-axis-label text").first().getAttribute("fill");
-}
-
-/** Whether a CSS colour (#rgb, #rrggbb or rgb()) is darker than mid-grey. */
-function isDark(colour: string): boolean {
-  const hex = colour.match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i)?.[1];
-  const channels = hex
-    ? (hex.length === 3 ? [...hex].map((h) => h + h) : hex.match(/../g) ?? []).map((h) => parseInt(h, 16))
-    : (colour.match(/\d+/g) ?? []).slice(0, 3).map(Number);
-  return channels.reduce((sum, value) => sum + value, 0) / 3 < 128;
 }

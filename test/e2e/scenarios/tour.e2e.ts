@@ -6,10 +6,10 @@
 // templates (code lines entered as input events, one a line), and each placeholder finding goes away once filled; Run All computes the control and the
 // verdict on the kernel, the verdict card shows "supported" and the Falsifiability panel shows H1 with it.
 import assert from "node:assert/strict";
-import { copyFileSync, symlinkSync } from "node:fs";
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { REPO, waitFor, type Scenario } from "../harness";
+import { keepForReadme, REPO, waitFor, type Scenario } from "../harness";
 import { baselineScaffold, baselineVariable, hypothesisTemplate, verdictScaffold } from "../../../src/core/lint";
 import { STUDIES } from "../../../src/core/lint/evidence";
 import { activeTabTitle, caretInCell, cellRow, focusCell, notebookOutputFrame, waitForNotebookCells } from "../workbench";
@@ -37,7 +37,7 @@ export const scenario: Scenario = {
     // FALSIFY_README_SCREENSHOTS=1 (`npm run screenshots`) also copies the README's pictures into media/screenshots.
     const step = async (label: string, readme?: string) => {
       const file = await screenshot(label);
-      if (readme && process.env.FALSIFY_README_SCREENSHOTS) copyFileSync(file, join(REPO, "media", "screenshots", `${readme}.png`));
+      if (readme) keepForReadme(file, readme);
       log(`${label} at ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
     };
     await runCommand("Falsify: New Falsify Notebook");
