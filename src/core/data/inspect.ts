@@ -1,6 +1,7 @@
 // What a loaded model is, for a person deciding how to study it: its format, its layers (or ONNX
 // nodes) with output shapes and parameter counts, and which toolkit methods apply to it and why.
 // Plain data (JSON-safe): "Falsify: Open Model..." shows it, and a cell can display it.
+import { ATTRIBUTION_FUNCTIONS } from "../interp/attribution/methods";
 import type { LoadedModel } from "./model";
 
 export interface LayerSummary {
@@ -34,6 +35,8 @@ export interface ModelInspection {
   methods: MethodSupport[];
 }
 
+const ATTRIBUTIONS = Object.values(ATTRIBUTION_FUNCTIONS);
+
 const FORMATS = { onnx: "ONNX", keras: "Keras 3 (.keras)", "keras-h5": "Keras (legacy .h5)" } as const;
 
 export function inspectModel(loaded: LoadedModel): ModelInspection {
@@ -48,7 +51,7 @@ export function inspectModel(loaded: LoadedModel): ModelInspection {
       parameters: 0,
       methods: [
         row("predictions", ["predict"], true, "runs the model"),
-        row("attribution", ["gradient", "integratedGradients", "smoothGrad"], loaded.kind === "graph", loaded.kind === "graph" ? "tf.grad through the graph" : "a SavedModel runs in TensorFlow, outside tf.grad"),
+        row("attribution", ATTRIBUTIONS, loaded.kind === "graph", loaded.kind === "graph" ? "tf.grad through the graph, read op by op for Guided Backprop, Grad-CAM and DeepLift" : "a SavedModel runs in TensorFlow, outside tf.grad"),
         ...["activations", "ablation", "randomisation"].map((method) => row(method, [], false, notLayers)),
       ],
     };
@@ -78,7 +81,7 @@ export function inspectModel(loaded: LoadedModel): ModelInspection {
       row("ablation", ["ablate", "ablateEachUnit", "cumulativeAblation"], oneOutput, oneOutput ? "units of any layer every path to the output goes through" : "needs one output"),
       row(
         "attribution",
-        ["gradient", "gradientTimesInput", "integratedGradients", "smoothGrad"],
+        ATTRIBUTIONS,
         !embedding,
         embedding ? "its input feeds an Embedding: token ids have no gradient" : "differentiable: tf.grad of the logits with respect to the input",
       ),

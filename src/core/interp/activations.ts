@@ -4,6 +4,7 @@
 // host-side Float32Array. Every interp method (selectivity, ablation, CKA, probes, TCAV) starts here.
 import * as tf from "@tensorflow/tfjs";
 import { withTask } from "../progress";
+import { ATTRIBUTION_FUNCTIONS } from "./attribution/methods";
 import { forwardGraph } from "./chain-graph";
 import { graphNodeNames } from "./graph/from-graph-model";
 
@@ -131,8 +132,8 @@ export function resolveLayer(model: tf.LayersModel, ref: LayerRef): tf.layers.La
   return found;
 }
 
-/** The methods that take any model (a graph model, a loaded model, a score function), named when a layer method refuses one. */
-const ANY_MODEL = "gradient, gradientTimesInput, integratedGradients, smoothGrad, deletionCurve, insertionCurve; and, naming a node, layerActivations, topExemplars, dissect, featureVisualization, exemplarPrediction";
+/** The methods that take a graph model, named when a layer method refuses one. */
+const GRAPH_MODEL_METHODS = `${Object.values(ATTRIBUTION_FUNCTIONS).join(", ")}, deletionCurve, insertionCurve; and, naming a node, layerActivations, topExemplars, dissect, featureVisualization, exemplarPrediction`;
 
 /**
  * Refuses what is not a tfjs layers model: methods that read, ablate or randomise a layer need its
@@ -152,7 +153,7 @@ export function checkLayersModel(model: unknown, layer?: LayerRef): asserts mode
             ? "a score function"
             : "not a tfjs model";
   const named = layer === undefined || typeof layer === "object" ? "a layer" : `layer ${JSON.stringify(layer)}`;
-  throw new InterpError("unsupported-model", `methods on ${named} (selectivity, ablation, TCAV, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes any model: ${ANY_MODEL}`);
+  throw new InterpError("unsupported-model", `methods on ${named} (selectivity, ablation, TCAV, parameter randomisation) need a tfjs layers model, and this is ${what}. Load the model as a layers model (Keras .keras/.h5, or a tfjs layers model.json), or use a method that takes a graph model: ${GRAPH_MODEL_METHODS}`);
 }
 
 /**

@@ -1,12 +1,15 @@
 // inspectModel: what "Open Model" shows. Parameter counts are checked against the ONNX file's own
 // initializers and the Keras fixtures; the HTML page escapes whatever the file names things.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, test } from "node:test";
 import { inspectModel, loadModel } from "../../../src/core/data";
 import { inspectionHtml } from "../../../src/core/data/inspection-html";
 import { readOnnx } from "../../../src/core/data/onnx";
 import { testTf } from "../../support/tf";
+import { writeGraphModel } from "./graph-model";
 
 before(async () => {
   await testTf();
@@ -26,6 +29,21 @@ test("an ONNX ResNet: every layer with its node, the file's parameter count, eve
   assert.deepEqual(conv, { name: "layer2.0.conv1", className: "Conv2D", outputShape: [null, 4, 4, 32], parameters: 3 * 3 * 16 * 32, onnxNode: "/layer2/layer2.0/conv1/Conv" });
   assert.deepEqual(inspection.methods.map((m) => [m.method, m.applies]), [["activations", true], ["ablation", true], ["attribution", true], ["randomisation", true]]);
   if (loaded.kind === "layers") loaded.model.dispose();
+});
+
+test("a tfjs graph model: every attribution method applies (Guided Backprop, Grad-CAM and DeepLift read it op by op), layer methods do not", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "falsify-inspect-graph-"));
+  try {
+    writeGraphModel(dir, [[1, 0], [0, 1], [1, 1], [2, 0]], [2, 2, 1]);
+    const inspection = inspectModel(await loadModel(join(dir, "model.json")));
+    assert.equal(inspection.format, "tfjs graph model");
+    const attribution = inspection.methods.find((m) => m.method === "attribution")!;
+    assert.equal(attribution.applies, true);
+    assert.deepEqual(attribution.functions, ["gradient", "gradientTimesInput", "integratedGradients", "smoothGrad", "guidedBackprop", "gradCam", "guidedGradCam", "occlusion", "deepLift"]);
+    assert.deepEqual(inspection.methods.filter((m) => !m.applies).map((m) => m.method), ["activations", "ablation", "randomisation"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a Keras sequence model: attribution to token ids does not apply, and says why", async () => {

@@ -49,7 +49,8 @@ for (const [name, call] of Object.entries(layerMethods)) {
         assert.ok(error instanceof fx.InterpError, `${name}: ${error.stack}`);
         assert.equal(error.kind, "unsupported-model");
         assert.match(error.message, /need a tfjs layers model, and this is a tfjs graph model/);
-        assert.match(error.message, /integratedGradients/);
+        // Every attribution method takes a graph model now (Guided Backprop, Grad-CAM and DeepLift read it op by op).
+        for (const method of ["gradient", "integratedGradients", "guidedBackprop", "gradCam", "guidedGradCam", "occlusion", "deepLift"]) assert.match(error.message, new RegExp(`\\b${method}\\b`), method);
         return true;
       },
     );
@@ -66,6 +67,21 @@ test("attribution and faithfulness curves run on the graph model", async () => {
   for (let i = 0; i < 6; i++) assert.deepEqual(Array.from(result.values.slice(i * 4, i * 4 + 4)), [0, 2, -1, 1]);
   const curves = await fx.deletionCurve(graph, images, result, { steps: 2 });
   assert.ok(curves);
+});
+
+test("every attribution method the refusals name runs on the graph model", async () => {
+  for (const name of Object.values(fx.ATTRIBUTION_FUNCTIONS)) {
+    const method = (fx as unknown as Record<string, (m: unknown, x: tf.Tensor, o: object) => Promise<fx.AttributionResult>>)[name];
+    if (/gradCam/i.test(name)) {
+      // This graph has no convolution: Grad-CAM takes the graph and asks for a conv node (it runs on a
+      // graph model's conv nodes against closed forms in attribution-dag.test.ts).
+      await assert.rejects(method(graph, images, { target: 1 }), (e: Error) => e instanceof fx.InterpError && e.kind !== "unsupported-model" && /conv/.test(e.message));
+      continue;
+    }
+    const result = await method(graph, images, { target: 1 });
+    assert.equal(result.values.length, images.size, name);
+    assert.ok(result.values.every(Number.isFinite), name);
+  }
 });
 
 test("activations, top exemplars and dissection run on a graph model's node, as on the same activations computed by hand", async () => {

@@ -1,7 +1,8 @@
 // Attribution: which input values a class score depends on. Every method is batched, leaves no
 // tensors behind, and returns plain arrays with the classes it explained.
 export type { Explainable, ScoreFunction, ScoreOutput, Target } from "./scores";
-export { type AttributionMethod, type AttributionResult, attributionMap, attributionMaps, type Completeness, type MapOptions } from "./result";
+export { ATTRIBUTION_FUNCTIONS, type AttributionMethod } from "./methods";
+export { type AttributionResult, attributionMap, attributionMaps, type Completeness, type MapOptions } from "./result";
 export { quadrature, type Quadrature, type QuadratureRule } from "./quadrature";
 export { gradient, type GradientOptions, gradientTimesInput } from "./gradient";
 export { integratedGradients, type IntegratedGradientsOptions } from "./integrated-gradients";

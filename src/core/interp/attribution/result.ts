@@ -1,9 +1,8 @@
 // The result every attribution method returns: plain typed arrays (no tensors to dispose), the
 // classes explained, and for Integrated Gradients the completeness check that says whether the
 // integral was computed accurately enough to trust the map.
+import type { AttributionMethod } from "./methods";
 import type { ScoreOutput } from "./scores";
-
-export type AttributionMethod = "gradient" | "gradient-x-input" | "integrated-gradients" | "smoothgrad" | "guided-backprop" | "grad-cam" | "guided-grad-cam" | "occlusion" | "deeplift";
 
 export interface AttributionResult {
   method: AttributionMethod;

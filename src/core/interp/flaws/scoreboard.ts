@@ -14,13 +14,13 @@ import { withTask } from "../../progress";
 import type { PAdjustMethod } from "../../stats/multiple-comparisons";
 import { correctVerdicts } from "../../verdict/corrections";
 import { InterpError } from "../activations";
-import { type AttributionMethod, type Explainable, type Target } from "../attribution";
+import { ATTRIBUTION_FUNCTIONS, type AttributionMethod, type Explainable, type Target } from "../attribution";
 import { resolveTargets, scoredModel } from "../attribution/scores";
 import { type Explainer, explainer, type MethodOptions } from "../sanity/sanity-check";
 import { LOCALISATION_METRICS, localisation, type LocalisationMetric, type LocalisationResult } from "./localisation";
 
 /** Every attribution method of the toolkit, in the scoreboard's default order. */
-export const SCOREBOARD_METHODS: readonly AttributionMethod[] = ["gradient", "gradient-x-input", "integrated-gradients", "smoothgrad", "guided-backprop", "grad-cam", "guided-grad-cam", "occlusion", "deeplift"];
+export const SCOREBOARD_METHODS = Object.keys(ATTRIBUTION_FUNCTIONS) as readonly AttributionMethod[];
 
 export interface ScoreboardOptions {
   /** Methods to score: built-in names, or named explainers of your own. Default every built-in method. */
