@@ -47,15 +47,16 @@ export function ratio(m: Measurement): number {
 }
 
 /**
- * Median times of `a` and `b`, run alternately (a, b, a, b, ...) after one warm-up each, so a
- * change in machine load hits both alike.
+ * Median times of `a` and `b`, run alternately in turned order (a, b, b, a, a, b, ...) after one
+ * warm-up each, so a change in machine load, or what one leaves behind for the next, hits both alike.
  */
 export async function interleavedMedians(a: () => Promise<unknown>, b: () => Promise<unknown>, runs: number): Promise<[number, number]> {
   await a();
   await b();
   const times: [number[], number[]] = [[], []];
   for (let i = 0; i < runs; i++) {
-    for (const [k, fn] of [a, b].entries()) {
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      const fn = [a, b][k];
       const start = process.hrtime.bigint();
       await fn();
       times[k].push(Number(process.hrtime.bigint() - start) / 1e6);
