@@ -5,18 +5,16 @@ gradients, f(x) and f(baseline) for the completeness gap, and copying the result
 
     python3 test/bench/attribution_bench.py <model.json> <inputs.json>
 
-Runs as a server so the benchmark can interleave its runs with the TS runs (fair under a changing
-machine load): prints "ready", then for each line "run" on stdin runs once and prints the wall time
-in ms; exits at end of input.
+Runs as a server (python_server.py) so the benchmark can interleave its runs with the TS runs.
 """
 import json
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "interp"))
+from python_server import serve  # noqa: E402
 from tfjs_keras import load_tfjs_layers_model, logits_model  # noqa: E402
 
 import tensorflow as tf  # noqa: E402
@@ -46,18 +44,7 @@ def main():
         ends = tf.reduce_sum(f(tf.concat([x, baseline], 0)) * tf.one_hot(tf.tile(targets, [2]), 10), -1)
         return (x - baseline) * mean, ends
 
-    def once():
-        start = time.perf_counter()
-        values, ends = ig(tf.constant(x))
-        values.numpy(), ends.numpy()
-        return (time.perf_counter() - start) * 1000
-
-    for _ in range(3):
-        once()
-    print(json.dumps({"ready": True, "tensorflow": tf.__version__}), flush=True)
-    for line in sys.stdin:
-        if line.strip() == "run":
-            print(json.dumps({"ms": once()}), flush=True)
+    serve(ig, tf.constant(x), tf.__version__)
 
 
 if __name__ == "__main__":

@@ -6,17 +6,17 @@ predicted classes, the attributions, f(x) and f(baseline) for the summation chec
 
     python3 test/bench/deeplift_bench.py <model.json> <inputs.json>
 
-A server like attribution_bench.py: prints "ready", then for each line "run" runs once and prints its time.
+Runs as a server (python_server.py) so the benchmark can interleave its runs with the TS runs.
 """
 import json
 import os
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference", "interp"))
 from generate_deeplift import forward  # noqa: E402
+from python_server import serve  # noqa: E402
 from tfjs_keras import load_tfjs_layers_model  # noqa: E402
 
 import tensorflow as tf  # noqa: E402
@@ -40,18 +40,7 @@ def main():
         ends = tf.reduce_sum(tf.concat([logits, reference_logits], 0) * tf.tile(targets, [2, 1]), -1)
         return (x - baseline) * tape.gradient(score, x), ends
 
-    def once():
-        start = time.perf_counter()
-        values, ends = deep_lift(tf.constant(x))
-        values.numpy(), ends.numpy()
-        return (time.perf_counter() - start) * 1000
-
-    for _ in range(3):
-        once()
-    print(json.dumps({"ready": True, "tensorflow": tf.__version__}), flush=True)
-    for line in sys.stdin:
-        if line.strip() == "run":
-            print(json.dumps({"ms": once()}), flush=True)
+    serve(deep_lift, tf.constant(x), tf.__version__)
 
 
 if __name__ == "__main__":
