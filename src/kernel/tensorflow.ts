@@ -6,6 +6,9 @@ import { loadTensorFlow, loadTensorFlowNow, type LoadedTf, type LoadOptions } fr
 import { moduleGlobal } from "../core/cell/environment";
 import type { TensorFlowInfo } from "../core/kernel/protocol";
 
+/** Math.random as the process started, before any seeding (seedCellRandomness replaces it). */
+const unseeded = Math.random;
+
 /** The runtime library (`fx`, `import ... from "falsify"`). */
 export type Runtime = typeof import("../runtime");
 
@@ -72,11 +75,17 @@ export class KernelTensorFlow {
     // the maps of all of tfjs, hundreds of MB of JSON (a kernel with a 48 MB heap died of it).
     const sourceMaps = process.sourceMapsEnabled;
     process.setSourceMapsEnabled(false);
+    // Not from the notebook's seeded stream either: seedrandom (in tfjs) draws from Math.random as it
+    // loads, which would shift every seeded draw after it by when tfjs happened to load (before the
+    // seed in an exported script, after it in the editor, on first use in `falsify run`).
+    const seeded = Math.random;
+    Math.random = unseeded;
     this.loading = true;
     try {
       return load();
     } finally {
       this.loading = false;
+      Math.random = seeded;
       process.setSourceMapsEnabled(sourceMaps);
     }
   }

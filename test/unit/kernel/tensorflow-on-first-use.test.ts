@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import type { KernelClient } from "../../../src/kernel/client";
 import type { TensorFlowInfo } from "../../../src/core/kernel/protocol";
+import { seedCellRandomness } from "../../../src/core/cell/environment";
 import { startKernel } from "./support";
 
 const scratch = mkdtempSync(join(tmpdir(), "falsify-first-use-"));
@@ -82,6 +83,22 @@ describe("tfjs loaded on first use", () => {
       assert.deepEqual(announced.map(({ backend }) => backend), ["cpu"]);
     } finally {
       kernel.dispose();
+    }
+  });
+
+  test("when tfjs loads does not shift the notebook's seeded draws (tfjs' seedrandom draws from Math.random as it loads)", async () => {
+    const unseeded = Math.random;
+    const first = seedCellRandomness(7) && Math.random();
+    Math.random = unseeded;
+    for (const tensorflow of ["at-start", "on-first-use"] as const) {
+      const kernel = await startKernel({ tensorflow, seed: 7, prefer: "cpu" });
+      try {
+        const result = await kernel.execute({ source: "tf.getBackend();\nMath.random()" });
+        assert.equal(result.status, "ok", JSON.stringify(result.error));
+        assert.deepEqual(text(result.outputs), [String(first)], `tfjs loaded ${tensorflow}`);
+      } finally {
+        kernel.dispose();
+      }
     }
   });
 });
